@@ -1,0 +1,73 @@
+package dev.stepflow.app;
+
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]}. */
+@Command(
+    name = "stepflow",
+    mixinStandardHelpOptions = true,
+    version = "Stepflow 0.1.0",
+    description = "Self-hosted durable workflows with the Cloudflare Workflows REST API (v4).",
+    subcommands = {Main.Serve.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** Runs the server in the foreground until the process is stopped. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the API server.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8787", description = "Port (${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "data", description = "Data folder (${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(
+        names = "--durability",
+        defaultValue = "process",
+        description =
+            "process: acknowledged changes survive a crash of the process (default);"
+                + " power: they also survive power loss (fsync per commit batch).")
+    String durability;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Durability chosen =
+          switch (durability) {
+            case "process" -> Durability.PROCESS_CRASH;
+            case "power" -> Durability.POWER_LOSS;
+            default ->
+                throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--durability must be process or power");
+          };
+      StepflowServer server = StepflowServer.start(new Config(host, port, data, chosen));
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  }));
+      System.out.println("Stepflow is serving " + server.baseUrl());
+      System.out.println("Health check: http://" + host + ":" + server.port() + "/healthz");
+      System.out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+}

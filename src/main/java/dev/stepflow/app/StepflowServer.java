@@ -1,0 +1,83 @@
+package dev.stepflow.app;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.engine.InstanceControl;
+import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.TerminateAllJobs;
+import dev.stepflow.engine.WorkflowService;
+import dev.stepflow.http.ApiApplication;
+import dev.stepflow.store.jdbc.JdbcInstanceStore;
+import dev.stepflow.store.jdbc.JdbcWorkflowStore;
+import dev.stepflow.store.sqlite.SqliteDatabase;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the store, builds the engine services and the Jersey application, and
+ * serves them on the JDK's HTTP server with one virtual thread per request. {@code /client/v4} is
+ * Jersey; {@code /healthz} and every other path are answered by {@link FallbackHandlers}.
+ */
+public final class StepflowServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
+  public static final String BASE_PATH = "/client/v4";
+
+  private final SqliteDatabase database;
+  private final HttpServer http;
+  private final ExecutorService requests;
+
+  private StepflowServer(SqliteDatabase database, HttpServer http, ExecutorService requests) {
+    this.database = database;
+    this.http = http;
+    this.requests = requests;
+  }
+
+  public static StepflowServer start(Config config) {
+    // the JDK server otherwise waits for delayed ACKs: about 40 ms per small response
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
+    Clock clock = Clock.systemUTC();
+    JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
+    JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
+    WorkflowService workflows = new WorkflowService(workflowStore, clock);
+    InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock);
+    InstanceService instances = new InstanceService(instanceStore, workflowStore, clock);
+    TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);
+
+    URI base = URI.create("http://" + config.host() + ":" + config.port() + BASE_PATH + "/");
+    HttpServer http =
+        JdkHttpServerFactory.createHttpServer(
+            base, ApiApplication.create(workflows, instances, control, terminateAll), false);
+    http.createContext("/healthz", FallbackHandlers.health());
+    http.createContext("/", FallbackHandlers.noRoute());
+    ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    http.setExecutor(requests);
+    http.start();
+    StepflowServer server = new StepflowServer(database, http, requests);
+    log.info("Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
+    return server;
+  }
+
+  /** The actual port, useful when started on port 0. */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  public String baseUrl() {
+    InetSocketAddress address = http.getAddress();
+    return "http://" + address.getHostString() + ":" + address.getPort() + BASE_PATH;
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    requests.shutdown();
+    database.close();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.stepflow.domain;
+
+/**
+ * The error codes of DESIGN.md section 3: the number and machine key clients see in {@code errors[]}.
+ * These keys are asserted by the contract tests and matched by Cloudflare's clients; do not reword them.
+ */
+public enum ErrorCode {
+  INTERNAL(10001, "workflows.api.error.internal_server", ErrorKind.INTERNAL),
+  STORE_UNAVAILABLE(10001, "workflows.api.error.internal_server", ErrorKind.UNAVAILABLE),
+  INVALID(10002, "workflows.api.error.body", ErrorKind.INVALID),
+  WORKFLOW_NOT_FOUND(10200, "workflows.api.error.workflow.not_found", ErrorKind.NOT_FOUND),
+  INSTANCE_NOT_FOUND(10400, "workflows.api.error.instance.not_found", ErrorKind.NOT_FOUND),
+  CANNOT_TERMINATE(10401, "workflows.api.error.instance.cannot_terminate", ErrorKind.CONFLICT),
+  CANNOT_PAUSE(10402, "workflows.api.error.instance.cannot_pause", ErrorKind.CONFLICT),
+  CANNOT_RESUME(10403, "workflows.api.error.instance.cannot_resume", ErrorKind.CONFLICT),
+  CANNOT_RESTART(10404, "workflows.api.error.instance.cannot_restart", ErrorKind.CONFLICT),
+  ALREADY_EXISTS(10405, "workflows.api.error.instance.already_exists", ErrorKind.CONFLICT),
+  CANNOT_RECEIVE_EVENT(
+      10406, "workflows.api.error.instance.cannot_receive_event", ErrorKind.CONFLICT),
+  /** Not in Cloudflare's published list: GET .../step for a step the instance never started. */
+  STEP_NOT_FOUND(10407, "workflows.api.error.step.not_found", ErrorKind.NOT_FOUND),
+  PAYLOAD_TOO_LARGE(10413, "workflows.api.error.payload_too_large", ErrorKind.TOO_LARGE),
+  DUPLICATE_IN_BATCH(10415, "workflows.api.error.instance.duplicate_in_batch", ErrorKind.INVALID),
+  RATE_LIMITED(10429, "workflows.api.error.rate_limited", ErrorKind.RATE_LIMITED),
+  /** Cloudflare's code for a path that names no endpoint. */
+  NO_ROUTE(7000, "No route for that URI", ErrorKind.NOT_FOUND),
+  /** Cloudflare's code for a known path with a method it does not serve (HTTP 405). */
+  METHOD_NOT_ALLOWED(7001, "Method not allowed", ErrorKind.INVALID),
+  UNAUTHENTICATED(10000, "Authentication error", ErrorKind.UNAUTHENTICATED),
+  FORBIDDEN(10003, "workflows.api.error.forbidden", ErrorKind.FORBIDDEN);
+
+  private final int code;
+  private final String key;
+  private final ErrorKind kind;
+
+  ErrorCode(int code, String key, ErrorKind kind) {
+    this.code = code;
+    this.key = key;
+    this.kind = kind;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public ErrorKind kind() {
+    return kind;
+  }
+}

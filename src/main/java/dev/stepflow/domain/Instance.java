@@ -1,0 +1,25 @@
+package dev.stepflow.domain;
+
+import java.time.Instant;
+
+/**
+ * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is the
+ * store's creation order, used for cursors. {@code statusChangedOn} is the time of the last status change.
+ */
+public record Instance(
+    InstanceRef ref,
+    long seq,
+    Status status,
+    String workflowId,
+    String versionId,
+    String paramsJson,
+    String triggerSource,
+    Instant createdOn,
+    Instant modifiedOn,
+    Instant queuedOn,
+    Instant startedOn,
+    Instant endedOn,
+    Instant statusChangedOn,
+    String outputJson,
+    String errorName,
+    String errorMessage) {}

@@ -1,0 +1,88 @@
+package dev.stepflow.engine;
+
+import dev.stepflow.domain.Account;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.domain.WorkflowVersion;
+import dev.stepflow.store.WorkflowStore;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/** Workflows and their versions: binding a name to a workflow class, listing, deleting. */
+public final class WorkflowService {
+  private final WorkflowStore store;
+  private final Clock clock;
+
+  public WorkflowService(WorkflowStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** A workflow with the number of its instances in each status. */
+  public record WorkflowWithCounts(Workflow workflow, Map<Status, Long> instanceCounts) {}
+
+  /** Creates or updates the workflow and records a new version; returns the stored workflow. */
+  public Workflow put(WorkflowRef ref, WorkflowDefinition definition) {
+    if (definition.stepLimit() < 1 || definition.stepLimit() > WorkflowDefinition.MAX_STEP_LIMIT) {
+      throw WorkflowException.invalid("limits.steps must be between 1 and "
+          + WorkflowDefinition.MAX_STEP_LIMIT + " (got " + definition.stepLimit() + ").");
+    }
+    store.putWorkflow(ref, definition, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    return require(ref);
+  }
+
+  public WorkflowWithCounts get(WorkflowRef ref) {
+    return new WorkflowWithCounts(require(ref), store.countInstances(ref));
+  }
+
+  public Page<WorkflowWithCounts> list(
+      String accountId, Optional<String> search, int page, int perPage) {
+    Page<Workflow> found =
+        store.listWorkflows(accountId, search, (long) (page - 1) * perPage, perPage);
+    return new Page<>(
+        found.items().stream()
+            .map(w -> new WorkflowWithCounts(w, store.countInstances(w.ref())))
+            .toList(),
+        found.totalCount(),
+        null);
+  }
+
+  public void delete(WorkflowRef ref) {
+    if (!store.deleteWorkflow(ref)) {
+      throw WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName());
+    }
+  }
+
+  public Page<WorkflowVersion> versions(WorkflowRef ref, int page, int perPage) {
+    require(ref);
+    return store.listVersions(ref, (long) (page - 1) * perPage, perPage);
+  }
+
+  public WorkflowVersion version(WorkflowRef ref, String versionId) {
+    require(ref);
+    return store
+        .findVersion(ref, versionId)
+        .orElseThrow(
+            () ->
+                new WorkflowException(
+                    dev.stepflow.domain.ErrorCode.WORKFLOW_NOT_FOUND,
+                    "Version '" + versionId + "' of workflow '" + ref.workflowName()
+                        + "' does not exist."));
+  }
+
+  public Page<Account> accounts(int page, int perPage) {
+    return store.listAccounts((long) (page - 1) * perPage, perPage);
+  }
+
+  private Workflow require(WorkflowRef ref) {
+    return store
+        .findWorkflow(ref)
+        .orElseThrow(() -> WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.stepflow.http;
+
+import static dev.stepflow.http.Envelopes.NONE;
+
+import dev.stepflow.api.AccountsApi;
+import dev.stepflow.api.model.Account;
+import dev.stepflow.api.model.AccountListResponse;
+import dev.stepflow.domain.Page;
+import dev.stepflow.engine.WorkflowService;
+
+/** GET /accounts: the accounts that exist (an account exists once a workflow was created in it). */
+public final class AccountsResource implements AccountsApi {
+  private final WorkflowService workflows;
+
+  public AccountsResource(WorkflowService workflows) {
+    this.workflows = workflows;
+  }
+
+  @Override
+  public AccountListResponse listAccounts(Integer page, Integer perPage) {
+    int number = Paging.page(page);
+    int size = Paging.perPage(perPage, 20);
+    Page<dev.stepflow.domain.Account> found = workflows.accounts(number, size);
+    return new AccountListResponse(
+        NONE,
+        NONE,
+        found.items().stream()
+            .map(
+                a ->
+                    new Account(
+                        a.id(), a.id(), Account.TypeEnum.STANDARD, WireMapper.time(a.createdOn())))
+            .toList(),
+        true,
+        Paging.pageInfo(found, number, size));
+  }
+}

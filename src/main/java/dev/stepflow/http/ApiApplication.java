@@ -1,0 +1,37 @@
+package dev.stepflow.http;
+
+import dev.stepflow.engine.InstanceControl;
+import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.TerminateAllJobs;
+import dev.stepflow.engine.WorkflowService;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/** The Jersey application: the resources that implement the generated interfaces, plus providers. */
+public final class ApiApplication {
+  private ApiApplication() {}
+
+  public static ResourceConfig create(
+      WorkflowService workflows,
+      InstanceService instances,
+      InstanceControl control,
+      TerminateAllJobs terminateAll) {
+    ResourceConfig config =
+        new ResourceConfig()
+            // without this, Jersey's own Jackson mappers answer bad JSON in text/plain
+            .register(JacksonFeature.withoutExceptionMappers())
+            .register(JsonConfig.class)
+            .register(TimeParamConverter.class)
+            .register(new AccountsResource(workflows))
+            .register(new WorkflowsResource(workflows))
+            .register(new VersionsResource(workflows))
+            .register(new InstancesResource(instances))
+            .register(new InstanceBatchResource(instances, control, terminateAll, workflows))
+            .register(new InstanceStatusResource(control))
+            .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+            .property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);
+    ErrorMappers.all().forEach(config::register);
+    return config;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.stepflow.http;
+
+import static dev.stepflow.http.Envelopes.NONE;
+
+import dev.stepflow.api.InstanceBatchApi;
+import dev.stepflow.api.model.BatchDeleteRequest;
+import dev.stepflow.api.model.BatchDeleteResponse;
+import dev.stepflow.api.model.BatchDeleteResult;
+import dev.stepflow.api.model.BatchItemError;
+import dev.stepflow.api.model.BatchTerminateResponse;
+import dev.stepflow.api.model.BatchTerminateResult;
+import dev.stepflow.api.model.DeletedInstance;
+import dev.stepflow.api.model.InstanceBatchCreateResponse;
+import dev.stepflow.api.model.InstanceCreateRequest;
+import dev.stepflow.api.model.TerminateJobStart;
+import dev.stepflow.api.model.TerminateJobStartResponse;
+import dev.stepflow.api.model.TerminateJobStatus;
+import dev.stepflow.api.model.TerminateJobStatusResponse;
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.WireNames;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.engine.InstanceControl;
+import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.InstanceService.CreateRequest;
+import dev.stepflow.engine.InstanceService.DeleteOutcome;
+import dev.stepflow.engine.TerminateAllJobs;
+import dev.stepflow.engine.WorkflowService;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/** Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs. */
+public final class InstanceBatchResource implements InstanceBatchApi {
+  private final InstanceService instances;
+  private final InstanceControl control;
+  private final TerminateAllJobs terminateAll;
+  private final WorkflowService workflows;
+
+  public InstanceBatchResource(
+      InstanceService instances,
+      InstanceControl control,
+      TerminateAllJobs terminateAll,
+      WorkflowService workflows) {
+    this.instances = instances;
+    this.control = control;
+    this.terminateAll = terminateAll;
+    this.workflows = workflows;
+  }
+
+  @Override
+  public InstanceBatchCreateResponse createInstanceBatch(
+      String accountId, String workflowName, List<InstanceCreateRequest> body) {
+    List<CreateRequest> requests = new ArrayList<>(body.size());
+    for (InstanceCreateRequest item : body) {
+      requests.add(new CreateRequest(item.getInstanceId(), JsonValues.paramsText(item.getParams())));
+    }
+    var created = instances.create(new WorkflowRef(accountId, workflowName), requests, Actor.API);
+    return new InstanceBatchCreateResponse(
+        NONE, NONE, created.stream().map(InstanceMapper::created).toList(), true);
+  }
+
+  @Override
+  public BatchTerminateResponse terminateInstanceBatch(
+      String accountId, String workflowName, List<String> ids) {
+    WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
+    workflows.get(workflow);
+    int terminated = 0;
+    for (String id : new LinkedHashSet<>(ids)) {
+      if (control.applyIfAllowed(workflow.instance(id), Action.TERMINATE, Actor.API)) {
+        terminated++;
+      }
+    }
+    return new BatchTerminateResponse(
+        NONE,
+        NONE,
+        new BatchTerminateResult(BatchTerminateResult.StatusEnum.OK, terminated),
+        true);
+  }
+
+  @Override
+  public BatchDeleteResponse deleteInstanceBatch(
+      String accountId, String workflowName, BatchDeleteRequest body) {
+    List<DeleteOutcome> outcomes =
+        instances.deleteAll(new WorkflowRef(accountId, workflowName), body.getInstances());
+    List<DeletedInstance> deleted = new ArrayList<>();
+    List<BatchItemError> errors = new ArrayList<>();
+    for (DeleteOutcome outcome : outcomes) {
+      if (outcome.deleted()) {
+        deleted.add(new DeletedInstance(outcome.instanceId()));
+      } else {
+        errors.add(
+            new BatchItemError(
+                outcome.instanceId(),
+                ErrorCode.INSTANCE_NOT_FOUND.code(),
+                ErrorCode.INSTANCE_NOT_FOUND.key()));
+      }
+    }
+    return new BatchDeleteResponse(NONE, NONE, new BatchDeleteResult(deleted, errors), true);
+  }
+
+  @Override
+  public TerminateJobStatusResponse getTerminateAllJob(String accountId, String workflowName) {
+    WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
+    workflows.get(workflow);
+    var status =
+        terminateAll.isRunning(workflow)
+            ? TerminateJobStatus.StatusEnum.RUNNING
+            : TerminateJobStatus.StatusEnum.NOT_RUNNING;
+    return new TerminateJobStatusResponse(NONE, NONE, new TerminateJobStatus(status), true);
+  }
+
+  @Override
+  public TerminateJobStartResponse startTerminateAllJob(
+      String accountId, String workflowName, String status) {
+    WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
+    workflows.get(workflow);
+    Optional<Status> only = Optional.ofNullable(status).map(InstanceBatchResource::jobStatus);
+    boolean started = terminateAll.start(workflow, only, Actor.API);
+    var result =
+        started
+            ? TerminateJobStart.StatusEnum.OK
+            : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
+    return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);
+  }
+
+  /** The statuses wrangler lets terminate-all filter on. */
+  private static Status jobStatus(String wire) {
+    return switch (wire) {
+      case "queued", "running", "paused", "waitingForPause", "waiting" ->
+          WireNames.parseStatus(wire).orElseThrow();
+      default ->
+          throw WorkflowException.invalid(
+              "'status' must be one of queued, running, paused, waitingForPause, waiting (got '"
+                  + wire
+                  + "').");
+    };
+  }
+}

@@ -1,0 +1,79 @@
+package dev.stepflow.http;
+
+import static dev.stepflow.http.WireMapper.time;
+
+import dev.stepflow.api.model.ErrorDetail;
+import dev.stepflow.api.model.InstanceCreated;
+import dev.stepflow.api.model.InstanceDetails;
+import dev.stepflow.api.model.InstanceSummary;
+import dev.stepflow.api.model.InstanceTrigger;
+import dev.stepflow.api.model.StepDetail;
+import dev.stepflow.api.model.TriggerSource;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.StepRecord;
+import java.util.ArrayList;
+import java.util.UUID;
+
+/** Instances, domain to wire. */
+final class InstanceMapper {
+  private InstanceMapper() {}
+
+  static InstanceCreated created(Instance i) {
+    return new InstanceCreated(
+            i.ref().instanceId(),
+            WireMapper.status(i.status()),
+            UUID.fromString(i.versionId()),
+            UUID.fromString(i.workflowId()))
+        .triggerSource(TriggerSource.fromValue(i.triggerSource()));
+  }
+
+  static InstanceSummary summary(Instance i) {
+    return new InstanceSummary(
+            i.ref().instanceId(),
+            time(i.createdOn()),
+            time(i.modifiedOn()),
+            time(i.startedOn()),
+            time(i.endedOn()),
+            WireMapper.status(i.status()),
+            UUID.fromString(i.versionId()),
+            UUID.fromString(i.workflowId()))
+        .triggerSource(TriggerSource.fromValue(i.triggerSource()));
+  }
+
+  /** GET instance. The engine's step log arrives with issue 3; until then a run has no steps. */
+  static InstanceDetails details(Instance i) {
+    return new InstanceDetails(
+        WireMapper.status(i.status()),
+        JsonValues.fromText(i.paramsJson()),
+        new InstanceTrigger(TriggerSource.fromValue(i.triggerSource())),
+        UUID.fromString(i.versionId()),
+        time(i.queuedOn()),
+        time(i.startedOn()),
+        time(i.endedOn()),
+        success(i.status()),
+        error(i.errorName(), i.errorMessage()),
+        JsonValues.fromText(i.outputJson()),
+        0,
+        new ArrayList<>(),
+        null);
+  }
+
+  /** The contract's success flag: true once complete, false once failed or terminated. */
+  private static Boolean success(dev.stepflow.domain.Status status) {
+    return switch (status) {
+      case COMPLETE -> true;
+      case ERRORED, TERMINATED -> false;
+      default -> null;
+    };
+  }
+
+  static StepDetail step(StepRecord s) {
+    return new StepDetail(
+            StepDetail.StatusEnum.fromValue(s.status()), error(s.errorName(), s.errorMessage()))
+        .output(JsonValues.fromText(s.outputJson()));
+  }
+
+  private static ErrorDetail error(String name, String message) {
+    return name == null ? null : new ErrorDetail(name, message == null ? "" : message);
+  }
+}

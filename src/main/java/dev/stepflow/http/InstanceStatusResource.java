@@ -1,0 +1,94 @@
+package dev.stepflow.http;
+
+import static dev.stepflow.http.Envelopes.NONE;
+
+import dev.stepflow.api.InstanceStatusApi;
+import dev.stepflow.api.model.PauseRequest;
+import dev.stepflow.api.model.RestartFrom;
+import dev.stepflow.api.model.RestartRequest;
+import dev.stepflow.api.model.ResumeRequest;
+import dev.stepflow.api.model.StatusChangeRequest;
+import dev.stepflow.api.model.StatusChangeResponse;
+import dev.stepflow.api.model.StatusChangeResult;
+import dev.stepflow.api.model.TerminateRequest;
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepType;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.engine.InstanceControl;
+import dev.stepflow.engine.StatusOutcome;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * PATCH .../status, the seed endpoint: maps the body variant to an {@link Action} and hands it to {@link
+ * InstanceControl}. Members that belong to another variant ({@code rollback} outside terminate, {@code
+ * from} outside restart) never reach here: the generated variants do not declare them, so Jackson
+ * refuses them with a 400.
+ */
+public final class InstanceStatusResource implements InstanceStatusApi {
+  private final InstanceControl control;
+
+  public InstanceStatusResource(InstanceControl control) {
+    this.control = control;
+  }
+
+  @Override
+  public StatusChangeResponse changeInstanceStatus(
+      String accountId, String workflowName, String instanceId, StatusChangeRequest body) {
+    if (body == null) {
+      throw WorkflowException.invalid(
+          "The body needs a 'status': one of pause, resume, terminate, restart.");
+    }
+    InstanceRef ref = new InstanceRef(accountId, workflowName, instanceId);
+    StatusOutcome outcome = control.apply(ref, action(body), restartFrom(body), Actor.API);
+    return new StatusChangeResponse(
+        NONE,
+        NONE,
+        new StatusChangeResult(WireMapper.status(outcome.status()), WireMapper.time(outcome.at())),
+        true);
+  }
+
+  private static Action action(StatusChangeRequest body) {
+    return switch (body) {
+      case PauseRequest p -> Action.PAUSE;
+      case ResumeRequest r -> Action.RESUME;
+      case TerminateRequest t ->
+          Boolean.TRUE.equals(t.getRollback()) ? Action.TERMINATE_WITH_ROLLBACK : Action.TERMINATE;
+      case RestartRequest r -> Action.RESTART;
+    };
+  }
+
+  private static Optional<StepRef> restartFrom(StatusChangeRequest body) {
+    if (!(body instanceof RestartRequest restart) || restart.getFrom() == null) {
+      return Optional.empty();
+    }
+    RestartFrom from = restart.getFrom();
+    return Optional.of(new StepRef(stepType(from), from.getName(), count(from.getCount())));
+  }
+
+  private static StepType stepType(RestartFrom from) {
+    if (from.getType() == null) {
+      return StepType.DO;
+    }
+    return switch (from.getType()) {
+      case DO -> StepType.DO;
+      case SLEEP -> StepType.SLEEP;
+      case WAIT_FOR_EVENT -> StepType.WAIT_FOR_EVENT;
+    };
+  }
+
+  /** The spec types count as a number; only whole numbers name an occurrence. */
+  private static int count(BigDecimal count) {
+    if (count == null) {
+      return 1;
+    }
+    try {
+      return count.intValueExact();
+    } catch (ArithmeticException notWhole) {
+      throw WorkflowException.invalid(
+          "'from.count' must be a whole number of at least 1 (got " + count + ").");
+    }
+  }
+}

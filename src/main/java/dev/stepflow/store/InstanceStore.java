@@ -1,0 +1,70 @@
+package dev.stepflow.store;
+
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.WorkflowRef;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Persistence of instances, their status history and their buffered events. Status changes are
+ * compare-and-set on the status the transition table expects; every write is acknowledged only after it
+ * committed.
+ */
+public interface InstanceStore {
+
+  /** What a compare-and-set did. NOT_CURRENT means the status changed underneath: re-read, re-decide. */
+  enum MoveResult {
+    APPLIED,
+    NOT_CURRENT,
+    NOT_FOUND
+  }
+
+  /**
+   * Creates all instances queued, on the workflow's newest version, or none: a missing workflow throws
+   * WORKFLOW_NOT_FOUND and existing ids throw ALREADY_EXISTS naming each.
+   */
+  List<Instance> createInstances(
+      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now);
+
+  Optional<Instance> findInstance(InstanceRef ref);
+
+  Page<Instance> listInstances(InstanceQuery query);
+
+  boolean deleteInstance(InstanceRef ref);
+
+  /**
+   * Moves the instance from {@code move.decision().from()} to its target and appends the history row, in
+   * one transaction. A restart from a step that is not in the history throws CANNOT_RESTART.
+   */
+  MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move);
+
+  /** The status history, oldest first; the first row is the creation. */
+  List<StatusChange> history(InstanceRef ref);
+
+  /** The recorded step, if the instance's current run started it. */
+  Optional<StepRecord> findStep(InstanceRef ref, StepRef step);
+
+  /**
+   * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT when it
+   * exists in another status and NOT_FOUND when it does not exist.
+   */
+  MoveResult bufferEvent(
+      InstanceRef ref, String type, String payloadJson, Instant now, Set<Status> acceptingStatuses);
+
+  /** Events buffered for the instance and not yet consumed, oldest first, as (type, payload JSON). */
+  List<BufferedEvent> bufferedEvents(InstanceRef ref);
+
+  /** An event waiting for a waitForEvent of its type. */
+  record BufferedEvent(String type, String payloadJson, Instant receivedOn) {}
+}

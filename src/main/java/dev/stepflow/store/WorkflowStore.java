@@ -1,0 +1,39 @@
+package dev.stepflow.store;
+
+import dev.stepflow.domain.Account;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.domain.WorkflowVersion;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** Persistence of workflows and their versions. Every write is acknowledged only after it committed. */
+public interface WorkflowStore {
+
+  /** Creates the workflow or updates it, and always records a new version, which it returns. */
+  WorkflowVersion putWorkflow(WorkflowRef ref, WorkflowDefinition definition, Instant now);
+
+  Optional<Workflow> findWorkflow(WorkflowRef ref);
+
+  /** Workflows of an account by name; {@code nameContains} filters when present. */
+  Page<Workflow> listWorkflows(
+      String accountId, Optional<String> nameContains, long offset, int limit);
+
+  /** Deletes the workflow, its versions and its instances with all their state. */
+  boolean deleteWorkflow(WorkflowRef ref);
+
+  /** How many instances of the workflow are in each status (statuses with none are absent). */
+  Map<Status, Long> countInstances(WorkflowRef ref);
+
+  /** Versions newest first. */
+  Page<WorkflowVersion> listVersions(WorkflowRef ref, long offset, int limit);
+
+  Optional<WorkflowVersion> findVersion(WorkflowRef ref, String versionId);
+
+  /** Accounts that have at least one workflow, oldest first. */
+  Page<Account> listAccounts(long offset, int limit);
+}

@@ -1,0 +1,45 @@
+package dev.stepflow.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/** Reading and binding the column types the schema uses: times are epoch milliseconds. */
+final class Columns {
+  private Columns() {}
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  static void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, value.toEpochMilli());
+    }
+  }
+
+  /** Binds positional parameters in order; Instants become epoch milliseconds. */
+  static PreparedStatement bind(PreparedStatement ps, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      Object value = values[i];
+      if (value instanceof Instant instant) {
+        bindInstant(ps, i + 1, instant);
+      } else {
+        ps.setObject(i + 1, value);
+      }
+    }
+    return ps;
+  }
+
+  static long count(java.sql.Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+}

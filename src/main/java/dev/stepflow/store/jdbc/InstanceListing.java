@@ -1,0 +1,66 @@
+package dev.stepflow.store.jdbc;
+
+import static dev.stepflow.store.jdbc.Columns.bind;
+
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.WireNames;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds and runs one list-instances query. Pages are ordered by the store's creation sequence; one row
+ * more than asked for is read to know whether a next page (and so a cursor) exists.
+ */
+final class InstanceListing {
+  private final StringBuilder where = new StringBuilder(" WHERE account_id = ? AND workflow_name = ?");
+  private final List<Object> values = new ArrayList<>();
+
+  private InstanceListing(InstanceQuery q) {
+    values.add(q.workflow().accountId());
+    values.add(q.workflow().workflowName());
+    q.status().ifPresent(s -> filter(" AND status = ?", WireNames.status(s)));
+    q.createdFrom().ifPresent(t -> filter(" AND created_on >= ?", t));
+    q.createdTo().ifPresent(t -> filter(" AND created_on <= ?", t));
+  }
+
+  private void filter(String clause, Object value) {
+    where.append(clause);
+    values.add(value);
+  }
+
+  static Page<Instance> run(Connection c, InstanceQuery q) throws SQLException {
+    InstanceListing listing = new InstanceListing(q);
+    long total =
+        Columns.count(c, "SELECT COUNT(*) FROM instance" + listing.where, listing.values.toArray());
+    return new InstanceListing(q).page(c, q, total);
+  }
+
+  private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {
+    q.afterSeq().ifPresent(seq -> filter(q.ascending() ? " AND seq > ?" : " AND seq < ?", seq));
+    String sql =
+        JdbcInstanceStore.INSTANCE_COLUMNS
+            + where
+            + (q.ascending() ? " ORDER BY seq ASC" : " ORDER BY seq DESC")
+            + " LIMIT ? OFFSET ?";
+    values.add(q.limit() + 1);
+    values.add(q.offset());
+    List<Instance> items = new ArrayList<>();
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values.toArray());
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        items.add(JdbcInstanceStore.instance(rs));
+      }
+    }
+    if (items.size() <= q.limit()) {
+      return new Page<>(items, total, null);
+    }
+    List<Instance> shown = items.subList(0, q.limit());
+    return new Page<>(List.copyOf(shown), total, Long.toString(shown.getLast().seq()));
+  }
+}

@@ -1,0 +1,363 @@
+package dev.stepflow.store.jdbc;
+
+import static dev.stepflow.store.jdbc.Columns.bind;
+import static dev.stepflow.store.jdbc.Columns.instant;
+
+import dev.stepflow.domain.Effect;
+import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Problem;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.WireNames;
+import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.InstanceStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@link InstanceStore} in portable SQL over a {@link Database}. */
+public final class JdbcInstanceStore implements InstanceStore {
+
+  static final String INSTANCE_COLUMNS =
+      """
+      SELECT seq, account_id, workflow_name, instance_id, status, workflow_id, version_id,
+             params_json, trigger_source, created_on, modified_on, queued_on, started_on, ended_on,
+             status_changed_on, output_json, error_name, error_message FROM instance""";
+  private static final String FIND_INSTANCE =
+      INSTANCE_COLUMNS + " WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+  private static final String FIND_SEQ =
+      "SELECT seq FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+  private static final String INSERT_INSTANCE =
+      """
+      INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
+                            params_json, trigger_source, created_on, modified_on, queued_on,
+                            status_changed_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?) RETURNING seq""";
+  private static final String TOUCH_WORKFLOW_TRIGGERED =
+      "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
+  private static final String DELETE_INSTANCE =
+      "DELETE FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+  private static final String MOVE_STATUS_IF_CURRENT =
+      """
+      UPDATE instance
+         SET status = ?, modified_on = ?, status_changed_on = ?,
+             queued_on = CASE WHEN ? THEN ? ELSE queued_on END,
+             started_on = CASE WHEN ? THEN NULL ELSE started_on END,
+             ended_on = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE ended_on END,
+             output_json = CASE WHEN ? THEN NULL ELSE output_json END,
+             error_name = CASE WHEN ? THEN NULL ELSE error_name END,
+             error_message = CASE WHEN ? THEN NULL ELSE error_message END
+       WHERE seq = ? AND status = ?""";
+  private static final String APPEND_STATUS_CHANGE =
+      """
+      INSERT INTO status_change (instance_seq, from_status, to_status, trigger_name, actor, at)
+      VALUES (?, ?, ?, ?, ?, ?)""";
+  private static final String HISTORY =
+      """
+      SELECT from_status, to_status, trigger_name, actor, at FROM status_change
+       WHERE instance_seq = ? ORDER BY id""";
+  private static final String FIND_STEP_SEQ =
+      "SELECT step_seq FROM step WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
+  private static final String FIND_STEP =
+      """
+      SELECT status, started_on, ended_on, output_json, error_name, error_message FROM step
+       WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?""";
+  private static final String WIPE_STEPS_FROM =
+      "DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?";
+  private static final String WIPE_EVENTS = "DELETE FROM event WHERE instance_seq = ?";
+  private static final String BUFFERED_EVENTS =
+      "SELECT type, payload_json, received_on FROM event WHERE instance_seq = ? ORDER BY id";
+
+  private final Database db;
+
+  public JdbcInstanceStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public List<Instance> createInstances(
+      WorkflowRef ref, List<NewInstance> items, String actor, Instant now) {
+    return db.write(
+        c -> {
+          Workflow workflow =
+              JdbcWorkflowStore.findWorkflow(c, ref)
+                  .orElseThrow(() -> WorkflowException.workflowNotFound(ref.accountId(),
+                      ref.workflowName()));
+          rejectExistingIds(c, ref, items);
+          List<Instance> created = new ArrayList<>(items.size());
+          for (NewInstance item : items) {
+            long seq = insert(c, workflow, item, now);
+            appendStatusChange(c, seq, null, Status.QUEUED, "create", actor, now);
+            created.add(findInstance(c, ref.instance(item.instanceId())).orElseThrow());
+          }
+          execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
+          return created;
+        });
+  }
+
+  private static void rejectExistingIds(Connection c, WorkflowRef ref, List<NewInstance> items)
+      throws SQLException {
+    List<Problem> problems = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String id = items.get(i).instanceId();
+      if (seqOf(c, ref.instance(id)).isPresent()) {
+        String where = items.size() > 1 ? "Item " + i + ": i" : "I";
+        problems.add(new Problem(ErrorCode.ALREADY_EXISTS,
+            where + "nstance '" + id + "' already exists in workflow '" + ref.workflowName()
+                + "'; instance ids must be unique within a workflow."));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowException(problems);
+    }
+  }
+
+  private static long insert(Connection c, Workflow workflow, NewInstance item, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(INSERT_INSTANCE),
+            workflow.ref().accountId(), workflow.ref().workflowName(), item.instanceId(),
+            WireNames.status(Status.QUEUED), workflow.id(), workflow.versionId(),
+            item.paramsJson(), now, now, now, now);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public Optional<Instance> findInstance(InstanceRef ref) {
+    return db.read(c -> findInstance(c, ref));
+  }
+
+  private static Optional<Instance> findInstance(Connection c, InstanceRef ref)
+      throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(FIND_INSTANCE), ref.accountId(),
+            ref.workflowName(), ref.instanceId());
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(instance(rs)) : Optional.empty();
+    }
+  }
+
+  private static OptionalLong seqOf(Connection c, InstanceRef ref) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(FIND_SEQ), ref.accountId(),
+            ref.workflowName(), ref.instanceId());
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+    }
+  }
+
+  @Override
+  public Page<Instance> listInstances(InstanceQuery query) {
+    return db.read(c -> InstanceListing.run(c, query));
+  }
+
+  @Override
+  public boolean deleteInstance(InstanceRef ref) {
+    return db.write(
+        c -> execute(c, DELETE_INSTANCE, ref.accountId(), ref.workflowName(), ref.instanceId())
+            > 0);
+  }
+
+  @Override
+  public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
+    return db.write(
+        c -> {
+          OptionalLong seq = seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return MoveResult.NOT_FOUND;
+          }
+          OptionalLong wipeFrom = wipeFrom(c, seq.getAsLong(), ref, move);
+          if (updateIfCurrent(c, seq.getAsLong(), move) == 0) {
+            return MoveResult.NOT_CURRENT;
+          }
+          appendStatusChange(c, seq.getAsLong(), move.decision().from(), move.decision().to(),
+              move.decision().trigger().label(), move.actor(), move.at());
+          if (wipeFrom.isPresent()) {
+            wipe(c, seq.getAsLong(), wipeFrom.getAsLong(), move.restartFrom().isEmpty());
+          }
+          return MoveResult.APPLIED;
+        });
+  }
+
+  /** The first step_seq to wipe (0 for all), or empty when the move wipes nothing. */
+  private static OptionalLong wipeFrom(Connection c, long seq, InstanceRef ref, StatusMove move)
+      throws SQLException {
+    if (!move.has(Effect.WIPE_STEPS)) {
+      return OptionalLong.empty();
+    }
+    if (move.restartFrom().isEmpty()) {
+      return OptionalLong.of(0);
+    }
+    StepRef step = move.restartFrom().get();
+    try (PreparedStatement ps = bind(c.prepareStatement(FIND_STEP_SEQ), seq, step.type().wire(),
+            step.name(), step.count());
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new WorkflowException(ErrorCode.CANNOT_RESTART,
+            "Step '" + step.name() + "' (type " + step.type().wire() + ", occurrence "
+                + step.count() + ") not found in the execution history of instance '"
+                + ref.instanceId() + "'. Restart without 'from' to run every step again.");
+      }
+      return OptionalLong.of(rs.getLong(1));
+    }
+  }
+
+  private static int updateIfCurrent(Connection c, long seq, StatusMove move)
+      throws SQLException {
+    Status to = move.decision().to();
+    boolean wipe = move.has(Effect.WIPE_STEPS);
+    boolean wipeAll = wipe && move.restartFrom().isEmpty();
+    Instant at = move.at();
+    return execute(c, MOVE_STATUS_IF_CURRENT,
+        WireNames.status(to), at, at,
+        move.has(Effect.ENQUEUE), at,
+        wipeAll,
+        to.isTerminal(), at, wipe,
+        wipe, wipe, wipe,
+        seq, WireNames.status(move.decision().from()));
+  }
+
+  private static void wipe(Connection c, long seq, long fromStepSeq, boolean events)
+      throws SQLException {
+    execute(c, WIPE_STEPS_FROM, seq, fromStepSeq);
+    if (events) {
+      execute(c, WIPE_EVENTS, seq);
+    }
+  }
+
+  private static void appendStatusChange(Connection c, long seq, Status from, Status to,
+      String trigger, String actor, Instant at) throws SQLException {
+    execute(c, APPEND_STATUS_CHANGE, seq, from == null ? null : WireNames.status(from),
+        WireNames.status(to), trigger, actor, at);
+  }
+
+  @Override
+  public List<StatusChange> history(InstanceRef ref) {
+    return db.read(
+        c -> {
+          OptionalLong seq = seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return Collections.<StatusChange>emptyList();
+          }
+          List<StatusChange> rows = new ArrayList<>();
+          try (PreparedStatement ps = bind(c.prepareStatement(HISTORY), seq.getAsLong());
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String from = rs.getString(1);
+              rows.add(new StatusChange(
+                  from == null ? null : WireNames.parseStatus(from).orElseThrow(),
+                  WireNames.parseStatus(rs.getString(2)).orElseThrow(),
+                  rs.getString(3), rs.getString(4), instant(rs, "at")));
+            }
+          }
+          return rows;
+        });
+  }
+
+  @Override
+  public Optional<StepRecord> findStep(InstanceRef ref, StepRef step) {
+    return db.read(
+        c -> {
+          OptionalLong seq = seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return Optional.<StepRecord>empty();
+          }
+          try (PreparedStatement ps = bind(c.prepareStatement(FIND_STEP), seq.getAsLong(),
+                  step.type().wire(), step.name(), step.count());
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.<StepRecord>empty();
+            }
+            return Optional.of(new StepRecord(step, rs.getString("status"),
+                instant(rs, "started_on"), instant(rs, "ended_on"), rs.getString("output_json"),
+                rs.getString("error_name"), rs.getString("error_message")));
+          }
+        });
+  }
+
+  @Override
+  public MoveResult bufferEvent(InstanceRef ref, String type, String payloadJson, Instant now,
+      Set<Status> acceptingStatuses) {
+    String statuses = acceptingStatuses.stream().map(s -> "'" + WireNames.status(s) + "'")
+        .collect(Collectors.joining(", "));
+    String sql = """
+        INSERT INTO event (instance_seq, type, payload_json, received_on)
+        SELECT seq, ?, ?, ? FROM instance
+         WHERE account_id = ? AND workflow_name = ? AND instance_id = ? AND status IN (%s)"""
+        .formatted(statuses);
+    return db.write(
+        c -> {
+          if (execute(c, sql, type, payloadJson, now, ref.accountId(), ref.workflowName(),
+              ref.instanceId()) > 0) {
+            return MoveResult.APPLIED;
+          }
+          return seqOf(c, ref).isPresent() ? MoveResult.NOT_CURRENT : MoveResult.NOT_FOUND;
+        });
+  }
+
+  @Override
+  public List<BufferedEvent> bufferedEvents(InstanceRef ref) {
+    return db.read(
+        c -> {
+          List<BufferedEvent> events = new ArrayList<>();
+          OptionalLong seq = seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return events;
+          }
+          try (PreparedStatement ps = bind(c.prepareStatement(BUFFERED_EVENTS), seq.getAsLong());
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              events.add(new BufferedEvent(rs.getString(1), rs.getString(2),
+                  instant(rs, "received_on")));
+            }
+          }
+          return events;
+        });
+  }
+
+  static int execute(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  static Instance instance(ResultSet rs) throws SQLException {
+    return new Instance(
+        new InstanceRef(rs.getString("account_id"), rs.getString("workflow_name"),
+            rs.getString("instance_id")),
+        rs.getLong("seq"),
+        WireNames.parseStatus(rs.getString("status")).orElseThrow(),
+        rs.getString("workflow_id"),
+        rs.getString("version_id"),
+        rs.getString("params_json"),
+        rs.getString("trigger_source"),
+        instant(rs, "created_on"),
+        instant(rs, "modified_on"),
+        instant(rs, "queued_on"),
+        instant(rs, "started_on"),
+        instant(rs, "ended_on"),
+        instant(rs, "status_changed_on"),
+        rs.getString("output_json"),
+        rs.getString("error_name"),
+        rs.getString("error_message"));
+  }
+}

@@ -1,0 +1,240 @@
+package dev.stepflow.store.jdbc;
+
+import static dev.stepflow.store.jdbc.Columns.bind;
+import static dev.stepflow.store.jdbc.Columns.instant;
+
+import dev.stepflow.domain.Account;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.WireNames;
+import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.domain.WorkflowVersion;
+import dev.stepflow.store.WorkflowStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link WorkflowStore} in portable SQL over a {@link Database}. */
+public final class JdbcWorkflowStore implements WorkflowStore {
+
+  private static final String FIND_WORKFLOW =
+      """
+      SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
+             triggered_on
+        FROM workflow WHERE account_id = ? AND name = ?""";
+  private static final String INSERT_WORKFLOW =
+      """
+      INSERT INTO workflow (account_id, name, id, class_name, script_name, version_id, created_on,
+                            modified_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+  private static final String UPDATE_WORKFLOW =
+      """
+      UPDATE workflow SET class_name = ?, script_name = ?, version_id = ?, modified_on = ?
+       WHERE account_id = ? AND name = ?""";
+  private static final String INSERT_VERSION =
+      """
+      INSERT INTO workflow_version (id, account_id, workflow_name, workflow_id, class_name,
+                                    script_name, step_limit, default_retention_json, created_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+  private static final String LIST_WORKFLOWS =
+      """
+      SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
+             triggered_on
+        FROM workflow WHERE account_id = ? AND LOWER(name) LIKE ? ESCAPE '!'
+       ORDER BY name LIMIT ? OFFSET ?""";
+  private static final String COUNT_WORKFLOWS =
+      "SELECT COUNT(*) FROM workflow WHERE account_id = ? AND LOWER(name) LIKE ? ESCAPE '!'";
+  private static final String DELETE_WORKFLOW =
+      "DELETE FROM workflow WHERE account_id = ? AND name = ?";
+  private static final String COUNT_INSTANCES_BY_STATUS =
+      """
+      SELECT status, COUNT(*) FROM instance WHERE account_id = ? AND workflow_name = ?
+       GROUP BY status""";
+  private static final String VERSION_COLUMNS =
+      """
+      SELECT id, workflow_id, account_id, workflow_name, class_name, script_name, step_limit,
+             default_retention_json, created_on FROM workflow_version""";
+  private static final String LIST_VERSIONS =
+      VERSION_COLUMNS
+          + " WHERE account_id = ? AND workflow_name = ? ORDER BY seq DESC LIMIT ? OFFSET ?";
+  private static final String COUNT_VERSIONS =
+      "SELECT COUNT(*) FROM workflow_version WHERE account_id = ? AND workflow_name = ?";
+  private static final String FIND_VERSION =
+      VERSION_COLUMNS + " WHERE account_id = ? AND workflow_name = ? AND id = ?";
+  private static final String LIST_ACCOUNTS =
+      """
+      SELECT account_id, MIN(created_on) AS created_on FROM workflow GROUP BY account_id
+       ORDER BY MIN(created_on), account_id LIMIT ? OFFSET ?""";
+  private static final String COUNT_ACCOUNTS = "SELECT COUNT(DISTINCT account_id) FROM workflow";
+
+  private final Database db;
+
+  public JdbcWorkflowStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public WorkflowVersion putWorkflow(WorkflowRef ref, WorkflowDefinition def, Instant now) {
+    return db.write(
+        c -> {
+          String versionId = UUID.randomUUID().toString();
+          Optional<Workflow> existing = findWorkflow(c, ref);
+          String workflowId = existing.map(Workflow::id).orElseGet(() -> UUID.randomUUID().toString());
+          if (existing.isPresent()) {
+            execute(c, UPDATE_WORKFLOW, def.className(), def.scriptName(), versionId, now,
+                ref.accountId(), ref.workflowName());
+          } else {
+            execute(c, INSERT_WORKFLOW, ref.accountId(), ref.workflowName(), workflowId,
+                def.className(), def.scriptName(), versionId, now, now);
+          }
+          WorkflowVersion version =
+              new WorkflowVersion(versionId, workflowId, ref, def.className(), def.scriptName(),
+                  def.stepLimit(), def.defaultRetentionJson(), now);
+          execute(c, INSERT_VERSION, versionId, ref.accountId(), ref.workflowName(), workflowId,
+              def.className(), def.scriptName(), def.stepLimit(), def.defaultRetentionJson(), now);
+          return version;
+        });
+  }
+
+  @Override
+  public Optional<Workflow> findWorkflow(WorkflowRef ref) {
+    return db.read(c -> findWorkflow(c, ref));
+  }
+
+  static Optional<Workflow> findWorkflow(Connection c, WorkflowRef ref) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(FIND_WORKFLOW), ref.accountId(),
+            ref.workflowName());
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(workflow(rs)) : Optional.empty();
+    }
+  }
+
+  @Override
+  public Page<Workflow> listWorkflows(
+      String accountId, Optional<String> nameContains, long offset, int limit) {
+    String filter = "%" + likeEscaped(nameContains.orElse("").toLowerCase(Locale.ROOT)) + "%";
+    return db.read(
+        c -> {
+          List<Workflow> items = new ArrayList<>();
+          try (PreparedStatement ps =
+                  bind(c.prepareStatement(LIST_WORKFLOWS), accountId, filter, limit, offset);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              items.add(workflow(rs));
+            }
+          }
+          return new Page<>(items, Columns.count(c, COUNT_WORKFLOWS, accountId, filter), null);
+        });
+  }
+
+  @Override
+  public boolean deleteWorkflow(WorkflowRef ref) {
+    return db.write(c -> execute(c, DELETE_WORKFLOW, ref.accountId(), ref.workflowName()) > 0);
+  }
+
+  @Override
+  public Map<Status, Long> countInstances(WorkflowRef ref) {
+    return db.read(
+        c -> {
+          Map<Status, Long> counts = new EnumMap<>(Status.class);
+          try (PreparedStatement ps = bind(c.prepareStatement(COUNT_INSTANCES_BY_STATUS),
+                  ref.accountId(), ref.workflowName());
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              counts.put(WireNames.parseStatus(rs.getString(1)).orElseThrow(), rs.getLong(2));
+            }
+          }
+          return counts;
+        });
+  }
+
+  @Override
+  public Page<WorkflowVersion> listVersions(WorkflowRef ref, long offset, int limit) {
+    return db.read(
+        c -> {
+          List<WorkflowVersion> items = new ArrayList<>();
+          try (PreparedStatement ps = bind(c.prepareStatement(LIST_VERSIONS), ref.accountId(),
+                  ref.workflowName(), limit, offset);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              items.add(version(rs));
+            }
+          }
+          long total = Columns.count(c, COUNT_VERSIONS, ref.accountId(), ref.workflowName());
+          return new Page<>(items, total, null);
+        });
+  }
+
+  @Override
+  public Optional<WorkflowVersion> findVersion(WorkflowRef ref, String versionId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = bind(c.prepareStatement(FIND_VERSION), ref.accountId(),
+                  ref.workflowName(), versionId);
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(version(rs)) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public Page<Account> listAccounts(long offset, int limit) {
+    return db.read(
+        c -> {
+          List<Account> items = new ArrayList<>();
+          try (PreparedStatement ps = bind(c.prepareStatement(LIST_ACCOUNTS), limit, offset);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              items.add(new Account(rs.getString("account_id"), instant(rs, "created_on")));
+            }
+          }
+          return new Page<>(items, Columns.count(c, COUNT_ACCOUNTS), null);
+        });
+  }
+
+  /** Workflow names may hold '_', a LIKE wildcard; '!' is the escape character in the queries. */
+  private static String likeEscaped(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  private static int execute(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private static Workflow workflow(ResultSet rs) throws SQLException {
+    return new Workflow(
+        new WorkflowRef(rs.getString("account_id"), rs.getString("name")),
+        rs.getString("id"),
+        rs.getString("class_name"),
+        rs.getString("script_name"),
+        rs.getString("version_id"),
+        instant(rs, "created_on"),
+        instant(rs, "modified_on"),
+        instant(rs, "triggered_on"));
+  }
+
+  private static WorkflowVersion version(ResultSet rs) throws SQLException {
+    return new WorkflowVersion(
+        rs.getString("id"),
+        rs.getString("workflow_id"),
+        new WorkflowRef(rs.getString("account_id"), rs.getString("workflow_name")),
+        rs.getString("class_name"),
+        rs.getString("script_name"),
+        rs.getInt("step_limit"),
+        rs.getString("default_retention_json"),
+        instant(rs, "created_on"));
+  }
+}

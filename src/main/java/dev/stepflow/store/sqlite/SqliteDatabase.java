@@ -1,0 +1,111 @@
+package dev.stepflow.store.sqlite;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.stepflow.store.StoreUnavailable;
+import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.GroupCommitWriter;
+import dev.stepflow.store.jdbc.SqlWork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The embedded store: one SQLite file in WAL mode in the data folder. Schema changes are Flyway
+ * migrations under {@code db/migration/sqlite}. One {@link GroupCommitWriter} owns the only write
+ * connection; readers use a small pool and see every committed write (WAL snapshot per statement).
+ *
+ * <p>With {@link Durability#PROCESS_CRASH} (synchronous=NORMAL) a committed write is in the WAL file
+ * before the caller is acknowledged, which survives kill -9; {@link Durability#POWER_LOSS}
+ * (synchronous=FULL) also fsyncs every batch.
+ */
+public final class SqliteDatabase implements Database {
+
+  /** What an acknowledged write survives. */
+  public enum Durability {
+    PROCESS_CRASH("NORMAL"),
+    POWER_LOSS("FULL");
+
+    private final String synchronous;
+
+    Durability(String synchronous) {
+      this.synchronous = synchronous;
+    }
+  }
+
+  private static final int READERS = 4;
+
+  private final GroupCommitWriter writer;
+  private final HikariDataSource readers;
+
+  private SqliteDatabase(GroupCommitWriter writer, HikariDataSource readers) {
+    this.writer = writer;
+    this.readers = readers;
+  }
+
+  /** Opens (creating if needed) {@code dataDir/stepflow.db} and migrates it to the current schema. */
+  public static SqliteDatabase open(Path dataDir, Durability durability) {
+    Path file = dataDir.resolve("stepflow.db");
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+      Properties props = connectionProperties(durability);
+      Flyway.configure()
+          .dataSource(url, null, null)
+          .locations("classpath:db/migration/sqlite")
+          .load()
+          .migrate();
+      GroupCommitWriter writer =
+          new GroupCommitWriter(DriverManager.getConnection(url, props), "stepflow-writer");
+      return new SqliteDatabase(writer, readerPool(url, props));
+    } catch (IOException | SQLException e) {
+      throw new StoreUnavailable("open " + file, e);
+    }
+  }
+
+  private static Properties connectionProperties(Durability durability) {
+    Properties props = new Properties();
+    props.setProperty("journal_mode", "WAL");
+    props.setProperty("synchronous", durability.synchronous);
+    props.setProperty("foreign_keys", "true");
+    // a reader never waits for the writer in WAL mode; this covers checkpoints and the schema migration
+    props.setProperty("busy_timeout", "10000");
+    return props;
+  }
+
+  private static HikariDataSource readerPool(String url, Properties props) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setDataSourceProperties(props);
+    config.setMaximumPoolSize(READERS);
+    config.setMinimumIdle(1);
+    config.setPoolName("stepflow-readers");
+    config.setReadOnly(false);
+    return new HikariDataSource(config);
+  }
+
+  @Override
+  public <T> T write(SqlWork<T> work) {
+    return writer.write(work);
+  }
+
+  @Override
+  public <T> T read(SqlWork<T> work) {
+    try (Connection connection = readers.getConnection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StoreUnavailable("read", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    readers.close();
+  }
+}
