@@ -8,8 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The two answers served outside Jersey: {@code GET /healthz} and the v4 404 envelope for every path
- * outside the base path, so no response is ever the JDK server's own HTML.
+ * The two answers served outside Jersey: {@code GET /healthz} and the v4 404 envelope for every
+ * path outside the base path, so no response is ever the JDK server's own HTML.
  */
 final class FallbackHandlers {
   private FallbackHandlers() {}

@@ -27,13 +27,22 @@ public final class Main {
   /** Runs the server in the foreground until the process is stopped. */
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the API server.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (${DEFAULT-VALUE}).")
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "Address to bind (${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8787", description = "Port (${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+        names = "--port",
+        defaultValue = "8787",
+        description = "Port (${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--data", defaultValue = "data", description = "Data folder (${DEFAULT-VALUE}).")
+    @Option(
+        names = "--data",
+        defaultValue = "data",
+        description = "Data folder (${DEFAULT-VALUE}).")
     Path data;
 
     @Option(

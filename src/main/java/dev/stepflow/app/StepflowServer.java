@@ -60,7 +60,8 @@ public final class StepflowServer implements AutoCloseable {
     http.setExecutor(requests);
     http.start();
     StepflowServer server = new StepflowServer(database, http, requests);
-    log.info("Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
+    log.info(
+        "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
     return server;
   }
 

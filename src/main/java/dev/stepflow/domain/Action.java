@@ -1,8 +1,9 @@
 package dev.stepflow.domain;
 
 /**
- * A status change a client asks for through PATCH .../status. Terminate with and without rollback are
- * distinct actions because they lead to different statuses; the table never picks a target from data.
+ * A status change a client asks for through PATCH .../status. Terminate with and without rollback
+ * are distinct actions because they lead to different statuses; the table never picks a target from
+ * data.
  */
 public enum Action implements Trigger {
   PAUSE("pause", ErrorCode.CANNOT_PAUSE),

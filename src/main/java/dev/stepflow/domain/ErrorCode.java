@@ -1,8 +1,9 @@
 package dev.stepflow.domain;
 
 /**
- * The error codes of DESIGN.md section 3: the number and machine key clients see in {@code errors[]}.
- * These keys are asserted by the contract tests and matched by Cloudflare's clients; do not reword them.
+ * The error codes of DESIGN.md section 3: the number and machine key clients see in {@code
+ * errors[]}. These keys are asserted by the contract tests and matched by Cloudflare's clients; do
+ * not reword them.
  */
 public enum ErrorCode {
   INTERNAL(10001, "workflows.api.error.internal_server", ErrorKind.INTERNAL),

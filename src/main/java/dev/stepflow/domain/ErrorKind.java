@@ -1,6 +1,9 @@
 package dev.stepflow.domain;
 
-/** The kind of a failure; the http layer maps each kind to one HTTP status with an exhaustive switch. */
+/**
+ * The kind of a failure; the http layer maps each kind to one HTTP status with an exhaustive
+ * switch.
+ */
 public enum ErrorKind {
   INVALID,
   UNAUTHENTICATED,

@@ -3,8 +3,9 @@ package dev.stepflow.domain;
 import java.time.Instant;
 
 /**
- * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is the
- * store's creation order, used for cursors. {@code statusChangedOn} is the time of the last status change.
+ * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is
+ * the store's creation order, used for cursors. {@code statusChangedOn} is the time of the last
+ * status change.
  */
 public record Instance(
     InstanceRef ref,

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A list-instances query. {@code afterSeq} continues a cursor walk; {@code offset} serves the deprecated
- * page parameter. Newest first unless {@code ascending}.
+ * A list-instances query. {@code afterSeq} continues a cursor walk; {@code offset} serves the
+ * deprecated page parameter. Newest first unless {@code ascending}.
  */
 public record InstanceQuery(
     WorkflowRef workflow,

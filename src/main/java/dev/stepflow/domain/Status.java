@@ -1,8 +1,8 @@
 package dev.stepflow.domain;
 
 /**
- * The status of a workflow instance. The wire names (queued, waitingForPause, ...) are mapped in the http
- * layer; the rules for moving between statuses live only in {@link Transitions#TABLE}.
+ * The status of a workflow instance. The wire names (queued, waitingForPause, ...) are mapped in
+ * the http layer; the rules for moving between statuses live only in {@link Transitions#TABLE}.
  */
 public enum Status {
   QUEUED,
@@ -15,7 +15,9 @@ public enum Status {
   WAITING,
   ROLLING_BACK;
 
-  /** complete, errored and terminated: the run is over and only the table's restart row leaves them. */
+  /**
+   * complete, errored and terminated: the run is over and only the table's restart row leaves them.
+   */
   public boolean isTerminal() {
     return this == COMPLETE || this == ERRORED || this == TERMINATED;
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Thrown when the table rejects a client action for the instance's current status. Carries the current
- * status and the actions that are allowed instead; answers 409 with the action's own code.
+ * Thrown when the table rejects a client action for the instance's current status. Carries the
+ * current status and the actions that are allowed instead; answers 409 with the action's own code.
  */
 public final class TransitionRejected extends WorkflowException {
   private final InstanceRef instance;

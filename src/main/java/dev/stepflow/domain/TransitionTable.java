@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A status machine as data: rows of (from status, trigger) to a move or an explicit no-op. Any pair that
- * has no row is a rejection, so the table is total for client actions. {@link #decide} is the only way
- * status rules are evaluated anywhere in Stepflow.
+ * A status machine as data: rows of (from status, trigger) to a move or an explicit no-op. Any pair
+ * that has no row is a rejection, so the table is total for client actions. {@link #decide} is the
+ * only way status rules are evaluated anywhere in Stepflow.
  *
  * <p>{@link Builder#build()} validates the rows when the table is created (in practice when {@link
  * Transitions} loads) and fails with {@link IllegalStateException}: a broken table is a programming
@@ -90,7 +90,10 @@ public final class TransitionTable {
       return new RowBuilder(this, from, trigger);
     }
 
-    /** Declares which triggers may leave a terminal status; any other row out of one fails the build. */
+    /**
+     * Declares which triggers may leave a terminal status; any other row out of one fails the
+     * build.
+     */
     public Builder terminalStatusesLeftOnlyBy(Trigger... triggers) {
       allowedFromTerminal.addAll(Arrays.asList(triggers));
       return this;

@@ -33,9 +33,9 @@ import static dev.stepflow.domain.Status.WAITING;
 import static dev.stepflow.domain.Status.WAITING_FOR_PAUSE;
 
 /**
- * THE transition table of Stepflow (DESIGN.md section 2). Every status rule is a row here; nothing else
- * in the code base compares statuses to decide what may happen. generated-README.md renders it, and a test
- * fails when that rendering is stale.
+ * THE transition table of Stepflow (DESIGN.md section 2). Every status rule is a row here; nothing
+ * else in the code base compares statuses to decide what may happen. generated-README.md renders
+ * it, and a test fails when that rendering is stale.
  */
 public final class Transitions {
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The contract's names for statuses ("waitingForPause"), used in messages, in the store and by the http
- * mapper. Written once, as a switch.
+ * The contract's names for statuses ("waitingForPause"), used in messages, in the store and by the
+ * http mapper. Written once, as a switch.
  */
 public final class WireNames {
   private WireNames() {}

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The one family of failures that cross layers. Each carries one or more {@link Problem}s; the http
- * layer turns them into the v4 error envelope by {@link ErrorKind}. Anything else that escapes is a bug
- * and answers 500.
+ * layer turns them into the v4 error envelope by {@link ErrorKind}. Anything else that escapes is a
+ * bug and answers 500.
  */
 public class WorkflowException extends RuntimeException {
   private final List<Problem> problems;
@@ -41,7 +41,11 @@ public class WorkflowException extends RuntimeException {
   public static WorkflowException instanceNotFound(InstanceRef ref) {
     return new WorkflowException(
         ErrorCode.INSTANCE_NOT_FOUND,
-        "Instance '" + ref.instanceId() + "' of workflow '" + ref.workflowName() + "' does not exist.");
+        "Instance '"
+            + ref.instanceId()
+            + "' of workflow '"
+            + ref.workflowName()
+            + "' does not exist.");
   }
 
   public static WorkflowException payloadTooLarge(String what, long size, long limit) {

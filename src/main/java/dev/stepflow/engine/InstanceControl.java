@@ -19,12 +19,14 @@ import java.util.Optional;
 
 /**
  * The one entry point for pause, resume, terminate and restart. It reads the instance, asks the
- * transition table, and applies a move as a compare-and-set on the status the table decided from. When
- * the status changed underneath (the CAS updated no row) it re-reads and decides again, a bounded number
- * of times.
+ * transition table, and applies a move as a compare-and-set on the status the table decided from.
+ * When the status changed underneath (the CAS updated no row) it re-reads and decides again, a
+ * bounded number of times.
  */
 public final class InstanceControl {
-  /** Enough for any real interleaving: each retry means another writer won a race on this instance. */
+  /**
+   * Enough for any real interleaving: each retry means another writer won a race on this instance.
+   */
   private static final int MAX_DECISIONS = 5;
 
   private final InstanceStore store;
@@ -37,7 +39,9 @@ public final class InstanceControl {
     this.clock = clock;
   }
 
-  /** Applies {@code action}; {@code restartFrom} only accompanies RESTART (the http layer checks). */
+  /**
+   * Applies {@code action}; {@code restartFrom} only accompanies RESTART (the http layer checks).
+   */
   public StatusOutcome apply(
       InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
     for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background jobs that terminate every instance of a workflow (optionally only those in one status), one
- * at a time through {@link InstanceControl}, so each termination follows the table and is recorded. At
- * most one job runs per workflow. Jobs live in this process: one cut short by a crash is not resumed; the
- * client runs terminate-all again.
+ * Background jobs that terminate every instance of a workflow (optionally only those in one
+ * status), one at a time through {@link InstanceControl}, so each termination follows the table and
+ * is recorded. At most one job runs per workflow. Jobs live in this process: one cut short by a
+ * crash is not resumed; the client runs terminate-all again.
  */
 public final class TerminateAllJobs {
   private static final Logger log = LoggerFactory.getLogger(TerminateAllJobs.class);

@@ -30,8 +30,12 @@ public final class WorkflowService {
   /** Creates or updates the workflow and records a new version; returns the stored workflow. */
   public Workflow put(WorkflowRef ref, WorkflowDefinition definition) {
     if (definition.stepLimit() < 1 || definition.stepLimit() > WorkflowDefinition.MAX_STEP_LIMIT) {
-      throw WorkflowException.invalid("limits.steps must be between 1 and "
-          + WorkflowDefinition.MAX_STEP_LIMIT + " (got " + definition.stepLimit() + ").");
+      throw WorkflowException.invalid(
+          "limits.steps must be between 1 and "
+              + WorkflowDefinition.MAX_STEP_LIMIT
+              + " (got "
+              + definition.stepLimit()
+              + ").");
     }
     store.putWorkflow(ref, definition, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     return require(ref);
@@ -72,7 +76,10 @@ public final class WorkflowService {
             () ->
                 new WorkflowException(
                     dev.stepflow.domain.ErrorCode.WORKFLOW_NOT_FOUND,
-                    "Version '" + versionId + "' of workflow '" + ref.workflowName()
+                    "Version '"
+                        + versionId
+                        + "' of workflow '"
+                        + ref.workflowName()
                         + "' does not exist."));
   }
 

@@ -8,7 +8,9 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
-/** The Jersey application: the resources that implement the generated interfaces, plus providers. */
+/**
+ * The Jersey application: the resources that implement the generated interfaces, plus providers.
+ */
 public final class ApiApplication {
   private ApiApplication() {}
 

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every exception that can leave a resource becomes the v4 error envelope here: domain failures by their
- * kind, malformed bodies and invalid parameters as 400 (10002), JAX-RS routing failures with their own
- * status, and anything unexpected as a logged 500 that reveals nothing internal.
+ * Every exception that can leave a resource becomes the v4 error envelope here: domain failures by
+ * their kind, malformed bodies and invalid parameters as 400 (10002), JAX-RS routing failures with
+ * their own status, and anything unexpected as a logged 500 that reveals nothing internal.
  */
 public final class ErrorMappers {
   private static final Logger log = LoggerFactory.getLogger(ErrorMappers.class);
@@ -67,8 +67,13 @@ public final class ErrorMappers {
         case JsonParseException p -> "The body is not valid JSON: " + p.getOriginalMessage();
         case InvalidTypeIdException t -> statusProblem(t);
         case UnrecognizedPropertyException u ->
-            "Unknown member '" + u.getPropertyName() + "'" + at(u)
-                + "; allowed members here: " + known(u.getKnownPropertyIds()) + ".";
+            "Unknown member '"
+                + u.getPropertyName()
+                + "'"
+                + at(u)
+                + "; allowed members here: "
+                + known(u.getKnownPropertyIds())
+                + ".";
         case InvalidNullException n -> "'" + path(n) + "' must not be null.";
         case ValueInstantiationException v ->
             "Invalid value at '" + path(v) + "': " + rootMessage(v) + ".";
@@ -82,13 +87,15 @@ public final class ErrorMappers {
       if (t.getTypeId() == null) {
         return "The body needs a 'status': one of pause, resume, terminate, restart.";
       }
-      return "Unknown status '" + t.getTypeId()
+      return "Unknown status '"
+          + t.getTypeId()
           + "': use one of pause, resume, terminate, restart.";
     }
 
     private static String mismatch(MismatchedInputException m) {
       String where = path(m);
-      if (m.getMessage() != null && m.getMessage().startsWith("Missing required creator property")) {
+      if (m.getMessage() != null
+          && m.getMessage().startsWith("Missing required creator property")) {
         return "'" + where + "' is required.";
       }
       if (where.isEmpty()) {
@@ -157,30 +164,39 @@ public final class ErrorMappers {
     public Response toResponse(WebApplicationException e) {
       return switch (e) {
         case ParamException p ->
-            ErrorResponses.of(ErrorCode.INVALID, "Invalid value for parameter '" + p.getParameterName()
-                + "': " + rootCause(p) + ".");
+            ErrorResponses.of(
+                ErrorCode.INVALID,
+                "Invalid value for parameter '"
+                    + p.getParameterName()
+                    + "': "
+                    + rootCause(p)
+                    + ".");
         case NotFoundException n ->
             ErrorResponses.of(ErrorCode.NO_ROUTE, "No endpoint serves this path.");
         case NotAllowedException n ->
-            withAllow(ErrorResponses.withStatus(405, ErrorCode.METHOD_NOT_ALLOWED,
-                "This path does not accept the method; allowed: " + n.getResponse().getAllowedMethods()
-                    + "."), n);
+            withAllow(
+                ErrorResponses.withStatus(
+                    405,
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    "This path does not accept the method; allowed: "
+                        + n.getResponse().getAllowedMethods()
+                        + "."),
+                n);
         case NotSupportedException n ->
-            ErrorResponses.withStatus(415, ErrorCode.INVALID,
-                "Send the body as application/json.");
+            ErrorResponses.withStatus(415, ErrorCode.INVALID, "Send the body as application/json.");
         case NotAcceptableException n ->
-            ErrorResponses.withStatus(406, ErrorCode.INVALID,
-                "Responses are application/json only.");
+            ErrorResponses.withStatus(
+                406, ErrorCode.INVALID, "Responses are application/json only.");
         default ->
-            ErrorResponses.withStatus(e.getResponse().getStatus(), ErrorCode.INVALID,
+            ErrorResponses.withStatus(
+                e.getResponse().getStatus(),
+                ErrorCode.INVALID,
                 "The request could not be served (HTTP " + e.getResponse().getStatus() + ").");
       };
     }
 
     private static Response withAllow(Response response, NotAllowedException e) {
-      return Response.fromResponse(response)
-          .allow(e.getResponse().getAllowedMethods())
-          .build();
+      return Response.fromResponse(response).allow(e.getResponse().getAllowedMethods()).build();
     }
 
     private static String rootCause(Throwable e) {
@@ -198,7 +214,8 @@ public final class ErrorMappers {
     public Response toResponse(Throwable e) {
       String incident = UUID.randomUUID().toString();
       log.error("Unexpected failure, incident {}", incident, e);
-      return ErrorResponses.of(ErrorCode.INTERNAL,
+      return ErrorResponses.of(
+          ErrorCode.INTERNAL,
           "An internal error occurred (incident " + incident + "); it has been logged.");
     }
   }

@@ -10,9 +10,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
- * Builds every failure response: the v4 envelope with one {code, key} per problem and one sentence per
- * problem in {@code messages}. 409s carry {@code x-should-retry: false} so Cloudflare's SDK does not
- * repeat a request that cannot succeed.
+ * Builds every failure response: the v4 envelope with one {code, key} per problem and one sentence
+ * per problem in {@code messages}. 409s carry {@code x-should-retry: false} so Cloudflare's SDK
+ * does not repeat a request that cannot succeed.
  */
 public final class ErrorResponses {
   private ErrorResponses() {}
@@ -21,9 +21,7 @@ public final class ErrorResponses {
     ErrorKind kind = problems.getFirst().code().kind();
     ErrorEnvelope body =
         new ErrorEnvelope(
-            problems.stream()
-                .map(p -> new MessageObject(p.code().code(), p.code().key()))
-                .toList(),
+            problems.stream().map(p -> new MessageObject(p.code().code(), p.code().key())).toList(),
             problems.stream().map(Problem::message).toList(),
             null,
             false);

@@ -33,7 +33,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
-/** Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs. */
+/**
+ * Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs.
+ */
 public final class InstanceBatchResource implements InstanceBatchApi {
   private final InstanceService instances;
   private final InstanceControl control;
@@ -56,7 +58,8 @@ public final class InstanceBatchResource implements InstanceBatchApi {
       String accountId, String workflowName, List<InstanceCreateRequest> body) {
     List<CreateRequest> requests = new ArrayList<>(body.size());
     for (InstanceCreateRequest item : body) {
-      requests.add(new CreateRequest(item.getInstanceId(), JsonValues.paramsText(item.getParams())));
+      requests.add(
+          new CreateRequest(item.getInstanceId(), JsonValues.paramsText(item.getParams())));
     }
     var created = instances.create(new WorkflowRef(accountId, workflowName), requests, Actor.API);
     return new InstanceBatchCreateResponse(
@@ -75,10 +78,7 @@ public final class InstanceBatchResource implements InstanceBatchApi {
       }
     }
     return new BatchTerminateResponse(
-        NONE,
-        NONE,
-        new BatchTerminateResult(BatchTerminateResult.StatusEnum.OK, terminated),
-        true);
+        NONE, NONE, new BatchTerminateResult(BatchTerminateResult.StatusEnum.OK, terminated), true);
   }
 
   @Override
@@ -121,9 +121,7 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     Optional<Status> only = Optional.ofNullable(status).map(InstanceBatchResource::jobStatus);
     boolean started = terminateAll.start(workflow, only, Actor.API);
     var result =
-        started
-            ? TerminateJobStart.StatusEnum.OK
-            : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
+        started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);
   }
 

@@ -15,9 +15,10 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
- * GET .../instances: both paging styles. The cursor (wrangler's way) walks on from the last instance
- * shown; the deprecated page number (the SDK's way) skips whole pages. result_info always carries the
- * cursor of the next page while one exists, so a client may switch styles after the first page.
+ * GET .../instances: both paging styles. The cursor (wrangler's way) walks on from the last
+ * instance shown; the deprecated page number (the SDK's way) skips whole pages. result_info always
+ * carries the cursor of the next page while one exists, so a client may switch styles after the
+ * first page.
  */
 final class InstanceLists {
   private static final int DEFAULT_PER_PAGE = 50;

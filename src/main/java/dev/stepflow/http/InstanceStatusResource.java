@@ -22,10 +22,10 @@ import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
- * PATCH .../status, the seed endpoint: maps the body variant to an {@link Action} and hands it to {@link
- * InstanceControl}. Members that belong to another variant ({@code rollback} outside terminate, {@code
- * from} outside restart) never reach here: the generated variants do not declare them, so Jackson
- * refuses them with a 400.
+ * PATCH .../status, the seed endpoint: maps the body variant to an {@link Action} and hands it to
+ * {@link InstanceControl}. Members that belong to another variant ({@code rollback} outside
+ * terminate, {@code from} outside restart) never reach here: the generated variants do not declare
+ * them, so Jackson refuses them with a 400.
  */
 public final class InstanceStatusResource implements InstanceStatusApi {
   private final InstanceControl control;

@@ -38,8 +38,7 @@ public final class InstancesResource implements InstancesApi {
             : new CreateRequest(body.getInstanceId(), JsonValues.paramsText(body.getParams()));
     var created =
         instances.create(new WorkflowRef(accountId, workflowName), List.of(request), Actor.API);
-    return new InstanceCreateResponse(
-        NONE, NONE, InstanceMapper.created(created.getFirst()), true);
+    return new InstanceCreateResponse(NONE, NONE, InstanceMapper.created(created.getFirst()), true);
   }
 
   @Override

@@ -26,10 +26,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The one ObjectMapper of the HTTP layer. Reading is strict (unknown members, duplicate keys, nulls for
- * members that are not nullable, and coercions such as 1 for true are all 400s). Writing follows the
- * contract: a member the spec marks required is always written, as null if it has no value; an optional
- * member without a value is left out; times are UTC with milliseconds.
+ * The one ObjectMapper of the HTTP layer. Reading is strict (unknown members, duplicate keys, nulls
+ * for members that are not nullable, and coercions such as 1 for true are all 400s). Writing
+ * follows the contract: a member the spec marks required is always written, as null if it has no
+ * value; an optional member without a value is left out; times are UTC with milliseconds.
  */
 @Provider
 public final class JsonConfig implements ContextResolver<ObjectMapper> {
@@ -69,8 +69,8 @@ public final class JsonConfig implements ContextResolver<ObjectMapper> {
   }
 
   /**
-   * Generated models mark the spec's required members with {@code @JsonProperty(required = true)}; those
-   * are written even when null ("start": null), everything else only when it has a value.
+   * Generated models mark the spec's required members with {@code @JsonProperty(required = true)};
+   * those are written even when null ("start": null), everything else only when it has a value.
    */
   private static final class RequiredMembersAlwaysWritten extends JacksonAnnotationIntrospector {
     @Override
@@ -79,7 +79,8 @@ public final class JsonConfig implements ContextResolver<ObjectMapper> {
       if (property != null && property.required()) {
         return JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS);
       }
-      return JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL);
+      return JsonInclude.Value.construct(
+          JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL);
     }
   }
 

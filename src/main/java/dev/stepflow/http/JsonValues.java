@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * JSON values the API carries opaquely (params, event payloads, outputs): stored as JSON text, returned
- * as JSON values.
+ * JSON values the API carries opaquely (params, event payloads, outputs): stored as JSON text,
+ * returned as JSON values.
  */
 final class JsonValues {
-  /** Lenient reader for stored text and for strings that may hold JSON; it never sees raw requests. */
+  /**
+   * Lenient reader for stored text and for strings that may hold JSON; it never sees raw requests.
+   */
   private static final ObjectMapper TEXT = JsonMapper.builder().build();
 
   private JsonValues() {}

@@ -8,8 +8,9 @@ import java.lang.reflect.Type;
 import java.time.OffsetDateTime;
 
 /**
- * Query values of {@code format: date-time} (date_start, date_end). JAX-RS cannot convert them on its
- * own; a value that does not parse becomes a ParamException, which the error mapper answers with 400.
+ * Query values of {@code format: date-time} (date_start, date_end). JAX-RS cannot convert them on
+ * its own; a value that does not parse becomes a ParamException, which the error mapper answers
+ * with 400.
  */
 @Provider
 public final class TimeParamConverter implements ParamConverterProvider {

@@ -35,8 +35,7 @@ public final class VersionsResource implements VersionsApi {
   }
 
   @Override
-  public VersionResponse getWorkflowVersion(
-      String accountId, String workflowName, UUID versionId) {
+  public VersionResponse getWorkflowVersion(String accountId, String workflowName, UUID versionId) {
     WorkflowVersion found =
         workflows.version(new WorkflowRef(accountId, workflowName), versionId.toString());
     return new VersionResponse(NONE, NONE, WorkflowMapper.version(found), true);

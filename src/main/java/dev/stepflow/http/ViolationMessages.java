@@ -12,12 +12,11 @@ import java.util.Map;
 
 /**
  * Turns Bean Validation failures (from the constraints the generator derived from the spec) into
- * sentences that name the wire field ({@code instance_id}, {@code per_page}, {@code [3].instance_id}) and
- * say what is allowed, instead of Java method and parameter names.
+ * sentences that name the wire field ({@code instance_id}, {@code per_page}, {@code
+ * [3].instance_id}) and say what is allowed, instead of Java method and parameter names.
  */
 final class ViolationMessages {
-  private static final String ID_RULE =
-      "letters, digits, '-' and '_', not starting with '-'";
+  private static final String ID_RULE = "letters, digits, '-' and '_', not starting with '-'";
 
   /** Friendlier texts for the id patterns, which read badly as regular expressions. */
   private static final Map<String, String> PATTERN_RULES =

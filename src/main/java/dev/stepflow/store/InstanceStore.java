@@ -18,12 +18,15 @@ import java.util.Set;
 
 /**
  * Persistence of instances, their status history and their buffered events. Status changes are
- * compare-and-set on the status the transition table expects; every write is acknowledged only after it
- * committed.
+ * compare-and-set on the status the transition table expects; every write is acknowledged only
+ * after it committed.
  */
 public interface InstanceStore {
 
-  /** What a compare-and-set did. NOT_CURRENT means the status changed underneath: re-read, re-decide. */
+  /**
+   * What a compare-and-set did. NOT_CURRENT means the status changed underneath: re-read,
+   * re-decide.
+   */
   enum MoveResult {
     APPLIED,
     NOT_CURRENT,
@@ -31,8 +34,8 @@ public interface InstanceStore {
   }
 
   /**
-   * Creates all instances queued, on the workflow's newest version, or none: a missing workflow throws
-   * WORKFLOW_NOT_FOUND and existing ids throw ALREADY_EXISTS naming each.
+   * Creates all instances queued, on the workflow's newest version, or none: a missing workflow
+   * throws WORKFLOW_NOT_FOUND and existing ids throw ALREADY_EXISTS naming each.
    */
   List<Instance> createInstances(
       WorkflowRef workflow, List<NewInstance> items, String actor, Instant now);
@@ -44,8 +47,9 @@ public interface InstanceStore {
   boolean deleteInstance(InstanceRef ref);
 
   /**
-   * Moves the instance from {@code move.decision().from()} to its target and appends the history row, in
-   * one transaction. A restart from a step that is not in the history throws CANNOT_RESTART.
+   * Moves the instance from {@code move.decision().from()} to its target and appends the history
+   * row, in one transaction. A restart from a step that is not in the history throws
+   * CANNOT_RESTART.
    */
   MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move);
 
@@ -56,13 +60,15 @@ public interface InstanceStore {
   Optional<StepRecord> findStep(InstanceRef ref, StepRef step);
 
   /**
-   * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT when it
-   * exists in another status and NOT_FOUND when it does not exist.
+   * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT
+   * when it exists in another status and NOT_FOUND when it does not exist.
    */
   MoveResult bufferEvent(
       InstanceRef ref, String type, String payloadJson, Instant now, Set<Status> acceptingStatuses);
 
-  /** Events buffered for the instance and not yet consumed, oldest first, as (type, payload JSON). */
+  /**
+   * Events buffered for the instance and not yet consumed, oldest first, as (type, payload JSON).
+   */
   List<BufferedEvent> bufferedEvents(InstanceRef ref);
 
   /** An event waiting for a waitForEvent of its type. */

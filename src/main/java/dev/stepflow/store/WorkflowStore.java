@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** Persistence of workflows and their versions. Every write is acknowledged only after it committed. */
+/**
+ * Persistence of workflows and their versions. Every write is acknowledged only after it committed.
+ */
 public interface WorkflowStore {
 
   /** Creates the workflow or updates it, and always records a new version, which it returns. */

@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: one thread owns one connection, takes whatever writes are queued (up to {@link
- * #MAX_BATCH}), runs each inside its own savepoint and commits them together. Callers wait until the
- * commit returned, so an acknowledged write is in the database file (kill -9 safe; power-loss safe when
- * the database syncs on commit). A write that throws is rolled back to its savepoint without touching the
- * others in its batch.
+ * #MAX_BATCH}), runs each inside its own savepoint and commits them together. Callers wait until
+ * the commit returned, so an acknowledged write is in the database file (kill -9 safe; power-loss
+ * safe when the database syncs on commit). A write that throws is rolled back to its savepoint
+ * without touching the others in its batch.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);

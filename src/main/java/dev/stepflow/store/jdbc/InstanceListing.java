@@ -14,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds and runs one list-instances query. Pages are ordered by the store's creation sequence; one row
- * more than asked for is read to know whether a next page (and so a cursor) exists.
+ * Builds and runs one list-instances query. Pages are ordered by the store's creation sequence; one
+ * row more than asked for is read to know whether a next page (and so a cursor) exists.
  */
 final class InstanceListing {
-  private final StringBuilder where = new StringBuilder(" WHERE account_id = ? AND workflow_name = ?");
+  private final StringBuilder where =
+      new StringBuilder(" WHERE account_id = ? AND workflow_name = ?");
   private final List<Object> values = new ArrayList<>();
 
   private InstanceListing(InstanceQuery q) {

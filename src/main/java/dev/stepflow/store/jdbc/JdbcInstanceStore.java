@@ -100,8 +100,9 @@ public final class JdbcInstanceStore implements InstanceStore {
         c -> {
           Workflow workflow =
               JdbcWorkflowStore.findWorkflow(c, ref)
-                  .orElseThrow(() -> WorkflowException.workflowNotFound(ref.accountId(),
-                      ref.workflowName()));
+                  .orElseThrow(
+                      () ->
+                          WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
           rejectExistingIds(c, ref, items);
           List<Instance> created = new ArrayList<>(items.size());
           for (NewInstance item : items) {
@@ -121,9 +122,15 @@ public final class JdbcInstanceStore implements InstanceStore {
       String id = items.get(i).instanceId();
       if (seqOf(c, ref.instance(id)).isPresent()) {
         String where = items.size() > 1 ? "Item " + i + ": i" : "I";
-        problems.add(new Problem(ErrorCode.ALREADY_EXISTS,
-            where + "nstance '" + id + "' already exists in workflow '" + ref.workflowName()
-                + "'; instance ids must be unique within a workflow."));
+        problems.add(
+            new Problem(
+                ErrorCode.ALREADY_EXISTS,
+                where
+                    + "nstance '"
+                    + id
+                    + "' already exists in workflow '"
+                    + ref.workflowName()
+                    + "'; instance ids must be unique within a workflow."));
       }
     }
     if (!problems.isEmpty()) {
@@ -133,10 +140,20 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   private static long insert(Connection c, Workflow workflow, NewInstance item, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(INSERT_INSTANCE),
-            workflow.ref().accountId(), workflow.ref().workflowName(), item.instanceId(),
-            WireNames.status(Status.QUEUED), workflow.id(), workflow.versionId(),
-            item.paramsJson(), now, now, now, now);
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(INSERT_INSTANCE),
+                workflow.ref().accountId(),
+                workflow.ref().workflowName(),
+                item.instanceId(),
+                WireNames.status(Status.QUEUED),
+                workflow.id(),
+                workflow.versionId(),
+                item.paramsJson(),
+                now,
+                now,
+                now,
+                now);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -150,16 +167,24 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   private static Optional<Instance> findInstance(Connection c, InstanceRef ref)
       throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_INSTANCE), ref.accountId(),
-            ref.workflowName(), ref.instanceId());
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(FIND_INSTANCE),
+                ref.accountId(),
+                ref.workflowName(),
+                ref.instanceId());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(instance(rs)) : Optional.empty();
     }
   }
 
   private static OptionalLong seqOf(Connection c, InstanceRef ref) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_SEQ), ref.accountId(),
-            ref.workflowName(), ref.instanceId());
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(FIND_SEQ),
+                ref.accountId(),
+                ref.workflowName(),
+                ref.instanceId());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
     }
@@ -173,8 +198,8 @@ public final class JdbcInstanceStore implements InstanceStore {
   @Override
   public boolean deleteInstance(InstanceRef ref) {
     return db.write(
-        c -> execute(c, DELETE_INSTANCE, ref.accountId(), ref.workflowName(), ref.instanceId())
-            > 0);
+        c ->
+            execute(c, DELETE_INSTANCE, ref.accountId(), ref.workflowName(), ref.instanceId()) > 0);
   }
 
   @Override
@@ -189,8 +214,14 @@ public final class JdbcInstanceStore implements InstanceStore {
           if (updateIfCurrent(c, seq.getAsLong(), move) == 0) {
             return MoveResult.NOT_CURRENT;
           }
-          appendStatusChange(c, seq.getAsLong(), move.decision().from(), move.decision().to(),
-              move.decision().trigger().label(), move.actor(), move.at());
+          appendStatusChange(
+              c,
+              seq.getAsLong(),
+              move.decision().from(),
+              move.decision().to(),
+              move.decision().trigger().label(),
+              move.actor(),
+              move.at());
           if (wipeFrom.isPresent()) {
             wipe(c, seq.getAsLong(), wipeFrom.getAsLong(), move.restartFrom().isEmpty());
           }
@@ -208,32 +239,53 @@ public final class JdbcInstanceStore implements InstanceStore {
       return OptionalLong.of(0);
     }
     StepRef step = move.restartFrom().get();
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_STEP_SEQ), seq, step.type().wire(),
-            step.name(), step.count());
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(FIND_STEP_SEQ),
+                seq,
+                step.type().wire(),
+                step.name(),
+                step.count());
         ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
-        throw new WorkflowException(ErrorCode.CANNOT_RESTART,
-            "Step '" + step.name() + "' (type " + step.type().wire() + ", occurrence "
-                + step.count() + ") not found in the execution history of instance '"
-                + ref.instanceId() + "'. Restart without 'from' to run every step again.");
+        throw new WorkflowException(
+            ErrorCode.CANNOT_RESTART,
+            "Step '"
+                + step.name()
+                + "' (type "
+                + step.type().wire()
+                + ", occurrence "
+                + step.count()
+                + ") not found in the execution history of instance '"
+                + ref.instanceId()
+                + "'. Restart without 'from' to run every step again.");
       }
       return OptionalLong.of(rs.getLong(1));
     }
   }
 
-  private static int updateIfCurrent(Connection c, long seq, StatusMove move)
-      throws SQLException {
+  private static int updateIfCurrent(Connection c, long seq, StatusMove move) throws SQLException {
     Status to = move.decision().to();
     boolean wipe = move.has(Effect.WIPE_STEPS);
     boolean wipeAll = wipe && move.restartFrom().isEmpty();
     Instant at = move.at();
-    return execute(c, MOVE_STATUS_IF_CURRENT,
-        WireNames.status(to), at, at,
-        move.has(Effect.ENQUEUE), at,
+    return execute(
+        c,
+        MOVE_STATUS_IF_CURRENT,
+        WireNames.status(to),
+        at,
+        at,
+        move.has(Effect.ENQUEUE),
+        at,
         wipeAll,
-        to.isTerminal(), at, wipe,
-        wipe, wipe, wipe,
-        seq, WireNames.status(move.decision().from()));
+        to.isTerminal(),
+        at,
+        wipe,
+        wipe,
+        wipe,
+        wipe,
+        seq,
+        WireNames.status(move.decision().from()));
   }
 
   private static void wipe(Connection c, long seq, long fromStepSeq, boolean events)
@@ -244,10 +296,18 @@ public final class JdbcInstanceStore implements InstanceStore {
     }
   }
 
-  private static void appendStatusChange(Connection c, long seq, Status from, Status to,
-      String trigger, String actor, Instant at) throws SQLException {
-    execute(c, APPEND_STATUS_CHANGE, seq, from == null ? null : WireNames.status(from),
-        WireNames.status(to), trigger, actor, at);
+  private static void appendStatusChange(
+      Connection c, long seq, Status from, Status to, String trigger, String actor, Instant at)
+      throws SQLException {
+    execute(
+        c,
+        APPEND_STATUS_CHANGE,
+        seq,
+        from == null ? null : WireNames.status(from),
+        WireNames.status(to),
+        trigger,
+        actor,
+        at);
   }
 
   @Override
@@ -263,10 +323,13 @@ public final class JdbcInstanceStore implements InstanceStore {
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String from = rs.getString(1);
-              rows.add(new StatusChange(
-                  from == null ? null : WireNames.parseStatus(from).orElseThrow(),
-                  WireNames.parseStatus(rs.getString(2)).orElseThrow(),
-                  rs.getString(3), rs.getString(4), instant(rs, "at")));
+              rows.add(
+                  new StatusChange(
+                      from == null ? null : WireNames.parseStatus(from).orElseThrow(),
+                      WireNames.parseStatus(rs.getString(2)).orElseThrow(),
+                      rs.getString(3),
+                      rs.getString(4),
+                      instant(rs, "at")));
             }
           }
           return rows;
@@ -281,33 +344,59 @@ public final class JdbcInstanceStore implements InstanceStore {
           if (seq.isEmpty()) {
             return Optional.<StepRecord>empty();
           }
-          try (PreparedStatement ps = bind(c.prepareStatement(FIND_STEP), seq.getAsLong(),
-                  step.type().wire(), step.name(), step.count());
+          try (PreparedStatement ps =
+                  bind(
+                      c.prepareStatement(FIND_STEP),
+                      seq.getAsLong(),
+                      step.type().wire(),
+                      step.name(),
+                      step.count());
               ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
               return Optional.<StepRecord>empty();
             }
-            return Optional.of(new StepRecord(step, rs.getString("status"),
-                instant(rs, "started_on"), instant(rs, "ended_on"), rs.getString("output_json"),
-                rs.getString("error_name"), rs.getString("error_message")));
+            return Optional.of(
+                new StepRecord(
+                    step,
+                    rs.getString("status"),
+                    instant(rs, "started_on"),
+                    instant(rs, "ended_on"),
+                    rs.getString("output_json"),
+                    rs.getString("error_name"),
+                    rs.getString("error_message")));
           }
         });
   }
 
   @Override
-  public MoveResult bufferEvent(InstanceRef ref, String type, String payloadJson, Instant now,
+  public MoveResult bufferEvent(
+      InstanceRef ref,
+      String type,
+      String payloadJson,
+      Instant now,
       Set<Status> acceptingStatuses) {
-    String statuses = acceptingStatuses.stream().map(s -> "'" + WireNames.status(s) + "'")
-        .collect(Collectors.joining(", "));
-    String sql = """
+    String statuses =
+        acceptingStatuses.stream()
+            .map(s -> "'" + WireNames.status(s) + "'")
+            .collect(Collectors.joining(", "));
+    String sql =
+        """
         INSERT INTO event (instance_seq, type, payload_json, received_on)
         SELECT seq, ?, ?, ? FROM instance
          WHERE account_id = ? AND workflow_name = ? AND instance_id = ? AND status IN (%s)"""
-        .formatted(statuses);
+            .formatted(statuses);
     return db.write(
         c -> {
-          if (execute(c, sql, type, payloadJson, now, ref.accountId(), ref.workflowName(),
-              ref.instanceId()) > 0) {
+          if (execute(
+                  c,
+                  sql,
+                  type,
+                  payloadJson,
+                  now,
+                  ref.accountId(),
+                  ref.workflowName(),
+                  ref.instanceId())
+              > 0) {
             return MoveResult.APPLIED;
           }
           return seqOf(c, ref).isPresent() ? MoveResult.NOT_CURRENT : MoveResult.NOT_FOUND;
@@ -326,8 +415,8 @@ public final class JdbcInstanceStore implements InstanceStore {
           try (PreparedStatement ps = bind(c.prepareStatement(BUFFERED_EVENTS), seq.getAsLong());
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              events.add(new BufferedEvent(rs.getString(1), rs.getString(2),
-                  instant(rs, "received_on")));
+              events.add(
+                  new BufferedEvent(rs.getString(1), rs.getString(2), instant(rs, "received_on")));
             }
           }
           return events;
@@ -342,8 +431,8 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   static Instance instance(ResultSet rs) throws SQLException {
     return new Instance(
-        new InstanceRef(rs.getString("account_id"), rs.getString("workflow_name"),
-            rs.getString("instance_id")),
+        new InstanceRef(
+            rs.getString("account_id"), rs.getString("workflow_name"), rs.getString("instance_id")),
         rs.getLong("seq"),
         WireNames.parseStatus(rs.getString("status")).orElseThrow(),
         rs.getString("workflow_id"),

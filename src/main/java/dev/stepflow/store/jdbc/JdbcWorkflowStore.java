@@ -90,19 +90,53 @@ public final class JdbcWorkflowStore implements WorkflowStore {
         c -> {
           String versionId = UUID.randomUUID().toString();
           Optional<Workflow> existing = findWorkflow(c, ref);
-          String workflowId = existing.map(Workflow::id).orElseGet(() -> UUID.randomUUID().toString());
+          String workflowId =
+              existing.map(Workflow::id).orElseGet(() -> UUID.randomUUID().toString());
           if (existing.isPresent()) {
-            execute(c, UPDATE_WORKFLOW, def.className(), def.scriptName(), versionId, now,
-                ref.accountId(), ref.workflowName());
+            execute(
+                c,
+                UPDATE_WORKFLOW,
+                def.className(),
+                def.scriptName(),
+                versionId,
+                now,
+                ref.accountId(),
+                ref.workflowName());
           } else {
-            execute(c, INSERT_WORKFLOW, ref.accountId(), ref.workflowName(), workflowId,
-                def.className(), def.scriptName(), versionId, now, now);
+            execute(
+                c,
+                INSERT_WORKFLOW,
+                ref.accountId(),
+                ref.workflowName(),
+                workflowId,
+                def.className(),
+                def.scriptName(),
+                versionId,
+                now,
+                now);
           }
           WorkflowVersion version =
-              new WorkflowVersion(versionId, workflowId, ref, def.className(), def.scriptName(),
-                  def.stepLimit(), def.defaultRetentionJson(), now);
-          execute(c, INSERT_VERSION, versionId, ref.accountId(), ref.workflowName(), workflowId,
-              def.className(), def.scriptName(), def.stepLimit(), def.defaultRetentionJson(), now);
+              new WorkflowVersion(
+                  versionId,
+                  workflowId,
+                  ref,
+                  def.className(),
+                  def.scriptName(),
+                  def.stepLimit(),
+                  def.defaultRetentionJson(),
+                  now);
+          execute(
+              c,
+              INSERT_VERSION,
+              versionId,
+              ref.accountId(),
+              ref.workflowName(),
+              workflowId,
+              def.className(),
+              def.scriptName(),
+              def.stepLimit(),
+              def.defaultRetentionJson(),
+              now);
           return version;
         });
   }
@@ -113,8 +147,8 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   }
 
   static Optional<Workflow> findWorkflow(Connection c, WorkflowRef ref) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_WORKFLOW), ref.accountId(),
-            ref.workflowName());
+    try (PreparedStatement ps =
+            bind(c.prepareStatement(FIND_WORKFLOW), ref.accountId(), ref.workflowName());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(workflow(rs)) : Optional.empty();
     }
@@ -148,8 +182,11 @@ public final class JdbcWorkflowStore implements WorkflowStore {
     return db.read(
         c -> {
           Map<Status, Long> counts = new EnumMap<>(Status.class);
-          try (PreparedStatement ps = bind(c.prepareStatement(COUNT_INSTANCES_BY_STATUS),
-                  ref.accountId(), ref.workflowName());
+          try (PreparedStatement ps =
+                  bind(
+                      c.prepareStatement(COUNT_INSTANCES_BY_STATUS),
+                      ref.accountId(),
+                      ref.workflowName());
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               counts.put(WireNames.parseStatus(rs.getString(1)).orElseThrow(), rs.getLong(2));
@@ -164,8 +201,13 @@ public final class JdbcWorkflowStore implements WorkflowStore {
     return db.read(
         c -> {
           List<WorkflowVersion> items = new ArrayList<>();
-          try (PreparedStatement ps = bind(c.prepareStatement(LIST_VERSIONS), ref.accountId(),
-                  ref.workflowName(), limit, offset);
+          try (PreparedStatement ps =
+                  bind(
+                      c.prepareStatement(LIST_VERSIONS),
+                      ref.accountId(),
+                      ref.workflowName(),
+                      limit,
+                      offset);
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               items.add(version(rs));
@@ -180,8 +222,12 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   public Optional<WorkflowVersion> findVersion(WorkflowRef ref, String versionId) {
     return db.read(
         c -> {
-          try (PreparedStatement ps = bind(c.prepareStatement(FIND_VERSION), ref.accountId(),
-                  ref.workflowName(), versionId);
+          try (PreparedStatement ps =
+                  bind(
+                      c.prepareStatement(FIND_VERSION),
+                      ref.accountId(),
+                      ref.workflowName(),
+                      versionId);
               ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(version(rs)) : Optional.empty();
           }

@@ -20,8 +20,8 @@ import org.flywaydb.core.Flyway;
  * migrations under {@code db/migration/sqlite}. One {@link GroupCommitWriter} owns the only write
  * connection; readers use a small pool and see every committed write (WAL snapshot per statement).
  *
- * <p>With {@link Durability#PROCESS_CRASH} (synchronous=NORMAL) a committed write is in the WAL file
- * before the caller is acknowledged, which survives kill -9; {@link Durability#POWER_LOSS}
+ * <p>With {@link Durability#PROCESS_CRASH} (synchronous=NORMAL) a committed write is in the WAL
+ * file before the caller is acknowledged, which survives kill -9; {@link Durability#POWER_LOSS}
  * (synchronous=FULL) also fsyncs every batch.
  */
 public final class SqliteDatabase implements Database {
@@ -48,7 +48,9 @@ public final class SqliteDatabase implements Database {
     this.readers = readers;
   }
 
-  /** Opens (creating if needed) {@code dataDir/stepflow.db} and migrates it to the current schema. */
+  /**
+   * Opens (creating if needed) {@code dataDir/stepflow.db} and migrates it to the current schema.
+   */
   public static SqliteDatabase open(Path dataDir, Durability durability) {
     Path file = dataDir.resolve("stepflow.db");
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -73,7 +75,8 @@ public final class SqliteDatabase implements Database {
     props.setProperty("journal_mode", "WAL");
     props.setProperty("synchronous", durability.synchronous);
     props.setProperty("foreign_keys", "true");
-    // a reader never waits for the writer in WAL mode; this covers checkpoints and the schema migration
+    // a reader never waits for the writer in WAL mode; this covers checkpoints and the schema
+    // migration
     props.setProperty("busy_timeout", "10000");
     return props;
   }

@@ -1,0 +1,135 @@
+package dev.stepflow.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Talks to a running Stepflow over real HTTP/1.1 and checks every response twice: against
+ * openapi/workflows.yaml with an OpenAPI validator (so spec and server cannot drift apart), and for
+ * the v4 envelope basics every response must have (JSON content type, success flag, errors array).
+ */
+public final class ApiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final OpenApiInteractionValidator VALIDATOR =
+      OpenApiInteractionValidator.createForSpecificationUrl(
+              Path.of("openapi/workflows.yaml").toAbsolutePath().toUri().toString())
+          .withBasePathOverride("/client/v4")
+          .build();
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final String origin;
+
+  /** {@code origin} is http://host:port, without the base path. */
+  public ApiClient(String origin) {
+    this.origin = origin;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  public ApiResponse get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  public ApiResponse delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  public ApiResponse post(String path, String json) {
+    return send("POST", path, json, "application/json");
+  }
+
+  public ApiResponse put(String path, String json) {
+    return send("PUT", path, json, json == null ? null : "application/json");
+  }
+
+  public ApiResponse patch(String path, String json) {
+    return send("PATCH", path, json, "application/json");
+  }
+
+  /** Sends any request; {@code path} starts with /client/v4 or is any other absolute path. */
+  public ApiResponse send(String method, String path, String body, String contentType) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return check(method, path, response);
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ApiResponse check(String method, String path, HttpResponse<String> response)
+      throws IOException {
+    String what = method + " " + path + " -> " + response.statusCode() + " " + response.body();
+    assertThat(response.headers().firstValue("Content-Type"))
+        .as("content type of " + what)
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("success").isBoolean()).as("success flag of " + what).isTrue();
+    assertThat(body.path("errors").isArray()).as("errors array of " + what).isTrue();
+    assertThat(body.has("result")).as("result member of " + what).isTrue();
+    assertThat(body.path("success").asBoolean())
+        .as("success agrees with the status of " + what)
+        .isEqualTo(response.statusCode() < 400);
+    validateAgainstSpec(method, path, response, what);
+    return new ApiResponse(response.statusCode(), response.headers(), body);
+  }
+
+  private static void validateAgainstSpec(
+      String method, String path, HttpResponse<String> response, String what) {
+    String rawPath = URI.create("http://x" + path).getRawPath();
+    if (!rawPath.startsWith("/client/v4/")) {
+      return; // /healthz and unknown roots are outside the contract
+    }
+    SimpleResponse.Builder simple =
+        SimpleResponse.Builder.status(response.statusCode()).withBody(response.body());
+    response.headers().map().forEach((k, v) -> simple.withHeader(k, v));
+    ValidationReport report =
+        VALIDATOR.validateResponse(
+            rawPath, Request.Method.valueOf(method.toUpperCase(Locale.ROOT)), simple.build());
+    ValidationReport relevant =
+        report.withAdditionalContext(ValidationReport.MessageContext.empty());
+    assertThat(relevant.getMessages().stream().filter(m -> !unmatchedRoute(m)).toList())
+        .as("OpenAPI validation of " + what)
+        .isEmpty();
+  }
+
+  /** Requests to paths the spec does not have (404 / 405 tests) cannot be validated. */
+  private static boolean unmatchedRoute(ValidationReport.Message message) {
+    return message.getKey().equals("validation.request.path.missing")
+        || message.getKey().equals("validation.request.operation.notAllowed");
+  }
+}

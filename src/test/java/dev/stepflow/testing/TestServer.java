@@ -1,0 +1,42 @@
+package dev.stepflow.testing;
+
+import dev.stepflow.app.Config;
+import dev.stepflow.app.StepflowServer;
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Stepflow on a free port of 127.0.0.1 with a fresh SQLite file, shared by the tests of one
+ * class. Register with {@code @RegisterExtension static final TestServer server = new
+ * TestServer();}.
+ */
+public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+  private StepflowServer server;
+  private Path dataDir;
+  private ApiClient client;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    dataDir = Files.createTempDirectory("stepflow-test-");
+    server = StepflowServer.start(new Config("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH));
+    client = new ApiClient("http://127.0.0.1:" + server.port());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    server.close();
+  }
+
+  public ApiClient client() {
+    return client;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+}
