@@ -47,21 +47,21 @@ public final class Main {
 
     @Option(
         names = "--durability",
-        defaultValue = "process",
+        defaultValue = "normal",
         description =
-            "process: acknowledged changes survive a crash of the process (default);"
-                + " power: they also survive power loss (fsync per commit batch).")
+            "normal: acknowledged changes survive a crash of the process (default);"
+                + " full: they also survive power loss (fsync per commit batch).")
     String durability;
 
     @Override
     public Integer call() throws InterruptedException {
       Durability chosen =
           switch (durability) {
-            case "process" -> Durability.PROCESS_CRASH;
-            case "power" -> Durability.POWER_LOSS;
+            case "normal" -> Durability.PROCESS_CRASH;
+            case "full" -> Durability.POWER_LOSS;
             default ->
                 throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--durability must be process or power");
+                    new CommandLine(this), "--durability must be normal or full");
           };
       StepflowServer server = StepflowServer.start(new Config(host, port, data, chosen));
       CountDownLatch stopped = new CountDownLatch(1);

@@ -50,6 +50,7 @@ public final class InstanceService {
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
   public List<Instance> create(WorkflowRef workflow, List<CreateRequest> requests, String actor) {
+    Limits.requireBatchSize("instances to create", requests.size());
     List<NewInstance> items = new ArrayList<>(requests.size());
     List<Problem> problems = new ArrayList<>();
     Map<String, Integer> firstIndexOfId = new HashMap<>();
@@ -110,6 +111,7 @@ public final class InstanceService {
 
   /** Deletes each id once; ids given twice report the same outcome at every position. */
   public List<DeleteOutcome> deleteAll(WorkflowRef workflow, List<String> ids) {
+    Limits.requireBatchSize("instances to delete", ids.size());
     requireWorkflow(workflow);
     Map<String, Boolean> done = new HashMap<>();
     List<DeleteOutcome> outcomes = new ArrayList<>(ids.size());

@@ -27,6 +27,14 @@ public final class Limits {
     }
   }
 
+  /** Batch operations take between 1 and {@link #MAX_BATCH} items. */
+  public static void requireBatchSize(String what, int size) {
+    if (size < 1 || size > MAX_BATCH) {
+      throw WorkflowException.invalid(
+          "A batch takes 1 to " + MAX_BATCH + " " + what + " (got " + size + ").");
+    }
+  }
+
   public static boolean isReservedInstanceId(String id) {
     return RESERVED_ID.matcher(id).matches();
   }

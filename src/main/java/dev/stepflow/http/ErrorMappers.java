@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.WorkflowException;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ValidationException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -39,7 +40,13 @@ public final class ErrorMappers {
 
   /** All mapper classes, for registration. */
   public static List<Class<?>> all() {
-    return List.of(Domain.class, Json.class, Violations.class, WebApp.class, Unexpected.class);
+    return List.of(
+        Domain.class,
+        Json.class,
+        Violations.class,
+        BrokenValidation.class,
+        WebApp.class,
+        Unexpected.class);
   }
 
   /** Domain and engine failures. */
@@ -155,6 +162,17 @@ public final class ErrorMappers {
     @Override
     public Response toResponse(ConstraintViolationException e) {
       return ErrorResponses.of(ViolationMessages.problems(e));
+    }
+  }
+
+  /**
+   * A constraint the validator cannot apply is a bug in the spec or the generator, not bad input;
+   * without this mapper jersey-bean-validation would answer it in text/plain.
+   */
+  public static final class BrokenValidation implements ExceptionMapper<ValidationException> {
+    @Override
+    public Response toResponse(ValidationException e) {
+      return new Unexpected().toResponse(e);
     }
   }
 

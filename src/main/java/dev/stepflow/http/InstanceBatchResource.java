@@ -26,6 +26,7 @@ import dev.stepflow.engine.InstanceControl;
 import dev.stepflow.engine.InstanceService;
 import dev.stepflow.engine.InstanceService.CreateRequest;
 import dev.stepflow.engine.InstanceService.DeleteOutcome;
+import dev.stepflow.engine.Limits;
 import dev.stepflow.engine.TerminateAllJobs;
 import dev.stepflow.engine.WorkflowService;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class InstanceBatchResource implements InstanceBatchApi {
   @Override
   public BatchTerminateResponse terminateInstanceBatch(
       String accountId, String workflowName, List<String> ids) {
+    Limits.requireBatchSize("instances to terminate", ids.size());
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     int terminated = 0;
