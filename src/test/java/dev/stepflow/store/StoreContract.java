@@ -1,0 +1,280 @@
+package dev.stepflow.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepType;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.InstanceStore.MoveResult;
+import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcInstanceStore;
+import dev.stepflow.store.jdbc.JdbcWorkflowStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every store must do, run once per store implementation: atomic creates, compare-and-set
+ * status moves with history in the same transaction, events refused by finished instances, paging,
+ * and acknowledged writes that are there after the database is reopened.
+ */
+public abstract class StoreContract {
+  private static final WorkflowRef WF = new WorkflowRef("acct", "wf");
+  private static final Instant T0 = Instant.parse("2026-11-28T10:00:00.000Z");
+
+  @TempDir Path dir;
+  private Database db;
+  private JdbcInstanceStore instances;
+  private JdbcWorkflowStore workflows;
+
+  /** Opens (or reopens) the store's database in {@code dir}. */
+  protected abstract Database open(Path dir);
+
+  @BeforeEach
+  void openStore() {
+    reopen();
+    workflows.putWorkflow(WF, new WorkflowDefinition("Scripted", "s", 100, null), T0);
+  }
+
+  @AfterEach
+  void closeStore() {
+    db.close();
+  }
+
+  private void reopen() {
+    if (db != null) {
+      db.close();
+    }
+    db = open(dir);
+    instances = new JdbcInstanceStore(db);
+    workflows = new JdbcWorkflowStore(db);
+  }
+
+  private Instance create(String id) {
+    return instances
+        .createInstances(WF, List.of(new NewInstance(id, "{\"n\":1}")), "test", T0)
+        .getFirst();
+  }
+
+  private static StatusMove move(Status from, Action action, Instant at) {
+    Decision decision = Transitions.TABLE.decide(from, action);
+    return new StatusMove((Decision.Move) decision, "test", at, Optional.empty());
+  }
+
+  @Test
+  void createdInstanceIsQueuedOnTheNewestVersionWithACreationRow() {
+    Instance created = create("a");
+    assertThat(created.status()).isEqualTo(Status.QUEUED);
+    assertThat(created.versionId()).isEqualTo(workflows.findWorkflow(WF).orElseThrow().versionId());
+    assertThat(created.paramsJson()).isEqualTo("{\"n\":1}");
+    assertThat(instances.history(created.ref()))
+        .containsExactly(new StatusChange(null, Status.QUEUED, "create", "test", T0));
+  }
+
+  @Test
+  void createIsAllOrNothingWhenAnIdExists() {
+    create("taken");
+    List<NewInstance> batch = List.of(new NewInstance("new", null), new NewInstance("taken", null));
+    assertThatThrownBy(() -> instances.createInstances(WF, batch, "test", T0))
+        .isInstanceOfSatisfying(
+            WorkflowException.class,
+            e -> assertThat(e.problems().getFirst().code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    assertThat(instances.findInstance(WF.instance("new"))).isEmpty();
+  }
+
+  @Test
+  void createInAMissingWorkflowFails() {
+    assertThatThrownBy(
+            () ->
+                instances.createInstances(
+                    new WorkflowRef("acct", "nope"), List.of(new NewInstance("x", null)), "t", T0))
+        .isInstanceOfSatisfying(
+            WorkflowException.class,
+            e ->
+                assertThat(e.problems().getFirst().code()).isEqualTo(ErrorCode.WORKFLOW_NOT_FOUND));
+  }
+
+  @Test
+  void moveAppliesOnlyFromTheExpectedStatusAndRecordsHistory() {
+    InstanceRef ref = create("m").ref();
+    Instant t1 = T0.plusSeconds(1);
+    assertThat(instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.PAUSE, t1)))
+        .isEqualTo(MoveResult.APPLIED);
+    assertThat(instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, t1)))
+        .isEqualTo(MoveResult.NOT_CURRENT);
+    Instance paused = instances.findInstance(ref).orElseThrow();
+    assertThat(paused.status()).isEqualTo(Status.PAUSED);
+    assertThat(paused.statusChangedOn()).isEqualTo(t1);
+    assertThat(instances.history(ref))
+        .extracting(StatusChange::to)
+        .containsExactly(Status.QUEUED, Status.PAUSED);
+    assertThat(
+            instances.moveStatusIfCurrent(
+                WF.instance("ghost"), move(Status.QUEUED, Action.PAUSE, t1)))
+        .isEqualTo(MoveResult.NOT_FOUND);
+  }
+
+  @Test
+  void terminalMoveSetsTheEndAndRestartWipesRunState() {
+    InstanceRef ref = create("r").ref();
+    Instant t1 = T0.plusSeconds(1);
+    instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, t1));
+    assertThat(instances.findInstance(ref).orElseThrow().endedOn()).isEqualTo(t1);
+    Instant t2 = T0.plusSeconds(2);
+    assertThat(instances.moveStatusIfCurrent(ref, move(Status.TERMINATED, Action.RESTART, t2)))
+        .isEqualTo(MoveResult.APPLIED);
+    Instance restarted = instances.findInstance(ref).orElseThrow();
+    assertThat(restarted.endedOn()).isNull();
+    assertThat(restarted.queuedOn()).isEqualTo(t2);
+    assertThat(restarted.paramsJson()).isEqualTo("{\"n\":1}");
+  }
+
+  @Test
+  void restartFromAMissingStepChangesNothing() {
+    InstanceRef ref = create("s").ref();
+    Decision.Move restart = (Decision.Move) Transitions.TABLE.decide(Status.QUEUED, Action.RESTART);
+    StatusMove fromStep =
+        new StatusMove(
+            restart, "t", T0.plusSeconds(1), Optional.of(new StepRef(StepType.DO, "b", 1)));
+    assertThatThrownBy(() -> instances.moveStatusIfCurrent(ref, fromStep))
+        .isInstanceOfSatisfying(
+            WorkflowException.class,
+            e -> assertThat(e.problems().getFirst().code()).isEqualTo(ErrorCode.CANNOT_RESTART));
+    assertThat(instances.history(ref)).hasSize(1);
+  }
+
+  @Test
+  void eventsAreBufferedInOrderAndRefusedOnceFinished() {
+    InstanceRef ref = create("e").ref();
+    EnumSet<Status> open = EnumSet.of(Status.QUEUED, Status.PAUSED);
+    assertThat(instances.bufferEvent(ref, "go", "1", T0, open)).isEqualTo(MoveResult.APPLIED);
+    assertThat(instances.bufferEvent(ref, "go", "2", T0, open)).isEqualTo(MoveResult.APPLIED);
+    assertThat(instances.bufferedEvents(ref))
+        .extracting(InstanceStore.BufferedEvent::payloadJson)
+        .containsExactly("1", "2");
+    instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, T0));
+    assertThat(instances.bufferEvent(ref, "go", "3", T0, open)).isEqualTo(MoveResult.NOT_CURRENT);
+    assertThat(instances.bufferEvent(WF.instance("ghost"), "go", "3", T0, open))
+        .isEqualTo(MoveResult.NOT_FOUND);
+    instances.moveStatusIfCurrent(ref, move(Status.TERMINATED, Action.RESTART, T0));
+    assertThat(instances.bufferedEvents(ref)).isEmpty();
+  }
+
+  @Test
+  void cursorPagesCoverEveryInstanceOnce() {
+    for (int i = 0; i < 7; i++) {
+      create("p" + i);
+    }
+    List<String> seen = new ArrayList<>();
+    Optional<Long> after = Optional.empty();
+    for (int pages = 0; pages < 10; pages++) {
+      Page<Instance> page =
+          instances.listInstances(
+              new InstanceQuery(
+                  WF, Optional.empty(), Optional.empty(), Optional.empty(), false, after, 0, 3));
+      page.items().forEach(i -> seen.add(i.ref().instanceId()));
+      assertThat(page.totalCount()).isEqualTo(7);
+      if (page.nextCursor() == null) {
+        break;
+      }
+      after = Optional.of(Long.parseLong(page.nextCursor()));
+    }
+    assertThat(seen).containsExactly("p6", "p5", "p4", "p3", "p2", "p1", "p0");
+  }
+
+  @Test
+  void deletingTheWorkflowDeletesItsVersionsAndInstances() {
+    create("d");
+    assertThat(workflows.deleteWorkflow(WF)).isTrue();
+    assertThat(instances.findInstance(WF.instance("d"))).isEmpty();
+    assertThat(workflows.listVersions(WF, 0, 10).items()).isEmpty();
+    assertThat(workflows.deleteWorkflow(WF)).isFalse();
+  }
+
+  @Test
+  void concurrentWritesAreAllAcknowledgedAndStillThereAfterReopening() throws Exception {
+    int writers = 16;
+    int perWriter = 50;
+    try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perWriter; i++) {
+                    create("c-" + writer + "-" + i);
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    reopen();
+    Page<Instance> all =
+        instances.listInstances(
+            new InstanceQuery(
+                WF,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                Optional.empty(),
+                0,
+                1));
+    assertThat(all.totalCount()).isEqualTo((long) writers * perWriter);
+  }
+
+  @Test
+  void aFailingWriteInABatchLeavesTheOthersCommitted() throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String id = i % 2 == 0 ? "dup" : "ok-" + i;
+        done.add(
+            pool.submit(
+                () -> {
+                  try {
+                    create(id);
+                  } catch (WorkflowException expectedForDuplicates) {
+                    assertThat(expectedForDuplicates.problems().getFirst().code())
+                        .isEqualTo(ErrorCode.ALREADY_EXISTS);
+                  }
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    for (int i = 1; i < 40; i += 2) {
+      assertThat(instances.findInstance(WF.instance("ok-" + i))).isPresent();
+    }
+    assertThat(instances.history(WF.instance("dup"))).hasSize(1);
+  }
+}
