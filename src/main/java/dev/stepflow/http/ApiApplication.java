@@ -25,6 +25,7 @@ public final class ApiApplication {
             .register(JacksonFeature.withoutExceptionMappers())
             .register(JsonConfig.class)
             .register(TimeParamConverter.class)
+            .register(OptionsAsJson.class)
             .register(new AccountsResource(workflows))
             .register(new WorkflowsResource(workflows))
             .register(new VersionsResource(workflows))

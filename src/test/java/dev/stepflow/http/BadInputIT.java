@@ -397,6 +397,13 @@ class BadInputIT {
   }
 
   @Test
+  void optionsAnswersTheAllowedMethodsInTheEnvelope() {
+    ApiResponse response = api.send("OPTIONS", WF + "/instances", null, null);
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.result().get("allow").toString()).contains("GET", "POST");
+  }
+
+  @Test
   void methodNotAllowedNamesTheAllowedMethods() {
     ApiResponse response = api.send("DELETE", STATUS, null, null);
     assertThat(response.status()).isEqualTo(405);
