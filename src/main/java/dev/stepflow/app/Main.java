@@ -53,6 +53,18 @@ public final class Main {
                 + " full: they also survive power loss (fsync per commit batch).")
     String durability;
 
+    @Option(
+        names = "--max-running",
+        defaultValue = "1000",
+        description =
+            "Instances that may run at once; waiting ones do not count (${DEFAULT-VALUE}).")
+    int maxRunning;
+
+    @Option(
+        names = "--effects-log",
+        description = "File where the built-in workflows log every step attempt (demos, tests).")
+    Path effectsLog;
+
     @Override
     public Integer call() throws InterruptedException {
       Durability chosen =
@@ -63,7 +75,8 @@ public final class Main {
                 throw new CommandLine.ParameterException(
                     new CommandLine(this), "--durability must be normal or full");
           };
-      StepflowServer server = StepflowServer.start(new Config(host, port, data, chosen));
+      StepflowServer server =
+          StepflowServer.start(new Config(host, port, data, chosen, maxRunning, effectsLog));
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

@@ -2,14 +2,20 @@ package dev.stepflow.app;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.engine.Engine;
 import dev.stepflow.engine.InstanceControl;
 import dev.stepflow.engine.InstanceService;
 import dev.stepflow.engine.TerminateAllJobs;
+import dev.stepflow.engine.WorkflowRegistry;
 import dev.stepflow.engine.WorkflowService;
 import dev.stepflow.http.ApiApplication;
+import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
+import dev.stepflow.workflow.builtin.EffectLog;
+import dev.stepflow.workflow.builtin.OrderFulfilment;
+import dev.stepflow.workflow.builtin.Scripted;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -29,26 +35,48 @@ public final class StepflowServer implements AutoCloseable {
   public static final String BASE_PATH = "/client/v4";
 
   private final SqliteDatabase database;
+  private final Engine engine;
   private final HttpServer http;
   private final ExecutorService requests;
 
-  private StepflowServer(SqliteDatabase database, HttpServer http, ExecutorService requests) {
+  private StepflowServer(
+      SqliteDatabase database, Engine engine, HttpServer http, ExecutorService requests) {
     this.database = database;
+    this.engine = engine;
     this.http = http;
     this.requests = requests;
   }
 
+  /** The workflow classes every server knows: the built-in Scripted and OrderFulfilment. */
+  public static WorkflowRegistry builtInWorkflows(EffectLog effects) {
+    return new WorkflowRegistry()
+        .register(Scripted.CLASS_NAME, () -> new Scripted(effects))
+        .register(OrderFulfilment.CLASS_NAME, () -> new OrderFulfilment(effects));
+  }
+
   public static StepflowServer start(Config config) {
+    EffectLog effects =
+        config.effectsLog() == null ? EffectLog.NONE : EffectLog.toFile(config.effectsLog());
+    return start(config, builtInWorkflows(effects));
+  }
+
+  /**
+   * Starts a server that runs the workflow classes of {@code registry} (an embedding
+   * application's).
+   */
+  public static StepflowServer start(Config config, WorkflowRegistry registry) {
     // the JDK server otherwise waits for delayed ACKs: about 40 ms per small response
     System.setProperty("sun.net.httpserver.nodelay", "true");
     SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
-    WorkflowService workflows = new WorkflowService(workflowStore, clock);
-    InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock);
-    InstanceService instances = new InstanceService(instanceStore, workflowStore, clock);
+    Engine engine = new Engine(new JdbcEngineStore(database), registry, clock, config.maxRunning());
+    WorkflowService workflows = new WorkflowService(workflowStore, clock, registry);
+    InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
+    InstanceService instances = new InstanceService(instanceStore, workflowStore, clock, engine);
     TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);
+    engine.start();
 
     URI base = URI.create("http://" + config.host() + ":" + config.port() + BASE_PATH + "/");
     HttpServer http =
@@ -59,7 +87,7 @@ public final class StepflowServer implements AutoCloseable {
     ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(requests);
     http.start();
-    StepflowServer server = new StepflowServer(database, http, requests);
+    StepflowServer server = new StepflowServer(database, engine, http, requests);
     log.info(
         "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
     return server;
@@ -78,6 +106,7 @@ public final class StepflowServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop(0);
+    engine.close();
     requests.shutdown();
     database.close();
   }

@@ -24,5 +24,9 @@ public enum Effect {
   /** The instance goes to the back of the run queue. */
   ENQUEUE,
   /** A termination entry is added to the instance's log. */
-  RECORD_TERMINATION
+  RECORD_TERMINATION,
+  /** The pause begins now; its length is added to relative deadlines when the instance resumes. */
+  STAMP_PAUSE_START,
+  /** Sleeps, event-wait timeouts and retry delays move on by the time spent paused. */
+  SHIFT_DEADLINES_BY_PAUSE
 }

@@ -23,4 +23,7 @@ public record Instance(
     Instant statusChangedOn,
     String outputJson,
     String errorName,
-    String errorMessage) {}
+    String errorMessage,
+    String rollbackOutcome,
+    String rollbackErrorName,
+    String rollbackErrorMessage) {}

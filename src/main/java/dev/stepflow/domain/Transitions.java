@@ -11,6 +11,8 @@ import static dev.stepflow.domain.Effect.INTERRUPT_RUN;
 import static dev.stepflow.domain.Effect.INTERRUPT_WAIT;
 import static dev.stepflow.domain.Effect.RECORD_TERMINATION;
 import static dev.stepflow.domain.Effect.RUN_COMPENSATIONS;
+import static dev.stepflow.domain.Effect.SHIFT_DEADLINES_BY_PAUSE;
+import static dev.stepflow.domain.Effect.STAMP_PAUSE_START;
 import static dev.stepflow.domain.Effect.STOP_AFTER_CURRENT_STEP;
 import static dev.stepflow.domain.Effect.WIPE_STEPS;
 import static dev.stepflow.domain.EngineEvent.FAILURE_COMPENSATED;
@@ -43,7 +45,7 @@ public final class Transitions {
   public static final TransitionTable TABLE =
       TransitionTable.startingAt(QUEUED)
           // queued: nothing has run yet, so rollback has nothing to compensate
-          .on(QUEUED, PAUSE).moveTo(PAUSED)
+          .on(QUEUED, PAUSE).moveTo(PAUSED, STAMP_PAUSE_START)
           .on(QUEUED, TERMINATE).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(QUEUED, TERMINATE_WITH_ROLLBACK).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(QUEUED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
@@ -58,7 +60,7 @@ public final class Transitions {
           .on(RUNNING, RUN_FAILED).moveTo(ERRORED)
           .on(RUNNING, RUN_FAILED_WITH_COMPENSATIONS).moveTo(ROLLING_BACK, RUN_COMPENSATIONS)
           // waiting: sleeping, waiting for an event, or backing off before a retry
-          .on(WAITING, PAUSE).moveTo(PAUSED, INTERRUPT_WAIT)
+          .on(WAITING, PAUSE).moveTo(PAUSED, INTERRUPT_WAIT, STAMP_PAUSE_START)
           .on(WAITING, TERMINATE).moveTo(TERMINATED, INTERRUPT_RUN, RECORD_TERMINATION)
           .on(WAITING, TERMINATE_WITH_ROLLBACK).moveTo(ROLLING_BACK, INTERRUPT_RUN, RUN_COMPENSATIONS)
           .on(WAITING, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
@@ -70,10 +72,10 @@ public final class Transitions {
           .on(WAITING_FOR_PAUSE, TERMINATE_WITH_ROLLBACK)
               .moveTo(ROLLING_BACK, INTERRUPT_RUN, RUN_COMPENSATIONS)
           .on(WAITING_FOR_PAUSE, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
-          .on(WAITING_FOR_PAUSE, STEPS_SETTLED).moveTo(PAUSED)
+          .on(WAITING_FOR_PAUSE, STEPS_SETTLED).moveTo(PAUSED, STAMP_PAUSE_START)
           // paused
           .on(PAUSED, PAUSE).noOp()
-          .on(PAUSED, RESUME).moveTo(QUEUED, ENQUEUE)
+          .on(PAUSED, RESUME).moveTo(QUEUED, ENQUEUE, SHIFT_DEADLINES_BY_PAUSE)
           .on(PAUSED, TERMINATE).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(PAUSED, TERMINATE_WITH_ROLLBACK).moveTo(ROLLING_BACK, RUN_COMPENSATIONS)
           .on(PAUSED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)

@@ -32,11 +32,14 @@ public final class InstanceControl {
   private final InstanceStore store;
   private final TransitionTable table;
   private final Clock clock;
+  private final EngineHooks engine;
 
-  public InstanceControl(InstanceStore store, TransitionTable table, Clock clock) {
+  public InstanceControl(
+      InstanceStore store, TransitionTable table, Clock clock, EngineHooks engine) {
     this.store = store;
     this.table = table;
     this.clock = clock;
+    this.engine = engine;
   }
 
   /**
@@ -80,7 +83,10 @@ public final class InstanceControl {
     MoveResult result =
         store.moveStatusIfCurrent(ref, new StatusMove(move, actor, now, restartFrom));
     return switch (result) {
-      case APPLIED -> Optional.of(new StatusOutcome(move.to(), now));
+      case APPLIED -> {
+        engine.afterMove(ref, move);
+        yield Optional.of(new StatusOutcome(move.to(), now));
+      }
       case NOT_CURRENT -> Optional.empty();
       case NOT_FOUND -> throw WorkflowException.instanceNotFound(ref);
     };

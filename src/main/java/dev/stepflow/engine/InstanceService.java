@@ -8,8 +8,9 @@ import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Problem;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
@@ -38,11 +39,22 @@ public final class InstanceService {
   private final InstanceStore instances;
   private final WorkflowStore workflows;
   private final Clock clock;
+  private final EngineHooks engine;
 
-  public InstanceService(InstanceStore instances, WorkflowStore workflows, Clock clock) {
+  public InstanceService(
+      InstanceStore instances, WorkflowStore workflows, Clock clock, EngineHooks engine) {
     this.instances = instances;
     this.workflows = workflows;
     this.clock = clock;
+    this.engine = engine;
+  }
+
+  /** An instance with its step log and status history, for GET instance. */
+  public record Details(Instance instance, List<StepRow> steps, List<StatusChange> history) {}
+
+  public Details details(InstanceRef ref) {
+    Instance instance = get(ref);
+    return new Details(instance, instances.steps(ref), instances.history(ref));
   }
 
   /** A request to create one instance: {@code instanceId} null means "generate one". */
@@ -87,7 +99,9 @@ public final class InstanceService {
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);
     }
-    return instances.createInstances(workflow, items, actor, now());
+    List<Instance> created = instances.createInstances(workflow, items, actor, now());
+    engine.workAvailable();
+    return created;
   }
 
   public Instance get(InstanceRef ref) {
@@ -128,7 +142,10 @@ public final class InstanceService {
     Limits.requirePayloadSize("The event payload", payloadJson);
     Instant now = now();
     return switch (instances.bufferEvent(ref, type, payloadJson, now, ACCEPTING_EVENTS)) {
-      case APPLIED -> now;
+      case APPLIED -> {
+        engine.workAvailable();
+        yield now;
+      }
       case NOT_FOUND -> throw WorkflowException.instanceNotFound(ref);
       case NOT_CURRENT ->
           throw new WorkflowException(
@@ -142,7 +159,7 @@ public final class InstanceService {
   }
 
   /** The recorded step, or STEP_NOT_FOUND. */
-  public StepRecord step(InstanceRef ref, StepRef step) {
+  public StepRow step(InstanceRef ref, StepRef step) {
     get(ref);
     return instances
         .findStep(ref, step)

@@ -18,10 +18,12 @@ import java.util.Optional;
 public final class WorkflowService {
   private final WorkflowStore store;
   private final Clock clock;
+  private final WorkflowRegistry registry;
 
-  public WorkflowService(WorkflowStore store, Clock clock) {
+  public WorkflowService(WorkflowStore store, Clock clock, WorkflowRegistry registry) {
     this.store = store;
     this.clock = clock;
+    this.registry = registry;
   }
 
   /** A workflow with the number of its instances in each status. */
@@ -36,6 +38,14 @@ public final class WorkflowService {
               + " (got "
               + definition.stepLimit()
               + ").");
+    }
+    if (!registry.contains(definition.className())) {
+      throw WorkflowException.invalid(
+          "class_name '"
+              + definition.className()
+              + "' names no registered workflow class; registered: "
+              + String.join(", ", registry.names())
+              + ".");
     }
     store.putWorkflow(ref, definition, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     return require(ref);

@@ -7,11 +7,15 @@ import dev.stepflow.api.model.InstanceCreated;
 import dev.stepflow.api.model.InstanceDetails;
 import dev.stepflow.api.model.InstanceSummary;
 import dev.stepflow.api.model.InstanceTrigger;
+import dev.stepflow.api.model.RollbackOutcome;
 import dev.stepflow.api.model.StepDetail;
+import dev.stepflow.api.model.StepLogEntry;
 import dev.stepflow.api.model.TriggerSource;
 import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.engine.InstanceService;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Instances, domain to wire. */
@@ -40,8 +44,12 @@ final class InstanceMapper {
         .triggerSource(TriggerSource.fromValue(i.triggerSource()));
   }
 
-  /** GET instance. The engine's step log arrives with issue 3; until then a run has no steps. */
-  static InstanceDetails details(Instance i) {
+  /**
+   * GET instance: status, params, times, output or error, the step log and the rollback outcome.
+   */
+  static InstanceDetails details(InstanceService.Details d, boolean simple, boolean ascending) {
+    Instance i = d.instance();
+    List<StepLogEntry> log = StepLogMapper.log(d.steps(), d.history(), ascending);
     return new InstanceDetails(
         WireMapper.status(i.status()),
         JsonValues.fromText(i.paramsJson()),
@@ -53,9 +61,18 @@ final class InstanceMapper {
         success(i.status()),
         error(i.errorName(), i.errorMessage()),
         JsonValues.fromText(i.outputJson()),
-        0,
-        new ArrayList<>(),
-        null);
+        log.size(),
+        simple ? new ArrayList<>() : new ArrayList<>(log),
+        rollback(i));
+  }
+
+  private static RollbackOutcome rollback(Instance i) {
+    if (i.rollbackOutcome() == null) {
+      return null;
+    }
+    return new RollbackOutcome(
+        RollbackOutcome.OutcomeEnum.fromValue(i.rollbackOutcome()),
+        error(i.rollbackErrorName(), i.rollbackErrorMessage()));
   }
 
   /** The contract's success flag: true once complete, false once failed or terminated. */
@@ -67,9 +84,10 @@ final class InstanceMapper {
     };
   }
 
-  static StepDetail step(StepRecord s) {
+  static StepDetail step(StepRow s) {
     return new StepDetail(
             StepDetail.StatusEnum.fromValue(s.status()), error(s.errorName(), s.errorMessage()))
+        .eventType(s.eventType())
         .output(JsonValues.fromText(s.outputJson()));
   }
 

@@ -61,9 +61,10 @@ public final class InstancesResource implements InstancesApi {
   @Override
   public InstanceDetailsResponse getInstance(
       String accountId, String workflowName, String instanceId, Boolean simple, String order) {
-    Orders.ascending(order, "order");
-    var found = instances.get(new InstanceRef(accountId, workflowName, instanceId));
-    return new InstanceDetailsResponse(NONE, NONE, InstanceMapper.details(found), true);
+    boolean ascending = Orders.ascending(order, "order");
+    var found = instances.details(new InstanceRef(accountId, workflowName, instanceId));
+    return new InstanceDetailsResponse(
+        NONE, NONE, InstanceMapper.details(found, Boolean.TRUE.equals(simple), ascending), true);
   }
 
   @Override

@@ -13,7 +13,10 @@ final class JsonValues {
   /**
    * Lenient reader for stored text and for strings that may hold JSON; it never sees raw requests.
    */
-  private static final ObjectMapper TEXT = JsonMapper.builder().build();
+  private static final ObjectMapper TEXT =
+      JsonMapper.builder()
+          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .build();
 
   private JsonValues() {}
 
@@ -41,6 +44,18 @@ final class JsonValues {
       }
     }
     return toText(params);
+  }
+
+  /** Reads JSON the engine recorded (step configs, attempts) into a contract model. */
+  static <T> T read(String text, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return TEXT.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("recorded JSON does not match the contract", e);
+    }
   }
 
   static JsonNode fromText(String text) {

@@ -8,8 +8,8 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
-import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WorkflowRef;
 import java.time.Instant;
 import java.util.List;
@@ -57,7 +57,10 @@ public interface InstanceStore {
   List<StatusChange> history(InstanceRef ref);
 
   /** The recorded step, if the instance's current run started it. */
-  Optional<StepRecord> findStep(InstanceRef ref, StepRef step);
+  Optional<StepRow> findStep(InstanceRef ref, StepRef step);
+
+  /** The steps of the instance's current run, in start order. */
+  List<StepRow> steps(InstanceRef ref);
 
   /**
    * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never a 500 or a text body, and changes nothing.
  */
 class BadInputIT {
-  @RegisterExtension static final TestServer server = new TestServer();
+  @RegisterExtension static final TestServer server = TestServer.holdingQueue();
   private static final String WF = "/client/v4/accounts/acc1/workflows/shop";
   private static final String STATUS = WF + "/instances/victim/status";
   private static final String JSON = "application/json";
@@ -276,7 +276,7 @@ class BadInputIT {
             "workflow with cron",
             "PUT",
             WF,
-            "{\"class_name\":\"A\",\"script_name\":\"s\",\"schedules\":[{\"cron\":\"* * * * *\"}]}",
+            "{\"class_name\":\"Scripted\",\"script_name\":\"s\",\"schedules\":[{\"cron\":\"* * * * *\"}]}",
             JSON,
             400,
             10002),
@@ -284,10 +284,11 @@ class BadInputIT {
             "workflow with 0 steps",
             "PUT",
             WF,
-            "{\"class_name\":\"A\",\"script_name\":\"s\",\"limits\":{\"steps\":0}}",
+            "{\"class_name\":\"Scripted\",\"script_name\":\"s\",\"limits\":{\"steps\":0}}",
             JSON,
             400,
             10002),
+        Arguments.of("unregistered workflow class", "PUT", WF, "{\"class_name\":\"Nope\",\"script_name\":\"s\"}", JSON, 400, 10002),
         Arguments.of("workflow without body", "PUT", WF, null, null, 400, 10002),
         Arguments.of(
             "event to a finished instance",

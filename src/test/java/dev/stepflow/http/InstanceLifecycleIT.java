@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The acceptance scenario of the seed endpoint, through HTTP on a real port and a real SQLite file.
  */
 class InstanceLifecycleIT {
-  @RegisterExtension static final TestServer server = new TestServer();
+  @RegisterExtension static final TestServer server = TestServer.holdingQueue();
   private static final String WF = "/client/v4/accounts/acc1/workflows/orders";
   private static ApiClient api;
 

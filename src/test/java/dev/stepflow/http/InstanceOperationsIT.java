@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Create (single and batch), params, events, delete, batch terminate and terminate-all. */
 class InstanceOperationsIT {
-  @RegisterExtension static final TestServer server = new TestServer();
+  @RegisterExtension static final TestServer server = TestServer.holdingQueue();
   private static final String ACCOUNT = "/client/v4/accounts/ops";
   private static ApiClient api;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Lists and paging as Cloudflare's two clients use them: page numbers (SDK) and cursors (wrangler).
  */
 class ListingIT {
-  @RegisterExtension static final TestServer server = new TestServer();
+  @RegisterExtension static final TestServer server = TestServer.holdingQueue();
   private static final String ACCOUNT = "/client/v4/accounts/lists";
   private static final String WF = ACCOUNT + "/workflows/paging";
   private static ApiClient api;
@@ -127,12 +127,12 @@ class ListingIT {
   void everyPutMakesANewVersionListedNewestFirst() {
     String wf = ACCOUNT + "/workflows/versioned";
     String first =
-        api.put(wf, "{\"class_name\":\"A\",\"script_name\":\"s\"}")
+        api.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}")
             .result()
             .get("version_id")
             .asText();
     String second =
-        api.put(wf, "{\"class_name\":\"B\",\"script_name\":\"s\",\"limits\":{\"steps\":50}}")
+        api.put(wf, "{\"class_name\":\"OrderFulfilment\",\"script_name\":\"s\",\"limits\":{\"steps\":50}}")
             .result()
             .get("version_id")
             .asText();
@@ -141,7 +141,7 @@ class ListingIT {
         .extracting(v -> v.get("id").asText())
         .containsExactly(second, first);
     JsonNode latest = api.get(wf + "/versions/" + second).result();
-    assertThat(latest.get("class_name").asText()).isEqualTo("B");
+    assertThat(latest.get("class_name").asText()).isEqualTo("OrderFulfilment");
     assertThat(latest.get("limits").get("steps").asInt()).isEqualTo(50);
     String created = api.post(wf + "/instances", "{}").result().get("version_id").asText();
     assertThat(created).isEqualTo(second);
@@ -151,7 +151,7 @@ class ListingIT {
   @Test
   void accountsListTheAccountsThatHaveWorkflows() {
     api.put(
-        "/client/v4/accounts/zz-other/workflows/w", "{\"class_name\":\"A\",\"script_name\":\"s\"}");
+        "/client/v4/accounts/zz-other/workflows/w", "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}");
     ApiResponse accounts = api.get("/client/v4/accounts");
     assertThat(accounts.result())
         .extracting(a -> a.get("id").asText())

@@ -16,14 +16,34 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * TestServer();}.
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+  private final int maxRunning;
   private StepflowServer server;
   private Path dataDir;
   private ApiClient client;
 
+  /** A server whose engine runs instances. */
+  public TestServer() {
+    this(Config.DEFAULT_MAX_RUNNING);
+  }
+
+  private TestServer(int maxRunning) {
+    this.maxRunning = maxRunning;
+  }
+
+  /**
+   * A server that accepts instances but starts none ({@code --max-running 0}), so they stay queued:
+   * for tests of the control surface that need instances in a known status.
+   */
+  public static TestServer holdingQueue() {
+    return new TestServer(0);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("stepflow-test-");
-    server = StepflowServer.start(new Config("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH));
+    server =
+        StepflowServer.start(
+            new Config("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH, maxRunning, null));
     client = new ApiClient("http://127.0.0.1:" + server.port());
   }
 

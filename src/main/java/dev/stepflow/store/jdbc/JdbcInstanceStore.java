@@ -14,8 +14,8 @@ import dev.stepflow.domain.Problem;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
-import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.Workflow;
 import dev.stepflow.domain.WorkflowException;
@@ -41,7 +41,8 @@ public final class JdbcInstanceStore implements InstanceStore {
       """
       SELECT seq, account_id, workflow_name, instance_id, status, workflow_id, version_id,
              params_json, trigger_source, created_on, modified_on, queued_on, started_on, ended_on,
-             status_changed_on, output_json, error_name, error_message FROM instance""";
+             status_changed_on, output_json, error_name, error_message, rollback_outcome,
+             rollback_error_name, rollback_error_message FROM instance""";
   private static final String FIND_INSTANCE =
       INSTANCE_COLUMNS + " WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
   private static final String FIND_SEQ =
@@ -61,12 +62,28 @@ public final class JdbcInstanceStore implements InstanceStore {
       UPDATE instance
          SET status = ?, modified_on = ?, status_changed_on = ?,
              queued_on = CASE WHEN ? THEN ? ELSE queued_on END,
+             wake_at = CASE WHEN ? THEN NULL ELSE wake_at END,
+             waiting_for_event = CASE WHEN ? THEN NULL ELSE waiting_for_event END,
              started_on = CASE WHEN ? THEN NULL ELSE started_on END,
              ended_on = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE ended_on END,
              output_json = CASE WHEN ? THEN NULL ELSE output_json END,
              error_name = CASE WHEN ? THEN NULL ELSE error_name END,
-             error_message = CASE WHEN ? THEN NULL ELSE error_message END
+             error_message = CASE WHEN ? THEN NULL ELSE error_message END,
+             paused_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE paused_at END,
+             rollback_cause = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE rollback_cause END,
+             rollback_outcome = CASE WHEN ? THEN NULL ELSE rollback_outcome END,
+             rollback_error_name = CASE WHEN ? THEN NULL ELSE rollback_error_name END,
+             rollback_error_message = CASE WHEN ? THEN NULL ELSE rollback_error_message END
        WHERE seq = ? AND status = ?""";
+
+  /** Resume: relative deadlines move on by the time the instance spent paused. */
+  private static final String SHIFT_STEP_DEADLINES =
+      """
+      UPDATE step SET wake_at = wake_at + (? - (SELECT paused_at FROM instance WHERE seq = ?))
+       WHERE instance_seq = ? AND wake_at IS NOT NULL AND wake_absolute = 0
+         AND status IN ('running', 'waiting')
+         AND (SELECT paused_at FROM instance WHERE seq = ?) IS NOT NULL""";
+
   private static final String APPEND_STATUS_CHANGE =
       """
       INSERT INTO status_change (instance_seq, from_status, to_status, trigger_name, actor, at)
@@ -77,10 +94,6 @@ public final class JdbcInstanceStore implements InstanceStore {
        WHERE instance_seq = ? ORDER BY id""";
   private static final String FIND_STEP_SEQ =
       "SELECT step_seq FROM step WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
-  private static final String FIND_STEP =
-      """
-      SELECT status, started_on, ended_on, output_json, error_name, error_message FROM step
-       WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?""";
   private static final String WIPE_STEPS_FROM =
       "DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?";
   private static final String WIPE_EVENTS = "DELETE FROM event WHERE instance_seq = ?";
@@ -268,18 +281,36 @@ public final class JdbcInstanceStore implements InstanceStore {
     Status to = move.decision().to();
     boolean wipe = move.has(Effect.WIPE_STEPS);
     boolean wipeAll = wipe && move.restartFrom().isEmpty();
+    boolean enqueue = move.has(Effect.ENQUEUE);
+    boolean stamp = move.has(Effect.STAMP_PAUSE_START);
+    boolean shift = move.has(Effect.SHIFT_DEADLINES_BY_PAUSE);
+    boolean compensate = move.has(Effect.RUN_COMPENSATIONS);
     Instant at = move.at();
+    if (shift) {
+      execute(c, SHIFT_STEP_DEADLINES, at, seq, seq, seq);
+    }
     return execute(
         c,
         MOVE_STATUS_IF_CURRENT,
         WireNames.status(to),
         at,
         at,
-        move.has(Effect.ENQUEUE),
+        enqueue,
         at,
+        enqueue || wipe,
+        enqueue || wipe,
         wipeAll,
         to.isTerminal(),
         at,
+        wipe,
+        wipe,
+        wipe,
+        wipe,
+        stamp,
+        at,
+        shift || wipe,
+        compensate,
+        move.decision().trigger().label(),
         wipe,
         wipe,
         wipe,
@@ -337,34 +368,28 @@ public final class JdbcInstanceStore implements InstanceStore {
   }
 
   @Override
-  public Optional<StepRecord> findStep(InstanceRef ref, StepRef step) {
+  public Optional<StepRow> findStep(InstanceRef ref, StepRef step) {
     return db.read(
         c -> {
           OptionalLong seq = seqOf(c, ref);
           if (seq.isEmpty()) {
-            return Optional.<StepRecord>empty();
+            return Optional.<StepRow>empty();
           }
-          try (PreparedStatement ps =
-                  bind(
-                      c.prepareStatement(FIND_STEP),
-                      seq.getAsLong(),
-                      step.type().wire(),
-                      step.name(),
-                      step.count());
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.<StepRecord>empty();
-            }
-            return Optional.of(
-                new StepRecord(
-                    step,
-                    rs.getString("status"),
-                    instant(rs, "started_on"),
-                    instant(rs, "ended_on"),
-                    rs.getString("output_json"),
-                    rs.getString("error_name"),
-                    rs.getString("error_message")));
-          }
+          return StepRows.list(
+                  c, StepRows.ONE, seq.getAsLong(), step.type().wire(), step.name(), step.count())
+              .stream()
+              .findFirst();
+        });
+  }
+
+  @Override
+  public List<StepRow> steps(InstanceRef ref) {
+    return db.read(
+        c -> {
+          OptionalLong seq = seqOf(c, ref);
+          return seq.isEmpty()
+              ? List.<StepRow>of()
+              : StepRows.list(c, StepRows.OF_INSTANCE, seq.getAsLong());
         });
   }
 
@@ -447,6 +472,9 @@ public final class JdbcInstanceStore implements InstanceStore {
         instant(rs, "status_changed_on"),
         rs.getString("output_json"),
         rs.getString("error_name"),
-        rs.getString("error_message"));
+        rs.getString("error_message"),
+        rs.getString("rollback_outcome"),
+        rs.getString("rollback_error_name"),
+        rs.getString("rollback_error_message"));
   }
 }

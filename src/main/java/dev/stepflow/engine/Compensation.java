@@ -1,0 +1,152 @@
+package dev.stepflow.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.workflow.RollbackContext;
+import dev.stepflow.workflow.StepConfig;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Runs rollback handlers in reverse step-start order, each with its own retries, recording one
+ * rollback row per handler. The first handler that still fails after its retries halts the chain.
+ */
+final class Compensation {
+  /** How the rollback ended: outcome complete or failed, with the failing handler's error. */
+  record Result(String outcome, String errorName, String errorMessage) {}
+
+  private final RunContext run;
+  private final AttemptRunner attempts;
+
+  Compensation(RunContext run) {
+    this.run = run;
+    this.attempts = new AttemptRunner(run);
+  }
+
+  /**
+   * Compensates every started step that registered a handler and has no rollback row yet. {@code
+   * recorded} are the run's rows; a step whose handler replay did not reach fails as
+   * RollbackMissing.
+   */
+  Result run(List<StepRow> recorded, List<DurableStep.Handler> handlers, String triggerError) {
+    Map<Integer, DurableStep.Handler> byStep =
+        handlers.stream()
+            .collect(Collectors.toMap(h -> h.step().stepSeq(), Function.identity(), (a, b) -> a));
+    List<String> done =
+        recorded.stream()
+            .filter(r -> r.kind().equals("rollback"))
+            .map(StepRow::displayName)
+            .toList();
+    int nextSeq = recorded.stream().mapToInt(StepRow::stepSeq).max().orElse(-1) + 1;
+    List<StepRow> eligible =
+        recorded.stream()
+            .filter(r -> r.kind().equals("do") && r.hasRollback())
+            .filter(r -> !done.contains(r.displayName()))
+            .sorted(Comparator.comparingInt(StepRow::stepSeq).reversed())
+            .toList();
+    for (StepRow step : eligible) {
+      DurableStep.Handler handler = byStep.get(step.stepSeq());
+      Result failed = compensate(step, handler, nextSeq++, triggerError);
+      if (failed != null) {
+        return failed;
+      }
+    }
+    return new Result("complete", null, null);
+  }
+
+  /** Runs one handler with its retries; returns null when it succeeded. */
+  private Result compensate(StepRow step, DurableStep.Handler handler, int seq, String trigger) {
+    StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
+    StepRow row =
+        new StepRow(
+            seq,
+            "rollback",
+            step.name(),
+            step.count(),
+            "running",
+            run.now(),
+            null,
+            null,
+            null,
+            null,
+            StepJson.config(config),
+            "[]",
+            false,
+            null,
+            false,
+            null);
+    fenced(run.store.insertStep(run.lease, row));
+    ArrayNode tried = StepJson.attempts("[]");
+    if (handler == null) {
+      return fail(
+          row,
+          tried,
+          run.now(),
+          "RollbackMissing",
+          "The rollback handler of step '"
+              + step.displayName()
+              + "' was not registered on replay.");
+    }
+    for (int attempt = 1; ; attempt++) {
+      Instant start = run.now();
+      RollbackContext context =
+          new RollbackContext(
+              step.name(),
+              step.count(),
+              step.outputJson() == null ? null : StepJson.read(step.outputJson()),
+              trigger,
+              attempt);
+      AttemptRunner.Outcome outcome =
+          attempts.attempt(
+              ctx -> {
+                handler.rollback().compensate(context);
+                return null;
+              },
+              new dev.stepflow.workflow.StepContext(step.name(), step.count(), attempt),
+              config.timeout());
+      if (outcome.succeeded()) {
+        StepJson.addAttempt(tried, start, run.now(), null, null);
+        fenced(
+            run.store.updateStep(
+                run.lease,
+                row.finished("complete", run.now(), null, null, null, tried.toString())));
+        return null;
+      }
+      if (outcome.nonRetryable() || attempt > config.retryLimit()) {
+        return fail(row, tried, start, outcome.errorName(), outcome.errorMessage());
+      }
+      StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
+      sleepBeforeRetry(config, attempt);
+    }
+  }
+
+  private Result fail(StepRow row, ArrayNode tried, Instant start, String name, String message) {
+    StepJson.addAttempt(tried, start, run.now(), name, message);
+    fenced(
+        run.store.updateStep(
+            run.lease, row.finished("errored", run.now(), null, name, message, tried.toString())));
+    return new Result("failed", name, message);
+  }
+
+  /**
+   * Rollback retries wait in place: a rolling-back instance refuses pause, so nothing else waits.
+   */
+  private void sleepBeforeRetry(StepConfig config, int attempt) {
+    try {
+      Thread.sleep(config.delayBeforeRetry(attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unwind(Unwind.Reason.ABORTED);
+    }
+  }
+
+  private static void fenced(boolean written) {
+    if (!written) {
+      throw new Unwind(Unwind.Reason.FENCED);
+    }
+  }
+}

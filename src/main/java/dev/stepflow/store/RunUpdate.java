@@ -1,0 +1,44 @@
+package dev.stepflow.store;
+
+import java.time.Instant;
+
+/** Instance fields a run's own status change sets besides the status. Null fields are cleared. */
+public record RunUpdate(
+    String outputJson,
+    String errorName,
+    String errorMessage,
+    Instant wakeAt,
+    String waitingForEvent,
+    String rollbackOutcome,
+    String rollbackErrorName,
+    String rollbackErrorMessage) {
+
+  public static RunUpdate none() {
+    return new RunUpdate(null, null, null, null, null, null, null, null);
+  }
+
+  public static RunUpdate succeeded(String outputJson) {
+    return new RunUpdate(outputJson, null, null, null, null, null, null, null);
+  }
+
+  public static RunUpdate failed(String errorName, String errorMessage) {
+    return new RunUpdate(null, errorName, errorMessage, null, null, null, null, null);
+  }
+
+  public static RunUpdate suspendedUntil(Instant wakeAt, String waitingForEvent) {
+    return new RunUpdate(null, null, null, wakeAt, waitingForEvent, null, null, null);
+  }
+
+  /** A finished rollback keeps the run's error (failure path) and adds the rollback outcome. */
+  public RunUpdate withRollback(String outcome, String errorName, String errorMessage) {
+    return new RunUpdate(
+        outputJson,
+        this.errorName,
+        this.errorMessage,
+        wakeAt,
+        waitingForEvent,
+        outcome,
+        errorName,
+        errorMessage);
+  }
+}

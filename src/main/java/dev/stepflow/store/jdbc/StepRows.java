@@ -1,0 +1,109 @@
+package dev.stepflow.store.jdbc;
+
+import static dev.stepflow.store.jdbc.Columns.instant;
+
+import dev.stepflow.domain.StepRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reading and writing step rows; shared by the instance store (GET) and the engine store. */
+final class StepRows {
+  static final String COLUMNS =
+      """
+      SELECT step_seq, type, name, count, status, started_on, ended_on, output_json, error_name,
+             error_message, config_json, attempts_json, has_rollback, wake_at, wake_absolute,
+             event_type FROM step""";
+  static final String OF_INSTANCE = COLUMNS + " WHERE instance_seq = ? ORDER BY step_seq";
+  static final String ONE =
+      COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
+  static final String INSERT =
+      """
+      INSERT INTO step (instance_seq, step_seq, type, name, count, status, started_on, ended_on,
+                        output_json, error_name, error_message, config_json, attempts_json,
+                        has_rollback, wake_at, wake_absolute, event_type)
+      SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
+       WHERE seq = ? AND run_id = ? AND status IN ('running', 'waitingForPause', 'rollingBack')""";
+  static final String UPDATE =
+      """
+      UPDATE step SET status = ?, ended_on = ?, output_json = ?, error_name = ?, error_message = ?,
+                      attempts_json = ?, wake_at = ?
+       WHERE instance_seq = ? AND step_seq = ?
+         AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
+                       AND status IN ('running', 'waitingForPause', 'rollingBack'))""";
+
+  private StepRows() {}
+
+  static List<StepRow> list(Connection c, String sql, Object... values) throws SQLException {
+    List<StepRow> rows = new ArrayList<>();
+    try (PreparedStatement ps = Columns.bind(c.prepareStatement(sql), values);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        rows.add(row(rs));
+      }
+    }
+    return rows;
+  }
+
+  static Object[] insertValues(StepRow r, long seq, long runId) {
+    return new Object[] {
+      r.stepSeq(),
+      r.kind(),
+      r.name(),
+      r.count(),
+      r.status(),
+      r.startedOn(),
+      r.endedOn(),
+      r.outputJson(),
+      r.errorName(),
+      r.errorMessage(),
+      r.configJson(),
+      r.attemptsJson(),
+      r.hasRollback() ? 1 : 0,
+      r.wakeAt(),
+      r.wakeAbsolute() ? 1 : 0,
+      r.eventType(),
+      seq,
+      runId
+    };
+  }
+
+  static Object[] updateValues(StepRow r, long seq, long runId) {
+    return new Object[] {
+      r.status(),
+      r.endedOn(),
+      r.outputJson(),
+      r.errorName(),
+      r.errorMessage(),
+      r.attemptsJson(),
+      r.wakeAt(),
+      seq,
+      r.stepSeq(),
+      seq,
+      runId
+    };
+  }
+
+  private static StepRow row(ResultSet rs) throws SQLException {
+    return new StepRow(
+        rs.getInt("step_seq"),
+        rs.getString("type"),
+        rs.getString("name"),
+        rs.getInt("count"),
+        rs.getString("status"),
+        instant(rs, "started_on"),
+        instant(rs, "ended_on"),
+        rs.getString("output_json"),
+        rs.getString("error_name"),
+        rs.getString("error_message"),
+        rs.getString("config_json"),
+        rs.getString("attempts_json"),
+        rs.getInt("has_rollback") == 1,
+        instant(rs, "wake_at"),
+        rs.getInt("wake_absolute") == 1,
+        rs.getString("event_type"));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.stepflow.workflow.builtin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * Where the built-in workflows report their side effects, one line per step attempt or rollback
+ * call: {@code instanceId kind step-count attempt time}. With a file, each line is written before
+ * the work it reports, so it survives a kill -9 of the server; tests read it to prove what ran how
+ * often.
+ */
+public interface EffectLog {
+  EffectLog NONE = (instanceId, kind, step, attempt) -> {};
+
+  void record(String instanceId, String kind, String step, int attempt);
+
+  /** Appends lines to {@code file} (created if missing). */
+  static EffectLog toFile(Path file) {
+    FileChannel channel;
+    try {
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the effect log " + file, e);
+    }
+    return (instanceId, kind, step, attempt) -> {
+      String line =
+          instanceId + "\t" + kind + "\t" + step + "\t" + attempt + "\t" + Instant.now() + "\n";
+      synchronized (channel) {
+        try {
+          channel.write(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,146 @@
+package dev.stepflow.workflow.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepflow.workflow.Backoff;
+import dev.stepflow.workflow.NonRetryableException;
+import dev.stepflow.workflow.Rollback;
+import dev.stepflow.workflow.Step;
+import dev.stepflow.workflow.StepConfig;
+import dev.stepflow.workflow.Workflow;
+import dev.stepflow.workflow.WorkflowEvent;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A workflow whose steps are described by the instance's params, for demos and for testing clients
+ * against real instance behaviour without writing Java:
+ *
+ * <pre>{"steps": [
+ *   {"do": "charge", "ms": 200, "fail": 2, "nonRetryable": false, "output": {...},
+ *    "retries": {"limit": 3, "delay": 100, "backoff": "constant"}, "timeout_ms": 5000,
+ *    "rollback": {"ms": 50, "fail": 0, "retries": {...}}},
+ *   {"sleep": "cool-off", "ms": 1000},
+ *   {"sleepUntil": "deadline", "at": "2026-12-01T00:00:00Z"},
+ *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000} ]}</pre>
+ *
+ * {@code fail: N} makes the first N attempts throw ({@code true}: every attempt). The output is an
+ * object of the step outputs by {@code name-count}. Every attempt and handler call is reported to
+ * the {@link EffectLog}, so tests can prove what ran how often.
+ */
+public final class Scripted implements Workflow {
+  public static final String CLASS_NAME = "Scripted";
+
+  private final EffectLog effects;
+
+  public Scripted(EffectLog effects) {
+    this.effects = effects;
+  }
+
+  @Override
+  public Object run(WorkflowEvent event, Step step) throws Exception {
+    ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+    JsonNode steps = event.params() == null ? null : event.params().get("steps");
+    if (steps == null || !steps.isArray()) {
+      return outputs;
+    }
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (JsonNode spec : steps) {
+      String kind =
+          spec.has("do")
+              ? "do"
+              : spec.has("sleep")
+                  ? "sleep"
+                  : spec.has("sleepUntil")
+                      ? "sleepUntil"
+                      : spec.has("waitForEvent") ? "waitForEvent" : "";
+      String name = spec.path(kind).asText();
+      String key = name + "-" + counts.merge(kind + ":" + name, 1, Integer::sum);
+      switch (kind) {
+        case "do" -> outputs.set(key, doStep(event, step, spec, name));
+        case "sleep" -> step.sleep(name, Duration.ofMillis(spec.path("ms").asLong()));
+        case "sleepUntil" ->
+            step.sleepUntil(name, java.time.Instant.parse(spec.path("at").asText()));
+        case "waitForEvent" ->
+            outputs.set(
+                key,
+                step.waitForEvent(
+                    name,
+                    spec.path("type").asText(name),
+                    Duration.ofMillis(
+                        spec.path("timeout_ms").asLong(Duration.ofHours(24).toMillis()))));
+        default -> throw new NonRetryableException("Unknown Scripted step: " + spec);
+      }
+    }
+    return outputs;
+  }
+
+  private JsonNode doStep(WorkflowEvent event, Step step, JsonNode spec, String name) {
+    StepConfig config = config(spec, StepConfig.DEFAULT);
+    JsonNode rollbackSpec = spec.get("rollback");
+    Rollback rollback =
+        rollbackSpec == null
+            ? null
+            : ctx -> {
+              effects.record(
+                  event.instanceId(), "rollback", ctx.name() + "-" + ctx.count(), ctx.attempt());
+              work(rollbackSpec.path("ms").asLong());
+              if (fails(rollbackSpec.path("fail"), ctx.attempt())) {
+                throw new IllegalStateException("scripted rollback failure of " + ctx.name());
+              }
+            };
+    StepConfig rollbackConfig =
+        rollbackSpec == null ? null : config(rollbackSpec, StepConfig.DEFAULT);
+    return step.run(
+        name,
+        config,
+        ctx -> {
+          effects.record(event.instanceId(), "do", ctx.name() + "-" + ctx.count(), ctx.attempt());
+          work(spec.path("ms").asLong());
+          if (fails(spec.path("fail"), ctx.attempt())) {
+            String message =
+                "scripted failure of " + ctx.name() + " (attempt " + ctx.attempt() + ")";
+            if (spec.path("nonRetryable").asBoolean(false)) {
+              throw new NonRetryableException(message);
+            }
+            throw new IllegalStateException(message);
+          }
+          return spec.has("output")
+              ? spec.get("output")
+              : JsonNodeFactory.instance
+                  .objectNode()
+                  .put("step", ctx.name())
+                  .put("attempt", ctx.attempt());
+        },
+        rollback,
+        rollbackConfig);
+  }
+
+  private static boolean fails(JsonNode fail, int attempt) {
+    return fail.isBoolean() ? fail.asBoolean() : attempt <= fail.asInt(0);
+  }
+
+  private static void work(long ms) throws InterruptedException {
+    if (ms > 0) {
+      Thread.sleep(ms);
+    }
+  }
+
+  private static StepConfig config(JsonNode spec, StepConfig base) {
+    StepConfig config = base;
+    JsonNode retries = spec.get("retries");
+    if (retries != null) {
+      config =
+          config.withRetries(
+              retries.path("limit").asInt(base.retryLimit()),
+              Duration.ofMillis(retries.path("delay").asLong(base.retryDelay().toMillis())),
+              Backoff.valueOf(
+                  retries.path("backoff").asText("exponential").toUpperCase(Locale.ROOT)));
+    }
+    if (spec.has("timeout_ms")) {
+      config = config.withTimeout(Duration.ofMillis(spec.get("timeout_ms").asLong()));
+    }
+    return config;
+  }
+}
