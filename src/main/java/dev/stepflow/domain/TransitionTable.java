@@ -3,6 +3,7 @@ package dev.stepflow.domain;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,9 @@ public final class TransitionTable {
       if (!found.isEmpty()) {
         throw new IllegalStateException("Invalid transition table: " + String.join("; ", found));
       }
-      return new TransitionTable(initial, Map.copyOf(new LinkedHashMap<>(rows)));
+      // Map.copyOf would lose the declaration order that rows() promises (its iteration order
+      // changes from one JVM run to the next), and generated-README.md must not change with it.
+      return new TransitionTable(initial, Collections.unmodifiableMap(new LinkedHashMap<>(rows)));
     }
 
     private List<String> unreachableStatuses() {
