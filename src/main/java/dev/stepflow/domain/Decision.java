@@ -9,7 +9,7 @@ public sealed interface Decision {
   /** Apply the change: a compare-and-set from {@code from} to {@code to}, plus the effects. */
   record Move(Status from, Trigger trigger, Status to, Set<Effect> effects) implements Decision {
     public Move {
-      effects = Set.copyOf(effects);
+      effects = Effects.ordered(effects);
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class TransitionTable {
   /** One row of the table. {@code to} equals {@code from} for a no-op row. */
   public record Row(Status from, Trigger trigger, boolean noOp, Status to, Set<Effect> effects) {
     public Row {
-      effects = effects.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(effects));
+      effects = Effects.ordered(effects);
     }
   }
 
@@ -80,7 +81,7 @@ public final class TransitionTable {
     private final Status initial;
     private final Map<Key, Row> rows = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
-    private final Set<Trigger> allowedFromTerminal = new java.util.HashSet<>();
+    private final Set<Trigger> allowedFromTerminal = new HashSet<>();
 
     private Builder(Status initial) {
       this.initial = initial;

@@ -288,7 +288,14 @@ class BadInputIT {
             JSON,
             400,
             10002),
-        Arguments.of("unregistered workflow class", "PUT", WF, "{\"class_name\":\"Nope\",\"script_name\":\"s\"}", JSON, 400, 10002),
+        Arguments.of(
+            "unregistered workflow class",
+            "PUT",
+            WF,
+            "{\"class_name\":\"Nope\",\"script_name\":\"s\"}",
+            JSON,
+            400,
+            10002),
         Arguments.of("workflow without body", "PUT", WF, null, null, 400, 10002),
         Arguments.of(
             "event to a finished instance",

@@ -132,7 +132,9 @@ class ListingIT {
             .get("version_id")
             .asText();
     String second =
-        api.put(wf, "{\"class_name\":\"OrderFulfilment\",\"script_name\":\"s\",\"limits\":{\"steps\":50}}")
+        api.put(
+                wf,
+                "{\"class_name\":\"OrderFulfilment\",\"script_name\":\"s\",\"limits\":{\"steps\":50}}")
             .result()
             .get("version_id")
             .asText();
@@ -151,7 +153,8 @@ class ListingIT {
   @Test
   void accountsListTheAccountsThatHaveWorkflows() {
     api.put(
-        "/client/v4/accounts/zz-other/workflows/w", "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}");
+        "/client/v4/accounts/zz-other/workflows/w",
+        "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}");
     ApiResponse accounts = api.get("/client/v4/accounts");
     assertThat(accounts.result())
         .extracting(a -> a.get("id").asText())
