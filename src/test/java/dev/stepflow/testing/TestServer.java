@@ -4,8 +4,10 @@ import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -43,7 +45,13 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     dataDir = Files.createTempDirectory("stepflow-test-");
     server =
         StepflowServer.start(
-            new Config("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH, maxRunning, null));
+            new Config(
+                "127.0.0.1",
+                0,
+                dataDir,
+                Durability.PROCESS_CRASH,
+                maxRunning,
+                dataDir.resolve("effects.log")));
     client = new ApiClient("http://127.0.0.1:" + server.port());
   }
 
@@ -58,5 +66,25 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * What the built-in workflows of instance {@code instanceId} did, one entry per step attempt or
+   * rollback call, in order: {@code "do charge-1 #2"}, {@code "rollback charge-1 #1"}.
+   */
+  public List<String> effects(String instanceId) {
+    try {
+      Path log = dataDir.resolve("effects.log");
+      if (!Files.exists(log)) {
+        return List.of();
+      }
+      return Files.readAllLines(log).stream()
+          .map(line -> line.split("\t"))
+          .filter(f -> f[0].equals(instanceId))
+          .map(f -> f[1] + " " + f[2] + " #" + f[3])
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.Rollback;
 import dev.stepflow.workflow.Step;
 import dev.stepflow.workflow.StepConfig;
+import dev.stepflow.workflow.WaitTimeoutException;
 import dev.stepflow.workflow.Workflow;
 import dev.stepflow.workflow.WorkflowEvent;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import java.util.Locale;
  *    "rollback": {"ms": 50, "fail": 0, "retries": {...}}},
  *   {"sleep": "cool-off", "ms": 1000},
  *   {"sleepUntil": "deadline", "at": "2026-12-01T00:00:00Z"},
- *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000} ]}</pre>
+ *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000, "catch": false} ]}</pre>
  *
  * {@code fail: N} makes the first N attempts throw ({@code true}: every attempt). The output is an
  * object of the step outputs by {@code name-count}. Every attempt and handler call is reported to
@@ -62,18 +63,27 @@ public final class Scripted implements Workflow {
         case "sleep" -> step.sleep(name, Duration.ofMillis(spec.path("ms").asLong()));
         case "sleepUntil" ->
             step.sleepUntil(name, java.time.Instant.parse(spec.path("at").asText()));
-        case "waitForEvent" ->
-            outputs.set(
-                key,
-                step.waitForEvent(
-                    name,
-                    spec.path("type").asText(name),
-                    Duration.ofMillis(
-                        spec.path("timeout_ms").asLong(Duration.ofHours(24).toMillis()))));
+        case "waitForEvent" -> outputs.set(key, waitForEvent(step, spec, name));
         default -> throw new NonRetryableException("Unknown Scripted step: " + spec);
       }
     }
     return outputs;
+  }
+
+  /**
+   * With {@code "catch": true} a timeout is caught and recorded in the output instead of failing.
+   */
+  private static JsonNode waitForEvent(Step step, JsonNode spec, String name) {
+    Duration timeout =
+        Duration.ofMillis(spec.path("timeout_ms").asLong(Duration.ofHours(24).toMillis()));
+    try {
+      return step.waitForEvent(name, spec.path("type").asText(name), timeout);
+    } catch (WaitTimeoutException e) {
+      if (!spec.path("catch").asBoolean(false)) {
+        throw e;
+      }
+      return JsonNodeFactory.instance.objectNode().put("timedOut", e.getMessage());
+    }
   }
 
   private JsonNode doStep(WorkflowEvent event, Step step, JsonNode spec, String name) {
