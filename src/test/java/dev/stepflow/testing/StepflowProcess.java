@@ -1,0 +1,226 @@
+package dev.stepflow.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The packaged Stepflow ({@code target/stepflow.jar}, passed by failsafe as the system property
+ * {@code stepflow.jar}) running as a separate OS process on 127.0.0.1 and a free port. Its stdout
+ * and stderr go to files next to each other, so no pipe can fill up and block the server. {@link
+ * #close()} kills the process if it still runs; use it in try-with-resources so a failing test
+ * never leaves a server behind.
+ */
+public final class StepflowProcess implements AutoCloseable {
+  private static final Pattern SERVING =
+      Pattern.compile("Stepflow is serving (http://127\\.0\\.0\\.1:(\\d+))/client/v4");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+  private final Thread killOnExit;
+  private final String origin;
+  private final Duration startup;
+
+  private StepflowProcess(
+      Process process, Path stdout, Path stderr, Thread killOnExit, String origin, Duration start) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.killOnExit = killOnExit;
+    this.origin = origin;
+    this.startup = start;
+  }
+
+  /**
+   * Starts {@code serve --data dataDir} and returns once it printed the address it serves. {@code
+   * name} names the log files, written to {@code logDir}.
+   */
+  public static StepflowProcess start(Path dataDir, Path logDir, String name) throws IOException {
+    String jar = System.getProperty("stepflow.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(
+          "System property stepflow.jar must name the packaged jar (run through mvn verify);"
+              + " got "
+              + jar);
+    }
+    Path out = logDir.resolve(name + ".out.log");
+    Path err = logDir.resolve(name + ".err.log");
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-Xmx256m");
+    command.addAll(
+        List.of(
+            "-jar",
+            jar,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data",
+            dataDir.toString()));
+    long started = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+            .start();
+    Thread killOnExit = new Thread(process::destroyForcibly, "kill-" + name);
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+    try {
+      String origin = awaitServing(process, out, err);
+      return new StepflowProcess(
+          process, out, err, killOnExit, origin, Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException | Error e) {
+      process.destroyForcibly();
+      waitForExit(process);
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+      throw e;
+    }
+  }
+
+  private static String awaitServing(Process process, Path out, Path err) {
+    try {
+      Matcher matcher =
+          await()
+              .atMost(START_TIMEOUT)
+              .pollInterval(Duration.ofMillis(20))
+              .until(
+                  () -> {
+                    if (!process.isAlive()) {
+                      throw new IllegalStateException(
+                          "Stepflow exited with "
+                              + process.exitValue()
+                              + " before serving; stderr:\n"
+                              + tail(err));
+                    }
+                    return SERVING.matcher(read(out));
+                  },
+                  Matcher::find);
+      return matcher.group(1);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          "Stepflow did not report serving within " + START_TIMEOUT + "; stderr:\n" + tail(err), e);
+    }
+  }
+
+  /** The JVM running the tests (a JDK >= 21, as the build requires), else JAVA_HOME's. */
+  private static String javaExecutable() {
+    Optional<String> current = ProcessHandle.current().info().command();
+    if (current.isPresent() && Files.isExecutable(Path.of(current.get()))) {
+      return current.get();
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static java.io.File nullDevice() {
+    return new java.io.File("/dev/null");
+  }
+
+  /** http://127.0.0.1:PORT, for {@link ApiClient}. */
+  public String origin() {
+    return origin;
+  }
+
+  public ApiClient client() {
+    return new ApiClient(origin);
+  }
+
+  /** From starting the JVM to the "serving" line. */
+  public Duration startup() {
+    return startup;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * SIGKILL: no shutdown hook, no close of the store. Returns the exit value once the process is
+   * gone (128 + 9 = 137 on Linux).
+   */
+  public int kill() {
+    process.destroyForcibly();
+    return waitForExit(process);
+  }
+
+  /** SIGTERM, the way an operator stops the server: shutdown hooks close the store. */
+  public int stop() {
+    process.destroy();
+    return waitForExit(process);
+  }
+
+  private static int waitForExit(Process process) {
+    try {
+      if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new IllegalStateException("process " + process.pid() + " does not exit");
+        }
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The last lines the server logged, for failure messages. */
+  public String stderrTail() {
+    return tail(stderr);
+  }
+
+  public Path stdoutFile() {
+    return stdout;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String tail(Path file) {
+    String text = read(file);
+    return text.length() <= 4000 ? text : "..." + text.substring(text.length() - 4000);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (process.isAlive()) {
+        kill();
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to run; it kills the process anyway
+      }
+    }
+  }
+}
