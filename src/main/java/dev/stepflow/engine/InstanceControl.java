@@ -5,12 +5,12 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
-import dev.stepflow.domain.StatusMove;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.TransitionRejected;
 import dev.stepflow.domain.TransitionTable;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.store.InstanceStore;
+import dev.stepflow.store.InstanceStore.MoveAttempt;
 import dev.stepflow.store.InstanceStore.MoveResult;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,15 +18,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * The one entry point for pause, resume, terminate and restart. It reads the instance, asks the
- * transition table, and applies a move as a compare-and-set on the status the table decided from.
- * When the status changed underneath (the CAS updated no row) it re-reads and decides again, a
- * bounded number of times.
+ * The one entry point for pause, resume, terminate and restart. The store reads the instance, asks
+ * the transition table and applies a move as a compare-and-set on the status the table decided
+ * from, in one write transaction, so a legal action cannot lose a race with another writer. Should
+ * the compare-and-set still update no row (a store without a single writer), the decision is made
+ * again, a bounded number of times, and after that the client is told to retry.
  */
 public final class InstanceControl {
-  /**
-   * Enough for any real interleaving: each retry means another writer won a race on this instance.
-   */
+  /** Each retry means another writer won a race on this very instance between read and write. */
   private static final int MAX_DECISIONS = 5;
 
   private final InstanceStore store;
@@ -48,15 +47,19 @@ public final class InstanceControl {
   public StatusOutcome apply(
       InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
     for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {
-      Instance instance =
-          store.findInstance(ref).orElseThrow(() -> WorkflowException.instanceNotFound(ref));
-      Optional<StatusOutcome> outcome = tryOnce(instance, action, restartFrom, actor);
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      MoveAttempt tried =
+          store.decideAndMove(ref, status -> table.decide(status, action), actor, now, restartFrom);
+      if (tried.result() == MoveResult.NOT_FOUND) {
+        throw WorkflowException.instanceNotFound(ref);
+      }
+      Optional<StatusOutcome> outcome = outcome(tried, action, now);
       if (outcome.isPresent()) {
         return outcome.get();
       }
     }
     throw new WorkflowException(
-        action.rejectedWith(),
+        ErrorCode.STORE_UNAVAILABLE,
         "Instance '"
             + ref.instanceId()
             + "' kept changing status while "
@@ -64,31 +67,22 @@ public final class InstanceControl {
             + " was applied; read its status and try again.");
   }
 
-  private Optional<StatusOutcome> tryOnce(
-      Instance instance, Action action, Optional<StepRef> restartFrom, String actor) {
-    Decision decision = table.decide(instance.status(), action);
-    return switch (decision) {
+  /** The answer for one decision; empty when the compare-and-set lost and must be decided again. */
+  private Optional<StatusOutcome> outcome(MoveAttempt tried, Action action, Instant now) {
+    Instance before = tried.before();
+    return switch (tried.decision()) {
       case Decision.NoOp noOp ->
-          Optional.of(new StatusOutcome(noOp.current(), instance.statusChangedOn()));
+          Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn()));
       case Decision.Reject reject ->
           throw new TransitionRejected(
-              instance.ref(), reject.current(), action, reject.allowedActions());
-      case Decision.Move move -> applyMove(instance.ref(), move, restartFrom, actor);
-    };
-  }
-
-  private Optional<StatusOutcome> applyMove(
-      InstanceRef ref, Decision.Move move, Optional<StepRef> restartFrom, String actor) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    MoveResult result =
-        store.moveStatusIfCurrent(ref, new StatusMove(move, actor, now, restartFrom));
-    return switch (result) {
-      case APPLIED -> {
-        engine.afterMove(ref, move);
+              before.ref(), reject.current(), action, reject.allowedActions());
+      case Decision.Move move -> {
+        if (tried.result() != MoveResult.APPLIED) {
+          yield Optional.empty();
+        }
+        engine.afterMove(before.ref(), move);
         yield Optional.of(new StatusOutcome(move.to(), now));
       }
-      case NOT_CURRENT -> Optional.empty();
-      case NOT_FOUND -> throw WorkflowException.instanceNotFound(ref);
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.stepflow.store;
 
+import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Persistence of instances, their status history and their buffered events. Status changes are
@@ -52,6 +54,25 @@ public interface InstanceStore {
    * CANNOT_RESTART.
    */
   MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move);
+
+  /**
+   * What {@link #decideAndMove} did: the instance as it was read, the table's decision, and for a
+   * move whether the compare-and-set applied. {@code before} is null when the instance does not
+   * exist.
+   */
+  record MoveAttempt(Instance before, Decision decision, MoveResult result) {}
+
+  /**
+   * Reads the instance, asks {@code decide} for the decision on its status and applies a move as a
+   * compare-and-set, all in one write transaction: with one writer the status cannot change between
+   * the decision and the write, so a legal action never loses a race.
+   */
+  MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Status, Decision> decide,
+      String actor,
+      Instant at,
+      Optional<StepRef> restartFrom);
 
   /** The status history, oldest first; the first row is the creation. */
   List<StatusChange> history(InstanceRef ref);

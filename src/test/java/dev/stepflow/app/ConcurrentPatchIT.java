@@ -84,7 +84,8 @@ class ConcurrentPatchIT {
     long finished;
     try (StepflowServer server =
         StepflowServer.start(
-            new Config("127.0.0.1", 0, dataDir.resolve("data"), Durability.PROCESS_CRASH))) {
+            new Config(
+                "127.0.0.1", 0, dataDir.resolve("data"), Durability.PROCESS_CRASH, 0, null))) {
       ApiClient api = new ApiClient("http://127.0.0.1:" + server.port());
       assertThat(api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
           .isEqualTo(200);

@@ -47,6 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * unacknowledged request that was in flight for it when the process died.
  */
 class CrashDurabilityIT {
+  /** Instances stay queued (no engine runs them), so every PATCH is a known move. */
+  private static final List<String> HOLD_QUEUE = List.of("--max-running", "0");
+
   private static final String ACCOUNT = "acc1";
   private static final String WORKFLOW = "crash";
   private static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/" + WORKFLOW;
@@ -67,7 +70,7 @@ class CrashDurabilityIT {
     PatchLoad load;
     long killGapNanos;
     long deathNanos;
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first")) {
+    try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
       load = new PatchLoad(first.client(), ids);
       load.start();
@@ -116,7 +119,7 @@ class CrashDurabilityIT {
     PatchLoad load;
     long killedAt;
     int clientsSendingAtKill;
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first")) {
+    try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
       load = new PatchLoad(first.client(), ids);
       load.start();
@@ -198,7 +201,8 @@ class CrashDurabilityIT {
   private static Recovered recover(Path data, List<String> ids) throws IOException {
     Map<String, String> statuses = new LinkedHashMap<>();
     Duration startup;
-    try (StepflowProcess second = StepflowProcess.start(data, data.getParent(), "second")) {
+    try (StepflowProcess second =
+        StepflowProcess.start(data, data.getParent(), "second", HOLD_QUEUE)) {
       startup = second.startup();
       ApiClient api = second.client();
       for (String id : ids) {

@@ -145,22 +145,6 @@ class EngineIT {
   }
 
   @Test
-  void pauseOfAQueuedInstanceHoldsItUntilResumed() {
-    String blocker = start("[{\"do\":\"x\"}]");
-    awaitStatus(blocker, "complete");
-    String id = "held-" + ids.incrementAndGet();
-    api.post(
-        WF + "/instances",
-        "{\"instance_id\":\"" + id + "\",\"params\":{\"steps\":[{\"do\":\"x\"}]}}");
-    ApiResponse paused = patch(id, "{\"status\":\"pause\"}");
-    if (paused.result().get("status").asText().equals("paused")) {
-      assertThat(server.effects(id)).isEmpty();
-    }
-    patch(id, "{\"status\":\"resume\"}");
-    awaitStatus(id, "complete");
-  }
-
-  @Test
   void terminateWithRollbackRunsTheHandlersInReverseOrder() {
     String id =
         start(

@@ -11,8 +11,8 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
-import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
@@ -57,9 +57,11 @@ class InstanceControlContentionIT {
               clock.instant());
       store.createInstances(
           WORKFLOW, List.of(new NewInstance("hot", null)), "test", clock.instant());
-      InstanceControl rival = new InstanceControl(store, Transitions.TABLE, clock);
+      InstanceControl rival =
+          new InstanceControl(store, Transitions.TABLE, clock, EngineHooks.NONE);
       InstanceControl control =
-          new InstanceControl(new RivalBeforeMoves(store, rival), Transitions.TABLE, clock);
+          new InstanceControl(
+              new RivalBeforeMoves(store, rival), Transitions.TABLE, clock, EngineHooks.NONE);
 
       StatusOutcome outcome = control.apply(HOT, Action.RESTART, Optional.empty(), "api");
 
@@ -84,7 +86,23 @@ class InstanceControlContentionIT {
     }
 
     @Override
+    public MoveAttempt decideAndMove(
+        InstanceRef ref,
+        java.util.function.Function<Status, dev.stepflow.domain.Decision> decide,
+        String actor,
+        Instant at,
+        Optional<StepRef> restartFrom) {
+      rivalFirst(ref);
+      return store.decideAndMove(ref, decide, actor, at, restartFrom);
+    }
+
+    @Override
     public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
+      rivalFirst(ref);
+      return store.moveStatusIfCurrent(ref, move);
+    }
+
+    private void rivalFirst(InstanceRef ref) {
       if (rivalMoves < RIVAL_MOVES) {
         rivalMoves++;
         Status current = store.findInstance(ref).orElseThrow().status();
@@ -94,7 +112,6 @@ class InstanceControlContentionIT {
             Optional.empty(),
             "rival");
       }
-      return store.moveStatusIfCurrent(ref, move);
     }
 
     @Override
@@ -124,8 +141,13 @@ class InstanceControlContentionIT {
     }
 
     @Override
-    public Optional<StepRecord> findStep(InstanceRef ref, StepRef step) {
+    public Optional<StepRow> findStep(InstanceRef ref, StepRef step) {
       return store.findStep(ref, step);
+    }
+
+    @Override
+    public List<StepRow> steps(InstanceRef ref) {
+      return store.steps(ref);
     }
 
     @Override

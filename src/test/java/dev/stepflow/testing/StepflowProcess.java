@@ -51,6 +51,12 @@ public final class StepflowProcess implements AutoCloseable {
    * name} names the log files, written to {@code logDir}.
    */
   public static StepflowProcess start(Path dataDir, Path logDir, String name) throws IOException {
+    return start(dataDir, logDir, name, List.of());
+  }
+
+  /** As {@link #start(Path, Path, String)}, with more {@code serve} options. */
+  public static StepflowProcess start(
+      Path dataDir, Path logDir, String name, List<String> serveOptions) throws IOException {
     String jar = System.getProperty("stepflow.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(
@@ -75,6 +81,7 @@ public final class StepflowProcess implements AutoCloseable {
             "0",
             "--data",
             dataDir.toString()));
+    command.addAll(serveOptions);
     long started = System.nanoTime();
     Process process =
         new ProcessBuilder(command)

@@ -40,6 +40,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     return new TestServer(0);
   }
 
+  /** A server that runs at most {@code maxRunning} instances at once. */
+  public static TestServer withMaxRunning(int maxRunning) {
+    return new TestServer(maxRunning);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("stepflow-test-");
@@ -56,8 +61,13 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
+  public void afterAll(ExtensionContext context) throws IOException {
     server.close();
+    try (var files = Files.walk(dataDir)) {
+      for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   public ApiClient client() {

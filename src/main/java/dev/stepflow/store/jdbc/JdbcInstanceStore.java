@@ -3,6 +3,7 @@ package dev.stepflow.store.jdbc;
 import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** {@link InstanceStore} in portable SQL over a {@link Database}. */
@@ -220,26 +222,52 @@ public final class JdbcInstanceStore implements InstanceStore {
     return db.write(
         c -> {
           OptionalLong seq = seqOf(c, ref);
-          if (seq.isEmpty()) {
-            return MoveResult.NOT_FOUND;
-          }
-          OptionalLong wipeFrom = wipeFrom(c, seq.getAsLong(), ref, move);
-          if (updateIfCurrent(c, seq.getAsLong(), move) == 0) {
-            return MoveResult.NOT_CURRENT;
-          }
-          appendStatusChange(
-              c,
-              seq.getAsLong(),
-              move.decision().from(),
-              move.decision().to(),
-              move.decision().trigger().label(),
-              move.actor(),
-              move.at());
-          if (wipeFrom.isPresent()) {
-            wipe(c, seq.getAsLong(), wipeFrom.getAsLong(), move.restartFrom().isEmpty());
-          }
-          return MoveResult.APPLIED;
+          return seq.isEmpty() ? MoveResult.NOT_FOUND : applyMove(c, seq.getAsLong(), ref, move);
         });
+  }
+
+  @Override
+  public MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Status, Decision> decide,
+      String actor,
+      Instant at,
+      Optional<StepRef> restartFrom) {
+    return db.write(
+        c -> {
+          Optional<Instance> found = findInstance(c, ref);
+          if (found.isEmpty()) {
+            return new MoveAttempt(null, null, MoveResult.NOT_FOUND);
+          }
+          Decision decision = decide.apply(found.get().status());
+          if (!(decision instanceof Decision.Move move)) {
+            return new MoveAttempt(found.get(), decision, null);
+          }
+          StatusMove statusMove = new StatusMove(move, actor, at, restartFrom);
+          return new MoveAttempt(
+              found.get(), decision, applyMove(c, found.get().seq(), ref, statusMove));
+        });
+  }
+
+  /** The compare-and-set with its history row and wipes; 0 rows updated means NOT_CURRENT. */
+  private static MoveResult applyMove(Connection c, long seq, InstanceRef ref, StatusMove move)
+      throws SQLException {
+    OptionalLong wipeFrom = wipeFrom(c, seq, ref, move);
+    if (updateIfCurrent(c, seq, move) == 0) {
+      return MoveResult.NOT_CURRENT;
+    }
+    appendStatusChange(
+        c,
+        seq,
+        move.decision().from(),
+        move.decision().to(),
+        move.decision().trigger().label(),
+        move.actor(),
+        move.at());
+    if (wipeFrom.isPresent()) {
+      wipe(c, seq, wipeFrom.getAsLong(), move.restartFrom().isEmpty());
+    }
+    return MoveResult.APPLIED;
   }
 
   /** The first step_seq to wipe (0 for all), or empty when the move wipes nothing. */
