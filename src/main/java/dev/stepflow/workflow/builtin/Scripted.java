@@ -26,9 +26,10 @@ import java.util.Locale;
  *   {"sleepUntil": "deadline", "at": "2026-12-01T00:00:00Z"},
  *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000, "catch": false} ]}</pre>
  *
- * {@code fail: N} makes the first N attempts throw ({@code true}: every attempt). The output is an
- * object of the step outputs by {@code name-count}. Every attempt and handler call is reported to
- * the {@link EffectLog}, so tests can prove what ran how often.
+ * {@code "output_bytes": N} makes a step return a string of N characters (to test the result
+ * limit). {@code fail: N} makes the first N attempts throw ({@code true}: every attempt). The
+ * output is an object of the step outputs by {@code name-count}. Every attempt and handler call is
+ * reported to the {@link EffectLog}, so tests can prove what ran how often.
  */
 public final class Scripted implements Workflow {
   public static final String CLASS_NAME = "Scripted";
@@ -115,6 +116,11 @@ public final class Scripted implements Workflow {
               throw new NonRetryableException(message);
             }
             throw new IllegalStateException(message);
+          }
+          if (spec.has("output_bytes")) {
+            return JsonNodeFactory.instance
+                .objectNode()
+                .put("blob", "x".repeat(spec.get("output_bytes").asInt()));
           }
           return spec.has("output")
               ? spec.get("output")
