@@ -95,6 +95,7 @@ public final class InstancesResource implements InstancesApi {
     var step =
         instances.step(
             new InstanceRef(accountId, workflowName, instanceId), StepNames.parse(name, type));
-    return new StepDetailResponse(NONE, NONE, InstanceMapper.step(step), true);
+    var detail = attempt == null ? InstanceMapper.step(step) : StepAttempts.attempt(step, attempt);
+    return new StepDetailResponse(NONE, NONE, detail, true);
   }
 }

@@ -217,6 +217,25 @@ class EngineIT {
   }
 
   @Test
+  void getStepReportsEachAttempt() {
+    String id =
+        start(
+            "[{\"do\":\"flaky\",\"fail\":1,\"retries\":{\"limit\":2,\"delay\":10,"
+                + "\"backoff\":\"constant\"}}]");
+    awaitStatus(id, "complete");
+    String step = WF + "/instances/" + id + "/step?name=flaky-1&type=step";
+    JsonNode first = api.get(step + "&attempt=1").result();
+    assertThat(first.get("status").asText()).isEqualTo("errored");
+    assertThat(first.get("error").get("message").asText()).contains("attempt 1");
+    JsonNode second = api.get(step + "&attempt=2").result();
+    assertThat(second.get("status").asText()).isEqualTo("complete");
+    assertThat(second.get("output").get("attempt").asInt()).isEqualTo(2);
+    ApiResponse third = api.get(step + "&attempt=3");
+    assertThat(third.status()).isEqualTo(404);
+    assertThat(third.errorCode()).isEqualTo(10407);
+  }
+
+  @Test
   void aNonRetryableFailureFailsAtOnce() {
     String id = start("[{\"do\":\"a\",\"fail\":true,\"nonRetryable\":true}]");
     awaitStatus(id, "errored");
