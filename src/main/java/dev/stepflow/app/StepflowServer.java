@@ -72,7 +72,7 @@ public final class StepflowServer implements AutoCloseable {
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     Engine engine = new Engine(new JdbcEngineStore(database), registry, clock, config.maxRunning());
-    WorkflowService workflows = new WorkflowService(workflowStore, clock, registry);
+    WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     InstanceService instances = new InstanceService(instanceStore, workflowStore, clock, engine);
     TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);

@@ -188,6 +188,17 @@ public final class Engine implements EngineHooks, AutoCloseable {
   }
 
   @Override
+  public void deleted(java.util.function.Predicate<InstanceRef> which) {
+    active.forEach(
+        (ref, a) -> {
+          if (which.test(ref)) {
+            a.run().abort();
+            a.thread().interrupt();
+          }
+        });
+  }
+
+  @Override
   public void workAvailable() {
     signal();
   }

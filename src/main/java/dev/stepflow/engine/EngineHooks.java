@@ -15,9 +15,15 @@ public interface EngineHooks {
 
         @Override
         public void workAvailable() {}
+
+        @Override
+        public void deleted(java.util.function.Predicate<InstanceRef> which) {}
       };
 
   void afterMove(InstanceRef ref, Decision.Move move);
 
   void workAvailable();
+
+  /** Instances matching {@code which} were deleted: their runs stop at once. */
+  void deleted(java.util.function.Predicate<InstanceRef> which);
 }

@@ -117,6 +117,7 @@ public final class InstanceService {
     if (!instances.deleteInstance(ref)) {
       throw WorkflowException.instanceNotFound(ref);
     }
+    engine.deleted(ref::equals);
     return now();
   }
 
@@ -132,6 +133,7 @@ public final class InstanceService {
     for (String id : ids) {
       boolean deleted =
           done.computeIfAbsent(id, key -> instances.deleteInstance(workflow.instance(key)));
+      engine.deleted(workflow.instance(id)::equals);
       outcomes.add(new DeleteOutcome(id, deleted));
     }
     return outcomes;

@@ -19,11 +19,14 @@ public final class WorkflowService {
   private final WorkflowStore store;
   private final Clock clock;
   private final WorkflowRegistry registry;
+  private final EngineHooks engine;
 
-  public WorkflowService(WorkflowStore store, Clock clock, WorkflowRegistry registry) {
+  public WorkflowService(
+      WorkflowStore store, Clock clock, WorkflowRegistry registry, EngineHooks engine) {
     this.store = store;
     this.clock = clock;
     this.registry = registry;
+    this.engine = engine;
   }
 
   /** A workflow with the number of its instances in each status. */
@@ -71,6 +74,7 @@ public final class WorkflowService {
     if (!store.deleteWorkflow(ref)) {
       throw WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName());
     }
+    engine.deleted(instance -> instance.workflow().equals(ref));
   }
 
   public Page<WorkflowVersion> versions(WorkflowRef ref, int page, int perPage) {

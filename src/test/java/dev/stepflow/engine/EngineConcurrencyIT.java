@@ -79,6 +79,18 @@ class EngineConcurrencyIT {
   }
 
   @Test
+  void deletingARunningInstanceStopsItsRunAndFreesTheSlot() {
+    create("endless", "[{\"do\":\"slow\",\"ms\":60000},{\"do\":\"next\"}]");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.effects("endless").contains("do slow-1 #1"));
+    assertThat(api.delete(WF + "/instances/endless").status()).isEqualTo(200);
+    create("successor", "[{\"do\":\"a\"}]");
+    awaitStatus("successor", "complete");
+    assertThat(server.effects("endless")).containsExactly("do slow-1 #1");
+  }
+
+  @Test
   void aWaitingInstanceDoesNotHoldTheSlot() {
     create("waiter", "[{\"waitForEvent\":\"w\",\"type\":\"go\"}]");
     awaitStatus("waiter", "waiting");
