@@ -26,6 +26,49 @@ public record StepRow(
     boolean wakeAbsolute,
     String eventType) {
 
+  /** A do or rollback step whose first attempt is about to run. */
+  public static StepRow running(
+      int stepSeq,
+      String kind,
+      String name,
+      int count,
+      Instant at,
+      String configJson,
+      boolean hasRollback) {
+    return new StepRow(
+        stepSeq,
+        kind,
+        name,
+        count,
+        "running",
+        at,
+        null,
+        null,
+        null,
+        null,
+        configJson,
+        "[]",
+        hasRollback,
+        null,
+        false,
+        null);
+  }
+
+  /** A sleep or event wait that lasts until {@code wakeAt} (absolute: a pause does not move it). */
+  public static StepRow waiting(
+      int stepSeq,
+      String kind,
+      String name,
+      int count,
+      Instant at,
+      Instant wakeAt,
+      boolean absolute,
+      String eventType) {
+    return new StepRow(
+        stepSeq, kind, name, count, "waiting", at, null, null, null, null, null, null, false,
+        wakeAt, absolute, eventType);
+  }
+
   public String displayName() {
     return name + "-" + count;
   }

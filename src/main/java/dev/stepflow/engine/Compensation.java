@@ -62,23 +62,8 @@ final class Compensation {
   private Result compensate(StepRow step, DurableStep.Handler handler, int seq, String trigger) {
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
     StepRow row =
-        new StepRow(
-            seq,
-            "rollback",
-            step.name(),
-            step.count(),
-            "running",
-            run.now(),
-            null,
-            null,
-            null,
-            null,
-            StepJson.config(config),
-            "[]",
-            false,
-            null,
-            false,
-            null);
+        StepRow.running(
+            seq, "rollback", step.name(), step.count(), run.now(), StepJson.config(config), false);
     fenced(run.store.insertStep(run.lease, row));
     ArrayNode tried = StepJson.attempts("[]");
     if (handler == null) {

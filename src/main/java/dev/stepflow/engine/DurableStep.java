@@ -128,23 +128,8 @@ final class DurableStep implements Step {
               + " steps (limits.steps of the workflow).");
     }
     StepRow row =
-        new StepRow(
-            nextStepSeq++,
-            "do",
-            name,
-            count,
-            "running",
-            run.now(),
-            null,
-            null,
-            null,
-            null,
-            StepJson.config(config),
-            "[]",
-            hasRollback,
-            null,
-            false,
-            null);
+        StepRow.running(
+            nextStepSeq++, "do", name, count, run.now(), StepJson.config(config), hasRollback);
     fenced(run.store.insertStep(run.lease, row));
     recorded.put(key("do", name, count), row);
     doSteps++;
@@ -249,24 +234,7 @@ final class DurableStep implements Step {
     }
     run.checkBoundary();
     if (row == null) {
-      row =
-          new StepRow(
-              nextStepSeq++,
-              kind,
-              name,
-              count,
-              "waiting",
-              run.now(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              false,
-              until,
-              absolute,
-              null);
+      row = StepRow.waiting(nextStepSeq++, kind, name, count, run.now(), until, absolute, null);
       fenced(run.store.insertStep(run.lease, row));
       recorded.put(key(kind, name, count), row);
     }
@@ -300,20 +268,12 @@ final class DurableStep implements Step {
     run.checkBoundary();
     if (row == null) {
       row =
-          new StepRow(
+          StepRow.waiting(
               nextStepSeq++,
               "waitForEvent",
               name,
               count,
-              "waiting",
               run.now(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              false,
               run.now().plus(timeout),
               false,
               type);
