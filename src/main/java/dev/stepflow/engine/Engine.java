@@ -37,6 +37,7 @@ public final class Engine implements EngineHooks, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
   private static final int RECOVERY_BATCH = 10_000;
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
   private record Active(RunContext run, Thread thread) {}
 
@@ -248,6 +249,11 @@ public final class Engine implements EngineHooks, AutoCloseable {
     }
   }
 
+  /**
+   * Stops dispatching and interrupts the active runs, then waits a little for them to unwind so
+   * none writes to a store that is being closed. Interrupted runs stay running in the store and are
+   * replayed on the next start.
+   */
   @Override
   public void close() {
     closed = true;
@@ -257,5 +263,13 @@ public final class Engine implements EngineHooks, AutoCloseable {
     }
     List<Active> running = List.copyOf(active.values());
     running.forEach(a -> a.thread().interrupt());
+    for (Active a : running) {
+      try {
+        a.thread().join(SHUTDOWN_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }
