@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -28,29 +29,36 @@ final class Compensation {
   }
 
   /**
-   * Compensates every started step that registered a handler and has no rollback row yet. {@code
-   * recorded} are the run's rows; a step whose handler replay did not reach fails as
-   * RollbackMissing.
+   * Compensates every started step that registered a handler and whose handler has not finished.
+   * {@code recorded} are the run's rows; a step whose handler replay did not reach fails as
+   * RollbackMissing. A rollback row that is still running was left by a process that died while the
+   * handler ran: the handler runs again on that row (at-least-once, like a step attempt). An
+   * errored rollback row means the chain already halted there, so nothing more runs.
    */
   Result run(List<StepRow> recorded, List<DurableStep.Handler> handlers, String triggerError) {
     Map<Integer, DurableStep.Handler> byStep =
         handlers.stream()
             .collect(Collectors.toMap(h -> h.step().stepSeq(), Function.identity(), (a, b) -> a));
-    List<String> done =
+    Map<String, StepRow> rollbackRows =
         recorded.stream()
             .filter(r -> r.kind().equals("rollback"))
-            .map(StepRow::displayName)
-            .toList();
+            .collect(Collectors.toMap(StepRow::displayName, Function.identity(), (a, b) -> a));
+    Optional<StepRow> halted =
+        rollbackRows.values().stream().filter(r -> r.status().equals("errored")).findFirst();
+    if (halted.isPresent()) {
+      return new Result("failed", halted.get().errorName(), halted.get().errorMessage());
+    }
     int nextSeq = recorded.stream().mapToInt(StepRow::stepSeq).max().orElse(-1) + 1;
     List<StepRow> eligible =
         recorded.stream()
             .filter(r -> r.kind().equals("do") && r.hasRollback())
-            .filter(r -> !done.contains(r.displayName()))
+            .filter(r -> !isComplete(rollbackRows.get(r.displayName())))
             .sorted(Comparator.comparingInt(StepRow::stepSeq).reversed())
             .toList();
     for (StepRow step : eligible) {
-      DurableStep.Handler handler = byStep.get(step.stepSeq());
-      Result failed = compensate(step, handler, nextSeq++, triggerError);
+      StepRow interrupted = rollbackRows.get(step.displayName());
+      StepRow row = interrupted != null ? interrupted : insertRow(step, byStep, nextSeq++);
+      Result failed = compensate(step, byStep.get(step.stepSeq()), row, triggerError);
       if (failed != null) {
         return failed;
       }
@@ -58,13 +66,27 @@ final class Compensation {
     return new Result("complete", null, null);
   }
 
-  /** Runs one handler with its retries; returns null when it succeeded. */
-  private Result compensate(StepRow step, DurableStep.Handler handler, int seq, String trigger) {
+  private static boolean isComplete(StepRow rollbackRow) {
+    return rollbackRow != null && rollbackRow.status().equals("complete");
+  }
+
+  /** Records that the handler of {@code step} starts, as a new running rollback row. */
+  private StepRow insertRow(StepRow step, Map<Integer, DurableStep.Handler> byStep, int seq) {
+    DurableStep.Handler handler = byStep.get(step.stepSeq());
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
     StepRow row =
         StepRow.running(
             seq, "rollback", step.name(), step.count(), run.now(), StepJson.config(config), false);
     fenced(run.store.insertStep(run.lease, row));
+    return row;
+  }
+
+  /**
+   * Runs one handler with its retries, recording on {@code row}; returns null when it succeeded.
+   */
+  private Result compensate(
+      StepRow step, DurableStep.Handler handler, StepRow row, String trigger) {
+    StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
     ArrayNode tried = StepJson.attempts("[]");
     if (handler == null) {
       return fail(
