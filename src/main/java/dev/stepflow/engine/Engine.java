@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,15 +99,21 @@ public final class Engine implements EngineHooks, AutoCloseable {
     if (free == 0) {
       return;
     }
+    List<EngineStore.Claim> claims = new ArrayList<>();
     for (Candidate c : store.dueInstances(now(), free)) {
-      Optional<Decision.Move> start =
-          move(c, EngineEvent.RUN_STARTED).or(() -> move(c, EngineEvent.WAIT_ENDED));
-      if (start.isEmpty() || !permits.tryAcquire()) {
-        continue;
-      }
-      Optional<RunLease> lease =
-          store.claim(c.instance().seq(), c.runId(), start.get(), "engine", now());
-      lease.ifPresentOrElse(l -> launch(c, l, Runner.Mode.EXECUTE), permits::release);
+      move(c, EngineEvent.RUN_STARTED)
+          .or(() -> move(c, EngineEvent.WAIT_ENDED))
+          .filter(m -> permits.tryAcquire())
+          .ifPresent(m -> claims.add(new EngineStore.Claim(c, m)));
+    }
+    if (claims.isEmpty()) {
+      return;
+    }
+    // one write transaction for the whole batch: the dispatcher waits for one commit, not one each
+    List<Optional<RunLease>> leases = store.claimAll(claims, "engine", now());
+    for (int i = 0; i < claims.size(); i++) {
+      Candidate c = claims.get(i).candidate();
+      leases.get(i).ifPresentOrElse(l -> launch(c, l, Runner.Mode.EXECUTE), permits::release);
     }
   }
 

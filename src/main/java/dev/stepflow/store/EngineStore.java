@@ -42,6 +42,15 @@ public interface EngineStore {
   Optional<RunLease> claim(
       long instanceSeq, long expectedRunId, Decision.Move move, String actor, Instant at);
 
+  /** One claim of {@link #claimAll}: the instance, the run id it was read with, and the move. */
+  record Claim(Candidate candidate, Decision.Move move) {}
+
+  /**
+   * Applies many claims in one write transaction (the dispatcher's batch); returns the lease of
+   * each claim that applied, in order, and empty for those another change won.
+   */
+  List<Optional<RunLease>> claimAll(List<Claim> claims, String actor, Instant at);
+
   /**
    * Starts a new run without a status change (recovery, compensation) if the status is still {@code
    * expected}.

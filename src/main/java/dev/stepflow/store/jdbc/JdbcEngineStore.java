@@ -140,24 +140,46 @@ public final class JdbcEngineStore implements EngineStore {
   @Override
   public Optional<RunLease> claim(
       long seq, long expectedRunId, Decision.Move move, String actor, Instant at) {
+    return db.write(c -> claim(c, seq, expectedRunId, move, actor, at));
+  }
+
+  private static Optional<RunLease> claim(
+      Connection c, long seq, long expectedRunId, Decision.Move move, String actor, Instant at)
+      throws SQLException {
+    int updated =
+        execute(
+            c,
+            CLAIM,
+            WireNames.status(move.to()),
+            at,
+            at,
+            at,
+            seq,
+            WireNames.status(move.from()),
+            expectedRunId);
+    if (updated == 0) {
+      return Optional.empty();
+    }
+    appendHistory(c, seq, move, actor, at);
+    return Optional.of(new RunLease(seq, expectedRunId + 1));
+  }
+
+  @Override
+  public List<Optional<RunLease>> claimAll(List<Claim> claims, String actor, Instant at) {
     return db.write(
         c -> {
-          int updated =
-              execute(
-                  c,
-                  CLAIM,
-                  WireNames.status(move.to()),
-                  at,
-                  at,
-                  at,
-                  seq,
-                  WireNames.status(move.from()),
-                  expectedRunId);
-          if (updated == 0) {
-            return Optional.<RunLease>empty();
+          List<Optional<RunLease>> leases = new ArrayList<>(claims.size());
+          for (Claim claim : claims) {
+            leases.add(
+                claim(
+                    c,
+                    claim.candidate().instance().seq(),
+                    claim.candidate().runId(),
+                    claim.move(),
+                    actor,
+                    at));
           }
-          appendHistory(c, seq, move, actor, at);
-          return Optional.of(new RunLease(seq, expectedRunId + 1));
+          return leases;
         });
   }
 
