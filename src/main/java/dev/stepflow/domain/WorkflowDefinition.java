@@ -2,7 +2,7 @@ package dev.stepflow.domain;
 
 /** What a PUT workflow asks for; validated before it reaches the store. */
 public record WorkflowDefinition(
-    String className, String scriptName, int stepLimit, String defaultRetentionJson) {
+    String className, String scriptName, int stepLimit, Retention defaultRetention) {
 
   /** Cloudflare's default steps per instance. */
   public static final int DEFAULT_STEP_LIMIT = 10_000;

@@ -14,5 +14,5 @@ public record WorkflowVersion(
     String className,
     String scriptName,
     int stepLimit,
-    String defaultRetentionJson,
+    Retention defaultRetention,
     Instant createdOn) {}

@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.EngineStore;
@@ -39,6 +40,7 @@ public final class Engine implements EngineHooks, AutoCloseable {
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
   private static final int RECOVERY_BATCH = 10_000;
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  private static final Duration RETENTION_SWEEP = Duration.ofSeconds(1);
 
   private record Active(RunContext run, Thread thread) {}
 
@@ -52,6 +54,7 @@ public final class Engine implements EngineHooks, AutoCloseable {
   private boolean signalled;
   private volatile boolean closed;
   private Thread dispatcher;
+  private Instant nextRetentionSweep = Instant.MIN;
 
   public Engine(EngineStore store, WorkflowRegistry registry, Clock clock, int maxRunning) {
     this.store = store;
@@ -93,6 +96,7 @@ public final class Engine implements EngineHooks, AutoCloseable {
   }
 
   private void dispatchOnce() {
+    deleteExpiredInstances();
     resumeOrphans();
     resumeRollbacks();
     int free = permits.availablePermits();
@@ -114,6 +118,19 @@ public final class Engine implements EngineHooks, AutoCloseable {
     for (int i = 0; i < claims.size(); i++) {
       Candidate c = claims.get(i).candidate();
       leases.get(i).ifPresentOrElse(l -> launch(c, l, Runner.Mode.EXECUTE), permits::release);
+    }
+  }
+
+  /** Retention: at most once a second, finished instances whose time ran out are deleted. */
+  private void deleteExpiredInstances() {
+    Instant now = now();
+    if (now.isBefore(nextRetentionSweep)) {
+      return;
+    }
+    nextRetentionSweep = now.plus(RETENTION_SWEEP);
+    int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
+    if (deleted > 0) {
+      log.info("Deleted {} finished instances whose retention ran out", deleted);
     }
   }
 

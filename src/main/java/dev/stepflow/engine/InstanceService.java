@@ -7,6 +7,7 @@ import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Problem;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepRef;
@@ -58,7 +59,7 @@ public final class InstanceService {
   }
 
   /** A request to create one instance: {@code instanceId} null means "generate one". */
-  public record CreateRequest(String instanceId, String paramsJson) {}
+  public record CreateRequest(String instanceId, String paramsJson, Retention retention) {}
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
   public List<Instance> create(WorkflowRef workflow, List<CreateRequest> requests, String actor) {
@@ -94,7 +95,7 @@ public final class InstanceService {
                     + earlier
                     + "; ids must be unique within a batch."));
       }
-      items.add(new NewInstance(id, request.paramsJson()));
+      items.add(new NewInstance(id, request.paramsJson(), request.retention()));
     }
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);

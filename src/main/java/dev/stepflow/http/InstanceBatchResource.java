@@ -60,7 +60,10 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     List<CreateRequest> requests = new ArrayList<>(body.size());
     for (InstanceCreateRequest item : body) {
       requests.add(
-          new CreateRequest(item.getInstanceId(), JsonValues.paramsText(item.getParams())));
+          new CreateRequest(
+              item.getInstanceId(),
+              JsonValues.paramsText(item.getParams()),
+              RetentionMapper.fromWire(item.getInstanceRetention(), "instance_retention")));
     }
     var created = instances.create(new WorkflowRef(accountId, workflowName), requests, Actor.API);
     return new InstanceBatchCreateResponse(

@@ -14,6 +14,7 @@ import dev.stepflow.api.model.InstanceListResponse;
 import dev.stepflow.api.model.InstanceStatus;
 import dev.stepflow.api.model.StepDetailResponse;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.InstanceService;
 import dev.stepflow.engine.InstanceService.CreateRequest;
@@ -34,8 +35,11 @@ public final class InstancesResource implements InstancesApi {
       String accountId, String workflowName, InstanceCreateRequest body) {
     CreateRequest request =
         body == null
-            ? new CreateRequest(null, null)
-            : new CreateRequest(body.getInstanceId(), JsonValues.paramsText(body.getParams()));
+            ? new CreateRequest(null, null, Retention.FOREVER)
+            : new CreateRequest(
+                body.getInstanceId(),
+                JsonValues.paramsText(body.getParams()),
+                RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"));
     var created =
         instances.create(new WorkflowRef(accountId, workflowName), List.of(request), Actor.API);
     return new InstanceCreateResponse(NONE, NONE, InstanceMapper.created(created.getFirst()), true);

@@ -3,7 +3,6 @@ package dev.stepflow.http;
 import static dev.stepflow.http.WireMapper.time;
 
 import dev.stepflow.api.model.InstanceCounts;
-import dev.stepflow.api.model.Retention;
 import dev.stepflow.api.model.WorkflowLimits;
 import dev.stepflow.api.model.WorkflowPutResult;
 import dev.stepflow.api.model.WorkflowVersion;
@@ -55,13 +54,7 @@ final class WorkflowMapper {
             false,
             WorkflowVersion.LanguageEnum.JAVA,
             new WorkflowLimits().steps(v.stepLimit()));
-    if (v.defaultRetentionJson() != null) {
-      var node = JsonValues.fromText(v.defaultRetentionJson());
-      out.defaultRetention(
-          new Retention()
-              .errorRetention(node.get("error_retention"))
-              .successRetention(node.get("success_retention")));
-    }
+    out.defaultRetention(RetentionMapper.toWire(v.defaultRetention()));
     return out;
   }
 

@@ -10,6 +10,7 @@ import dev.stepflow.api.model.WorkflowPutRequest;
 import dev.stepflow.api.model.WorkflowPutResponse;
 import dev.stepflow.api.model.WorkflowResponse;
 import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
@@ -58,8 +59,7 @@ public final class WorkflowsResource implements WorkflowsApi {
         body.getLimits() == null || body.getLimits().getSteps() == null
             ? WorkflowDefinition.DEFAULT_STEP_LIMIT
             : body.getLimits().getSteps();
-    String retention =
-        body.getDefaultRetention() == null ? null : JsonValues.toText(body.getDefaultRetention());
+    Retention retention = RetentionMapper.fromWire(body.getDefaultRetention(), "default_retention");
     WorkflowDefinition definition =
         new WorkflowDefinition(body.getClassName(), body.getScriptName(), steps, retention);
     var stored = workflows.put(new WorkflowRef(accountId, workflowName), definition);

@@ -76,6 +76,12 @@ public interface EngineStore {
   /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at);
 
+  /**
+   * Deletes finished instances whose retention ran out by {@code now}: success retention for {@code
+   * succeeded} statuses, error retention for {@code failed} ones. Returns how many were deleted.
+   */
+  int deleteExpired(Instant now, java.util.Set<Status> succeeded, java.util.Set<Status> failed);
+
   /** The instance's status now. */
   Optional<Status> status(long instanceSeq);
 

@@ -8,6 +8,7 @@ import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
@@ -53,7 +54,8 @@ class InstanceControlContentionIT {
       new JdbcWorkflowStore(db)
           .putWorkflow(
               WORKFLOW,
-              new WorkflowDefinition("Scripted", "s", WorkflowDefinition.DEFAULT_STEP_LIMIT, null),
+              new WorkflowDefinition(
+                  "Scripted", "s", WorkflowDefinition.DEFAULT_STEP_LIMIT, Retention.FOREVER),
               clock.instant());
       store.createInstances(
           WORKFLOW, List.of(new NewInstance("hot", null)), "test", clock.instant());

@@ -11,6 +11,7 @@ import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
@@ -22,6 +23,7 @@ import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.InstanceStore.MoveResult;
 import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import java.nio.file.Path;
@@ -58,7 +60,8 @@ public abstract class StoreContract {
   @BeforeEach
   void openStore() {
     reopen();
-    workflows.putWorkflow(WF, new WorkflowDefinition("Scripted", "s", 100, null), T0);
+    workflows.putWorkflow(
+        WF, new WorkflowDefinition("Scripted", "s", 100, new Retention(60_000L, null)), T0);
   }
 
   @AfterEach
@@ -249,6 +252,33 @@ public abstract class StoreContract {
                 0,
                 1));
     assertThat(all.totalCount()).isEqualTo((long) writers * perWriter);
+  }
+
+  @Test
+  void finishedInstancesAreDeletedOnceTheirRetentionRanOut() {
+    InstanceRef keptByDefault = create("default").ref();
+    InstanceRef ownRetention =
+        instances
+            .createInstances(
+                WF, List.of(new NewInstance("own", null, new Retention(null, 1_000L))), "t", T0)
+            .getFirst()
+            .ref();
+    InstanceRef stillRunning = create("open").ref();
+    instances.moveStatusIfCurrent(keptByDefault, move(Status.QUEUED, Action.TERMINATE, T0));
+    instances.moveStatusIfCurrent(ownRetention, move(Status.QUEUED, Action.TERMINATE, T0));
+    JdbcEngineStore engine = new JdbcEngineStore(db);
+
+    assertThat(engine.deleteExpired(T0.plusSeconds(2), Retention.SUCCEEDED, Retention.FAILED))
+        .isEqualTo(1);
+    assertThat(instances.findInstance(ownRetention)).isEmpty();
+    assertThat(instances.findInstance(keptByDefault)).isPresent();
+    assertThat(instances.findInstance(stillRunning)).isPresent();
+    assertThat(
+            workflows
+                .findVersion(WF, workflows.findWorkflow(WF).orElseThrow().versionId())
+                .orElseThrow()
+                .defaultRetention())
+        .isEqualTo(new Retention(60_000L, null));
   }
 
   @Test

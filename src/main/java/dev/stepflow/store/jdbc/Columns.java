@@ -15,6 +15,11 @@ final class Columns {
     return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
 
+  static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
   static void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
     if (value == null) {
       ps.setNull(index, Types.BIGINT);

@@ -193,6 +193,25 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
+  public int deleteExpired(
+      Instant now, java.util.Set<Status> succeeded, java.util.Set<Status> failed) {
+    String sql =
+        "DELETE FROM instance WHERE (status IN ("
+            + inList(succeeded)
+            + ") AND success_retention_ms IS NOT NULL AND ended_on + success_retention_ms <= ?)"
+            + " OR (status IN ("
+            + inList(failed)
+            + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?)";
+    return db.write(c -> execute(c, sql, now, now));
+  }
+
+  private static String inList(java.util.Set<Status> statuses) {
+    return statuses.stream()
+        .map(s -> "'" + WireNames.status(s) + "'")
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  @Override
   public Optional<Status> status(long seq) {
     return db.read(
         c -> {

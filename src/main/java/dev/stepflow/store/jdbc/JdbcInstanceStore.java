@@ -53,8 +53,11 @@ public final class JdbcInstanceStore implements InstanceStore {
       """
       INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
                             params_json, trigger_source, created_on, modified_on, queued_on,
-                            status_changed_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?) RETURNING seq""";
+                            status_changed_on, success_retention_ms, error_retention_ms)
+      SELECT ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?,
+             COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms)
+        FROM workflow_version v WHERE v.id = ?
+      RETURNING seq""";
   private static final String TOUCH_WORKFLOW_TRIGGERED =
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
   private static final String DELETE_INSTANCE =
@@ -168,7 +171,10 @@ public final class JdbcInstanceStore implements InstanceStore {
                 now,
                 now,
                 now,
-                now);
+                now,
+                item.retention().successMillis(),
+                item.retention().errorMillis(),
+                workflow.versionId());
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);

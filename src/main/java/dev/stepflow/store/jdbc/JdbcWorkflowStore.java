@@ -5,6 +5,7 @@ import static dev.stepflow.store.jdbc.Columns.instant;
 
 import dev.stepflow.domain.Account;
 import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.Workflow;
@@ -45,8 +46,9 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   private static final String INSERT_VERSION =
       """
       INSERT INTO workflow_version (id, account_id, workflow_name, workflow_id, class_name,
-                                    script_name, step_limit, default_retention_json, created_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                    script_name, step_limit, success_retention_ms,
+                                    error_retention_ms, created_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
   private static final String LIST_WORKFLOWS =
       """
       SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
@@ -64,7 +66,7 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   private static final String VERSION_COLUMNS =
       """
       SELECT id, workflow_id, account_id, workflow_name, class_name, script_name, step_limit,
-             default_retention_json, created_on FROM workflow_version""";
+             success_retention_ms, error_retention_ms, created_on FROM workflow_version""";
   private static final String LIST_VERSIONS =
       VERSION_COLUMNS
           + " WHERE account_id = ? AND workflow_name = ? ORDER BY seq DESC LIMIT ? OFFSET ?";
@@ -123,7 +125,7 @@ public final class JdbcWorkflowStore implements WorkflowStore {
                   def.className(),
                   def.scriptName(),
                   def.stepLimit(),
-                  def.defaultRetentionJson(),
+                  def.defaultRetention(),
                   now);
           execute(
               c,
@@ -135,7 +137,8 @@ public final class JdbcWorkflowStore implements WorkflowStore {
               def.className(),
               def.scriptName(),
               def.stepLimit(),
-              def.defaultRetentionJson(),
+              def.defaultRetention().successMillis(),
+              def.defaultRetention().errorMillis(),
               now);
           return version;
         });
@@ -280,7 +283,9 @@ public final class JdbcWorkflowStore implements WorkflowStore {
         rs.getString("class_name"),
         rs.getString("script_name"),
         rs.getInt("step_limit"),
-        rs.getString("default_retention_json"),
+        new Retention(
+            Columns.nullableLong(rs, "success_retention_ms"),
+            Columns.nullableLong(rs, "error_retention_ms")),
         instant(rs, "created_on"));
   }
 }
