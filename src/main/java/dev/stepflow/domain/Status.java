@@ -16,6 +16,14 @@ public enum Status {
   ROLLING_BACK;
 
   /**
+   * running, waitingForPause and rollingBack: a run is working on the instance and holds one of the
+   * engine's run slots (waiting instances hold none).
+   */
+  public boolean holdsRunSlot() {
+    return this == RUNNING || this == WAITING_FOR_PAUSE || this == ROLLING_BACK;
+  }
+
+  /**
    * complete, errored and terminated: the run is over and only the table's restart row leaves them.
    */
   public boolean isTerminal() {

@@ -104,11 +104,18 @@ public final class Engine implements EngineHooks, AutoCloseable {
       return;
     }
     List<EngineStore.Claim> claims = new ArrayList<>();
+    Map<dev.stepflow.domain.WorkflowRef, Integer> startedPerWorkflow = new java.util.HashMap<>();
     for (Candidate c : store.dueInstances(now(), free)) {
-      move(c, EngineEvent.RUN_STARTED)
-          .or(() -> move(c, EngineEvent.WAIT_ENDED))
-          .filter(m -> permits.tryAcquire())
-          .ifPresent(m -> claims.add(new EngineStore.Claim(c, m)));
+      dev.stepflow.domain.WorkflowRef workflow = c.instance().ref().workflow();
+      if (startedPerWorkflow.getOrDefault(workflow, 0) >= c.room()) {
+        continue; // the workflow's concurrency limit is reached within this batch
+      }
+      Optional<Decision.Move> start =
+          move(c, EngineEvent.RUN_STARTED).or(() -> move(c, EngineEvent.WAIT_ENDED));
+      if (start.isPresent() && permits.tryAcquire()) {
+        claims.add(new EngineStore.Claim(c, start.get()));
+        startedPerWorkflow.merge(workflow, 1, Integer::sum);
+      }
     }
     if (claims.isEmpty()) {
       return;

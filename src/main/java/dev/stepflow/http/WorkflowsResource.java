@@ -60,8 +60,10 @@ public final class WorkflowsResource implements WorkflowsApi {
             ? WorkflowDefinition.DEFAULT_STEP_LIMIT
             : body.getLimits().getSteps();
     Retention retention = RetentionMapper.fromWire(body.getDefaultRetention(), "default_retention");
+    Integer concurrency = body.getConcurrency() == null ? null : body.getConcurrency().getLimit();
     WorkflowDefinition definition =
-        new WorkflowDefinition(body.getClassName(), body.getScriptName(), steps, retention);
+        new WorkflowDefinition(
+            body.getClassName(), body.getScriptName(), steps, retention, concurrency);
     var stored = workflows.put(new WorkflowRef(accountId, workflowName), definition);
     return new WorkflowPutResponse(NONE, NONE, WorkflowMapper.putResult(stored), true);
   }

@@ -18,9 +18,22 @@ public interface EngineStore {
 
   /**
    * An instance the engine should start or continue: its current run id (to claim it), the trigger
-   * that started its rollback if one is under way, and the workflow class of its version.
+   * that started its rollback if one is under way, the workflow class of its version, and that
+   * version's concurrency limit with the number of its workflow's instances holding a run slot now.
    */
-  record Candidate(Instance instance, long runId, String rollbackCause, String className) {}
+  record Candidate(
+      Instance instance,
+      long runId,
+      String rollbackCause,
+      String className,
+      Integer concurrencyLimit,
+      int activeRuns) {
+
+    /** How many more instances of this workflow may start now (its concurrency limit). */
+    public int room() {
+      return concurrencyLimit == null ? Integer.MAX_VALUE : concurrencyLimit - activeRuns;
+    }
+  }
 
   /**
    * Instances to run now, in order: waiting ones that are due (their wake time passed or the event

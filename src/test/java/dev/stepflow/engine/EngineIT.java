@@ -217,6 +217,40 @@ class EngineIT {
   }
 
   @Test
+  void aWorkflowsConcurrencyLimitRunsItsInstancesOneAtATime() {
+    String wf = "/client/v4/accounts/engine/workflows/serial";
+    api.put(
+        wf, "{\"class_name\":\"Scripted\",\"script_name\":\"t\",\"concurrency\":{\"limit\":1}}");
+    for (int i = 1; i <= 3; i++) {
+      api.post(
+          wf + "/instances",
+          "{\"instance_id\":\"s" + i + "\",\"params\":{\"steps\":[{\"do\":\"work\",\"ms\":300}]}}");
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.get(wf + "/instances?status=complete")
+                        .body()
+                        .get("result_info")
+                        .get("total_count")
+                        .asInt()
+                    == 3);
+    List<Instant[]> spans = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      JsonNode done = api.get(wf + "/instances/s" + i).result();
+      spans.add(
+          new Instant[] {
+            Instant.parse(done.get("start").asText()), Instant.parse(done.get("end").asText())
+          });
+    }
+    spans.sort((a, b) -> a[0].compareTo(b[0]));
+    for (int i = 1; i < spans.size(); i++) {
+      assertThat(spans.get(i)[0]).isAfterOrEqualTo(spans.get(i - 1)[1]);
+    }
+  }
+
+  @Test
   void getStepReportsEachAttempt() {
     String id =
         start(

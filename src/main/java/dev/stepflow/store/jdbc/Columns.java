@@ -20,6 +20,11 @@ final class Columns {
     return rs.wasNull() ? null : value;
   }
 
+  static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
   static void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
     if (value == null) {
       ps.setNull(index, Types.BIGINT);

@@ -28,8 +28,27 @@ public final class JdbcEngineStore implements EngineStore {
   private static final String CANDIDATE_COLUMNS =
       JdbcInstanceStore.INSTANCE_COLUMNS.replace(
           "FROM instance",
-          ", run_id, rollback_cause, (SELECT v.class_name FROM workflow_version v"
-              + " WHERE v.id = i.version_id) AS class_name FROM instance i");
+          """
+          , run_id, rollback_cause,
+          (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
+          (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
+             AS concurrency_limit,
+          (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
+              AND r.workflow_name = i.workflow_name
+              AND r.status IN (%s)) AS active_runs
+          FROM instance i"""
+              .formatted(slotHoldingStatuses()));
+
+  /** Instances of a workflow at its concurrency limit wait, and do not hide the others. */
+  private static final String HAS_ROOM =
+      """
+       AND NOT EXISTS (SELECT 1 FROM workflow_version v
+                        WHERE v.id = i.version_id AND v.concurrency_limit IS NOT NULL
+                          AND v.concurrency_limit <= (SELECT COUNT(*) FROM instance r
+                               WHERE r.account_id = i.account_id AND r.workflow_name = i.workflow_name
+                                 AND r.status IN (%s)))"""
+          .formatted(slotHoldingStatuses());
+
   private static final String DUE_WAITING =
       CANDIDATE_COLUMNS
           + " "
@@ -37,9 +56,14 @@ public final class JdbcEngineStore implements EngineStore {
            WHERE status = 'waiting'
              AND (wake_at <= ? OR (waiting_for_event IS NOT NULL AND EXISTS
                   (SELECT 1 FROM event e WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)))
-           ORDER BY wake_at LIMIT ?""";
+           """
+          + HAS_ROOM
+          + " ORDER BY wake_at LIMIT ?";
   private static final String QUEUED =
-      CANDIDATE_COLUMNS + " WHERE status = 'queued' ORDER BY queued_on, seq LIMIT ?";
+      CANDIDATE_COLUMNS
+          + " WHERE status = 'queued'"
+          + HAS_ROOM
+          + " ORDER BY queued_on, seq LIMIT ?";
   private static final String IN_STATUS =
       CANDIDATE_COLUMNS + " WHERE status = ? ORDER BY seq LIMIT ?";
   private static final String NEXT_WAKE =
@@ -82,6 +106,14 @@ public final class JdbcEngineStore implements EngineStore {
 
   private final Database db;
 
+  /** The statuses that hold a run slot, as an SQL list; the rule itself is in {@link Status}. */
+  private static String slotHoldingStatuses() {
+    return inList(
+        java.util.Arrays.stream(Status.values())
+            .filter(Status::holdsRunSlot)
+            .collect(java.util.stream.Collectors.toSet()));
+  }
+
   public JdbcEngineStore(Database db) {
     this.db = db;
   }
@@ -114,7 +146,9 @@ public final class JdbcEngineStore implements EngineStore {
                 JdbcInstanceStore.instance(rs),
                 rs.getLong("run_id"),
                 rs.getString("rollback_cause"),
-                rs.getString("class_name")));
+                rs.getString("class_name"),
+                Columns.nullableInt(rs, "concurrency_limit"),
+                rs.getInt("active_runs")));
       }
     }
     return out;

@@ -47,8 +47,8 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       """
       INSERT INTO workflow_version (id, account_id, workflow_name, workflow_id, class_name,
                                     script_name, step_limit, success_retention_ms,
-                                    error_retention_ms, created_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                    error_retention_ms, concurrency_limit, created_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
   private static final String LIST_WORKFLOWS =
       """
       SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
@@ -139,6 +139,7 @@ public final class JdbcWorkflowStore implements WorkflowStore {
               def.stepLimit(),
               def.defaultRetention().successMillis(),
               def.defaultRetention().errorMillis(),
+              def.concurrencyLimit(),
               now);
           return version;
         });
