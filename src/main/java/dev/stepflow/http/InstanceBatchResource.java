@@ -59,6 +59,7 @@ public final class InstanceBatchResource implements InstanceBatchApi {
       String accountId, String workflowName, List<InstanceCreateRequest> body) {
     List<CreateRequest> requests = new ArrayList<>(body.size());
     for (InstanceCreateRequest item : body) {
+      Durations.millis(item.getInstanceRetention(), "[" + requests.size() + "].instance_retention");
       requests.add(
           new CreateRequest(item.getInstanceId(), JsonValues.paramsText(item.getParams())));
     }

@@ -36,6 +36,9 @@ public final class InstancesResource implements InstancesApi {
         body == null
             ? new CreateRequest(null, null)
             : new CreateRequest(body.getInstanceId(), JsonValues.paramsText(body.getParams()));
+    if (body != null) {
+      Durations.millis(body.getInstanceRetention(), "instance_retention"); // checked, not kept yet
+    }
     var created =
         instances.create(new WorkflowRef(accountId, workflowName), List.of(request), Actor.API);
     return new InstanceCreateResponse(NONE, NONE, InstanceMapper.created(created.getFirst()), true);
@@ -95,6 +98,12 @@ public final class InstancesResource implements InstancesApi {
     var step =
         instances.step(
             new InstanceRef(accountId, workflowName, instanceId), StepNames.parse(name, type));
-    return new StepDetailResponse(NONE, NONE, InstanceMapper.step(step), true);
+    return new StepDetailResponse(
+        NONE,
+        NONE,
+        attempt == null
+            ? InstanceMapper.step(step)
+            : InstanceMapper.step(step, instanceId, attempt),
+        true);
   }
 }

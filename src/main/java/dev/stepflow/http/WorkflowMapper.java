@@ -2,13 +2,16 @@ package dev.stepflow.http;
 
 import static dev.stepflow.http.WireMapper.time;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.api.model.InstanceCounts;
 import dev.stepflow.api.model.Retention;
+import dev.stepflow.api.model.VersionGraph;
 import dev.stepflow.api.model.WorkflowLimits;
 import dev.stepflow.api.model.WorkflowPutResult;
 import dev.stepflow.api.model.WorkflowVersion;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.WorkflowService.WorkflowWithCounts;
 import java.util.Map;
 import java.util.UUID;
@@ -59,10 +62,35 @@ final class WorkflowMapper {
       var node = JsonValues.fromText(v.defaultRetentionJson());
       out.defaultRetention(
           new Retention()
-              .errorRetention(node.get("error_retention"))
-              .successRetention(node.get("success_retention")));
+              .errorRetention(retention(node.get("error_retention")))
+              .successRetention(retention(node.get("success_retention"))));
     }
     return out;
+  }
+
+  /** Stored milliseconds; text that versions before the conversion stored is converted on read. */
+  private static Object retention(JsonNode stored) {
+    if (stored == null || stored.isNull()) {
+      return null;
+    }
+    if (stored.isTextual()) {
+      try {
+        return Durations.millis(stored.asText(), "default_retention");
+      } catch (WorkflowException unreadable) {
+        return stored.asText();
+      }
+    }
+    return stored;
+  }
+
+  static VersionGraph graph(dev.stepflow.domain.WorkflowVersion v) {
+    return new VersionGraph(
+        UUID.fromString(v.id()),
+        UUID.fromString(v.workflowId()),
+        v.className(),
+        time(v.createdOn()),
+        time(v.createdOn()),
+        null);
   }
 
   private static InstanceCounts counts(Map<Status, Long> counts) {

@@ -59,7 +59,9 @@ public final class WorkflowsResource implements WorkflowsApi {
             ? WorkflowDefinition.DEFAULT_STEP_LIMIT
             : body.getLimits().getSteps();
     String retention =
-        body.getDefaultRetention() == null ? null : JsonValues.toText(body.getDefaultRetention());
+        body.getDefaultRetention() == null
+            ? null
+            : JsonValues.toText(Durations.millis(body.getDefaultRetention(), "default_retention"));
     WorkflowDefinition definition =
         new WorkflowDefinition(body.getClassName(), body.getScriptName(), steps, retention);
     var stored = workflows.put(new WorkflowRef(accountId, workflowName), definition);
