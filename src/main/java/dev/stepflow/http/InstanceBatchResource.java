@@ -63,7 +63,8 @@ public final class InstanceBatchResource implements InstanceBatchApi {
           new CreateRequest(
               item.getInstanceId(),
               JsonValues.paramsText(item.getParams()),
-              RetentionMapper.fromWire(item.getInstanceRetention(), "instance_retention")));
+              RetentionMapper.fromWire(
+                  item.getInstanceRetention(), "[" + requests.size() + "].instance_retention")));
     }
     var created = instances.create(new WorkflowRef(accountId, workflowName), requests, Actor.API);
     return new InstanceBatchCreateResponse(

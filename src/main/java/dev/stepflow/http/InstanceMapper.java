@@ -8,11 +8,14 @@ import dev.stepflow.api.model.InstanceDetails;
 import dev.stepflow.api.model.InstanceSummary;
 import dev.stepflow.api.model.InstanceTrigger;
 import dev.stepflow.api.model.RollbackOutcome;
+import dev.stepflow.api.model.StepAttempt;
 import dev.stepflow.api.model.StepDetail;
 import dev.stepflow.api.model.StepLogEntry;
 import dev.stepflow.api.model.TriggerSource;
+import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.InstanceService;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +92,39 @@ final class InstanceMapper {
             StepDetail.StatusEnum.fromValue(s.status()), error(s.errorName(), s.errorMessage()))
         .eventType(s.eventType())
         .output(JsonValues.fromText(s.outputJson()));
+  }
+
+  /**
+   * One attempt of a step (1-based): its own status and error; the output only for the attempt that
+   * succeeded. A waitForEvent has one attempt, the wait itself.
+   */
+  static StepDetail step(StepRow s, String instanceId, int attempt) {
+    if (s.kind().equals("waitForEvent") && attempt == 1) {
+      return step(s);
+    }
+    List<StepAttempt> attempts =
+        s.kind().equals("waitForEvent") ? List.of() : StepLogMapper.attempts(s);
+    if (attempt > attempts.size()) {
+      throw new WorkflowException(
+          ErrorCode.STEP_NOT_FOUND,
+          "Step '"
+              + s.displayName()
+              + "' of instance '"
+              + instanceId
+              + "' has "
+              + attempts.size()
+              + " attempt(s) so far; there is no attempt "
+              + attempt
+              + ".");
+    }
+    StepAttempt a = attempts.get(attempt - 1);
+    StepDetail.StatusEnum status =
+        a.getSuccess() == null
+            ? StepDetail.StatusEnum.RUNNING
+            : a.getSuccess() ? StepDetail.StatusEnum.COMPLETE : StepDetail.StatusEnum.ERRORED;
+    return new StepDetail(status, a.getError())
+        .eventType(s.eventType())
+        .output(Boolean.TRUE.equals(a.getSuccess()) ? JsonValues.fromText(s.outputJson()) : null);
   }
 
   private static ErrorDetail error(String name, String message) {

@@ -99,7 +99,12 @@ public final class InstancesResource implements InstancesApi {
     var step =
         instances.step(
             new InstanceRef(accountId, workflowName, instanceId), StepNames.parse(name, type));
-    var detail = attempt == null ? InstanceMapper.step(step) : StepAttempts.attempt(step, attempt);
-    return new StepDetailResponse(NONE, NONE, detail, true);
+    return new StepDetailResponse(
+        NONE,
+        NONE,
+        attempt == null
+            ? InstanceMapper.step(step)
+            : InstanceMapper.step(step, instanceId, attempt),
+        true);
   }
 }

@@ -5,11 +5,15 @@ import static dev.stepflow.http.WireMapper.time;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.stepflow.api.model.ErrorDetail;
 import dev.stepflow.api.model.InstanceTrigger;
+import dev.stepflow.api.model.RollbackEntry;
+import dev.stepflow.api.model.SleepEntry;
 import dev.stepflow.api.model.StepAttempt;
 import dev.stepflow.api.model.StepConfig;
+import dev.stepflow.api.model.StepEntry;
 import dev.stepflow.api.model.StepLogEntry;
-import dev.stepflow.api.model.StepLogEntry.TypeEnum;
+import dev.stepflow.api.model.TerminationEntry;
 import dev.stepflow.api.model.TriggerSource;
+import dev.stepflow.api.model.WaitForEventEntry;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepRow;
 import java.time.Instant;
@@ -20,6 +24,8 @@ import java.util.List;
 /**
  * The step log of GET instance: one entry per recorded step (do as "step", sleep, waitForEvent,
  * rollback), plus a "termination" entry for each terminate in the status history, in time order.
+ * Each entry is the contract variant of its type, so the members that variant requires are written
+ * even when null (wrangler reads {@code success: null} as "still running").
  */
 final class StepLogMapper {
   private record Timed(Instant at, int order, StepLogEntry entry) {}
@@ -38,8 +44,7 @@ final class StepLogMapper {
             new Timed(
                 change.at(),
                 Integer.MAX_VALUE,
-                new StepLogEntry(TypeEnum.TERMINATION)
-                    .trigger(new InstanceTrigger(TriggerSource.API))));
+                new TerminationEntry("termination", new InstanceTrigger(TriggerSource.API))));
       }
     }
     Comparator<Timed> order = Comparator.comparing(Timed::at).thenComparingInt(Timed::order);
@@ -49,35 +54,69 @@ final class StepLogMapper {
 
   private static StepLogEntry entry(StepRow row) {
     return switch (row.kind()) {
-      case "sleep" -> waited(row, TypeEnum.SLEEP);
+      case "sleep" ->
+          new SleepEntry(
+              "sleep",
+              row.displayName(),
+              time(row.startedOn()),
+              time(row.endedOn()),
+              finished(row),
+              error(row));
       case "waitForEvent" ->
-          waited(row, TypeEnum.WAIT_FOR_EVENT)
+          new WaitForEventEntry(
+                  "waitForEvent",
+                  row.displayName(),
+                  time(row.startedOn()),
+                  time(row.endedOn()),
+                  finished(row),
+                  error(row))
               .eventType(row.eventType())
               .output(JsonValues.fromText(row.outputJson()));
-      case "rollback" -> run(row, TypeEnum.ROLLBACK);
-      default -> run(row, TypeEnum.STEP);
+      case "rollback" ->
+          new RollbackEntry(
+                  "rollback",
+                  row.displayName(),
+                  time(row.startedOn()),
+                  time(row.endedOn()),
+                  success(row.status()),
+                  JsonValues.fromText(row.outputJson()),
+                  config(row),
+                  attempts(row))
+              .error(error(row));
+      default ->
+          new StepEntry(
+                  "step",
+                  row.displayName(),
+                  time(row.startedOn()),
+                  time(row.endedOn()),
+                  success(row.status()),
+                  JsonValues.fromText(row.outputJson()),
+                  config(row),
+                  attempts(row))
+              .error(error(row));
     };
   }
 
-  private static StepLogEntry waited(StepRow row, TypeEnum type) {
-    return new StepLogEntry(type)
-        .name(row.displayName())
-        .start(time(row.startedOn()))
-        .end(time(row.endedOn()))
-        .finished(row.status().equals("complete"))
-        .error(error(row));
+  private static boolean finished(StepRow row) {
+    return row.status().equals("complete");
   }
 
-  private static StepLogEntry run(StepRow row, TypeEnum type) {
-    return new StepLogEntry(type)
-        .name(row.displayName())
-        .start(time(row.startedOn()))
-        .end(time(row.endedOn()))
-        .success(success(row.status()))
-        .output(JsonValues.fromText(row.outputJson()))
-        .error(error(row))
-        .config(read(row.configJson(), new TypeReference<StepConfig>() {}))
-        .attempts(read(row.attemptsJson(), new TypeReference<List<StepAttempt>>() {}));
+  private static StepConfig config(StepRow row) {
+    return JsonValues.read(row.configJson(), new TypeReference<StepConfig>() {});
+  }
+
+  /**
+   * The finished attempts, plus the first attempt while it is in flight (a running step has no
+   * finished attempt, and its first attempt started with the step), so clients see it as working.
+   */
+  static List<StepAttempt> attempts(StepRow row) {
+    List<StepAttempt> recorded =
+        JsonValues.read(row.attemptsJson(), new TypeReference<List<StepAttempt>>() {});
+    List<StepAttempt> attempts = recorded == null ? new ArrayList<>() : new ArrayList<>(recorded);
+    if (row.status().equals("running") && attempts.isEmpty()) {
+      attempts.add(new StepAttempt(time(row.startedOn()), null, null, null));
+    }
+    return attempts;
   }
 
   static Boolean success(String stepStatus) {
@@ -90,9 +129,5 @@ final class StepLogMapper {
 
   private static ErrorDetail error(StepRow row) {
     return row.errorName() == null ? null : new ErrorDetail(row.errorName(), row.errorMessage());
-  }
-
-  private static <T> T read(String json, TypeReference<T> type) {
-    return JsonValues.read(json, type);
   }
 }

@@ -3,6 +3,7 @@ package dev.stepflow.http;
 import static dev.stepflow.http.Envelopes.NONE;
 
 import dev.stepflow.api.VersionsApi;
+import dev.stepflow.api.model.VersionGraphResponse;
 import dev.stepflow.api.model.VersionListResponse;
 import dev.stepflow.api.model.VersionResponse;
 import dev.stepflow.domain.Page;
@@ -11,7 +12,7 @@ import dev.stepflow.domain.WorkflowVersion;
 import dev.stepflow.engine.WorkflowService;
 import java.util.UUID;
 
-/** Workflow versions, newest first. */
+/** Workflow versions, newest first, and their graphs. */
 public final class VersionsResource implements VersionsApi {
   private final WorkflowService workflows;
 
@@ -39,5 +40,14 @@ public final class VersionsResource implements VersionsApi {
     WorkflowVersion found =
         workflows.version(new WorkflowRef(accountId, workflowName), versionId.toString());
     return new VersionResponse(NONE, NONE, WorkflowMapper.version(found), true);
+  }
+
+  /** A Java workflow class has no static graph: the version with {@code graph: null}. */
+  @Override
+  public VersionGraphResponse getWorkflowVersionGraph(
+      String accountId, String workflowName, UUID versionId) {
+    WorkflowVersion found =
+        workflows.version(new WorkflowRef(accountId, workflowName), versionId.toString());
+    return new VersionGraphResponse(NONE, NONE, WorkflowMapper.graph(found), true);
   }
 }

@@ -3,6 +3,7 @@ package dev.stepflow.http;
 import static dev.stepflow.http.WireMapper.time;
 
 import dev.stepflow.api.model.InstanceCounts;
+import dev.stepflow.api.model.VersionGraph;
 import dev.stepflow.api.model.WorkflowLimits;
 import dev.stepflow.api.model.WorkflowPutResult;
 import dev.stepflow.api.model.WorkflowVersion;
@@ -56,6 +57,16 @@ final class WorkflowMapper {
             new WorkflowLimits().steps(v.stepLimit()));
     out.defaultRetention(RetentionMapper.toWire(v.defaultRetention()));
     return out;
+  }
+
+  static VersionGraph graph(dev.stepflow.domain.WorkflowVersion v) {
+    return new VersionGraph(
+        UUID.fromString(v.id()),
+        UUID.fromString(v.workflowId()),
+        v.className(),
+        time(v.createdOn()),
+        time(v.createdOn()),
+        null);
   }
 
   private static InstanceCounts counts(Map<Status, Long> counts) {
