@@ -1,0 +1,93 @@
+package dev.stepflow.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The load generator's HTTP side: plain JDK HttpClient over HTTP/1.1 to one Stepflow on 127.0.0.1
+ * (anything else is refused), without the tests' OpenAPI validation so that the client stays cheap.
+ * Every request has a timeout, so no call can hang a round.
+ */
+final class BenchHttp {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final String account;
+
+  /** {@code baseUrl} is http://127.0.0.1:PORT/client/v4 as the server printed it. */
+  BenchHttp(String baseUrl) {
+    URI uri = URI.create(baseUrl);
+    if (!"127.0.0.1".equals(uri.getHost())) {
+      throw new IllegalArgumentException("the benchmark only targets 127.0.0.1, not " + baseUrl);
+    }
+    this.account = baseUrl + "/accounts/bench";
+  }
+
+  void putWorkflow(String name) {
+    send("PUT", "/workflows/" + name, "{\"class_name\":\"Scripted\",\"script_name\":\"bench\"}");
+  }
+
+  /** POSTs one JSON array of up to 100 instances. */
+  void createBatch(String workflow, String body) {
+    send("POST", "/workflows/" + workflow + "/instances/batch", body);
+  }
+
+  /** result_info.total_count of the instances of {@code workflow} in {@code status}. */
+  long count(String workflow, String status) {
+    JsonNode body =
+        send("GET", "/workflows/" + workflow + "/instances?status=" + status + "&per_page=1", null);
+    JsonNode total = body.path("result_info").path("total_count");
+    if (!total.isNumber()) {
+      throw new IllegalStateException("no result_info.total_count in " + body);
+    }
+    return total.asLong();
+  }
+
+  private JsonNode send(String method, String path, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(account + path))
+            .timeout(REQUEST_TIMEOUT)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(
+            method + " " + path + " -> " + response.statusCode() + " " + abbreviate(response));
+      }
+      JsonNode json = JSON.readTree(response.body());
+      if (!json.path("success").asBoolean(false)) {
+        throw new IllegalStateException(method + " " + path + " failed: " + abbreviate(response));
+      }
+      return json;
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(method + " " + path + " interrupted", e);
+    }
+  }
+
+  private static String abbreviate(HttpResponse<String> response) {
+    String text = response.body();
+    return text.length() <= 500 ? text : text.substring(0, 500) + "...";
+  }
+}
