@@ -49,16 +49,29 @@ public final class JdbcEngineStore implements EngineStore {
                                  AND r.status IN (%s)))"""
           .formatted(slotHoldingStatuses());
 
-  private static final String DUE_WAITING =
+  /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
+  private static final String DUE_BY_TIME =
+      CANDIDATE_COLUMNS
+          + " WHERE status = 'waiting' AND wake_at <= ?"
+          + HAS_ROOM
+          + " ORDER BY wake_at LIMIT ?";
+
+  /**
+   * Waiting instances whose awaited event arrived; driven from the (small) event table, so its cost
+   * does not grow with the number of sleeping instances.
+   */
+  private static final String DUE_BY_EVENT =
       CANDIDATE_COLUMNS
           + " "
           + """
-           WHERE status = 'waiting'
-             AND (wake_at <= ? OR (waiting_for_event IS NOT NULL AND EXISTS
-                  (SELECT 1 FROM event e WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)))
+           WHERE i.seq IN (SELECT e.instance_seq FROM event e) AND status = 'waiting'
+             AND waiting_for_event IS NOT NULL AND (wake_at IS NULL OR wake_at > ?)
+             AND EXISTS (SELECT 1 FROM event e
+                          WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)
            """
           + HAS_ROOM
-          + " ORDER BY wake_at LIMIT ?";
+          + " ORDER BY seq LIMIT ?";
+
   private static final String QUEUED =
       CANDIDATE_COLUMNS
           + " WHERE status = 'queued'"
@@ -122,7 +135,10 @@ public final class JdbcEngineStore implements EngineStore {
   public List<Candidate> dueInstances(Instant now, int limit) {
     return db.read(
         c -> {
-          List<Candidate> due = candidates(c, DUE_WAITING, now, limit);
+          List<Candidate> due = candidates(c, DUE_BY_TIME, now, limit);
+          if (due.size() < limit) {
+            due.addAll(candidates(c, DUE_BY_EVENT, now, limit - due.size()));
+          }
           if (due.size() < limit) {
             due.addAll(candidates(c, QUEUED, limit - due.size()));
           }
