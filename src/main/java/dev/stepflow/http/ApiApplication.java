@@ -26,6 +26,7 @@ public final class ApiApplication {
             .register(JsonConfig.class)
             .register(TimeParamConverter.class)
             .register(OptionsAsJson.class)
+            .register(BodySizeLimit.class)
             .register(new AccountsResource(workflows))
             .register(new WorkflowsResource(workflows))
             .register(new VersionsResource(workflows))

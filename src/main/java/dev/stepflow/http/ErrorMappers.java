@@ -64,6 +64,12 @@ public final class ErrorMappers {
   public static final class Json implements ExceptionMapper<JsonProcessingException> {
     @Override
     public Response toResponse(JsonProcessingException e) {
+      // a limit hit while Jackson was reading (the body-size limit) arrives wrapped by Jackson
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof WorkflowException failure) {
+          return ErrorResponses.of(failure.problems());
+        }
+      }
       return ErrorResponses.of(ErrorCode.INVALID, describe(e));
     }
 

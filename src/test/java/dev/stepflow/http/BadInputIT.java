@@ -396,6 +396,22 @@ class BadInputIT {
   }
 
   @Test
+  void aBodyOverTheLimitIsRefusedBeforeItIsReadAndTheServerKeepsServing() {
+    String huge = "[\"" + "x".repeat(3 * 1024 * 1024) + "\"]";
+    ApiResponse declared = api.post(WF + "/instances/victim/events/huge", huge);
+    assertThat(declared.status()).isEqualTo(413);
+    assertThat(declared.errorCode()).isEqualTo(10413);
+    ApiResponse chunked =
+        api.sendChunked(
+            "POST",
+            WF + "/instances/batch",
+            huge.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(chunked.status()).isEqualTo(413);
+    assertThat(chunked.errorCode()).isEqualTo(10413);
+    assertThat(api.get(WF + "/instances/victim").status()).isEqualTo(200);
+  }
+
+  @Test
   void paramsOverOneMebibyteAreTooLargeAndCreateNothing() {
     String big = "{\"instance_id\":\"huge\",\"params\":\"" + "x".repeat(1024 * 1024) + "\"}";
     ApiResponse response = api.post(WF + "/instances", big);

@@ -66,6 +66,29 @@ public final class ApiClient {
     return send("PATCH", path, json, "application/json");
   }
 
+  /**
+   * Sends a body streamed without a Content-Length (chunked), as a client that does not know it.
+   */
+  public ApiResponse sendChunked(String method, String path, byte[] body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(origin + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    try {
+      return check(method, path, http.send(request, HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends any request; {@code path} starts with /client/v4 or is any other absolute path. */
   public ApiResponse send(String method, String path, String body, String contentType) {
     HttpRequest.Builder request =
