@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The composition root: opens the store, builds the engine services and the Jersey application, and
@@ -65,6 +66,7 @@ public final class StepflowServer implements AutoCloseable {
    * application's).
    */
   public static StepflowServer start(Config config, WorkflowRegistry registry) {
+    routeJulToSlf4j();
     // the JDK server otherwise waits for delayed ACKs: about 40 ms per small response
     System.setProperty("sun.net.httpserver.nodelay", "true");
     SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
@@ -91,6 +93,16 @@ public final class StepflowServer implements AutoCloseable {
     log.info(
         "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
     return server;
+  }
+
+  /**
+   * Jersey logs through java.util.logging; send it to SLF4J so logback.xml's levels apply to it.
+   */
+  private static synchronized void routeJulToSlf4j() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
   }
 
   /** The actual port, useful when started on port 0. */

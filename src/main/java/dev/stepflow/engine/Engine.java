@@ -7,20 +7,24 @@ import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.RunLease;
+import dev.stepflow.store.RunUpdate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,9 +108,9 @@ public final class Engine implements EngineHooks, AutoCloseable {
       return;
     }
     List<EngineStore.Claim> claims = new ArrayList<>();
-    Map<dev.stepflow.domain.WorkflowRef, Integer> startedPerWorkflow = new java.util.HashMap<>();
+    Map<WorkflowRef, Integer> startedPerWorkflow = new HashMap<>();
     for (Candidate c : store.dueInstances(now(), free)) {
-      dev.stepflow.domain.WorkflowRef workflow = c.instance().ref().workflow();
+      WorkflowRef workflow = c.instance().ref().workflow();
       if (startedPerWorkflow.getOrDefault(workflow, 0) >= c.room()) {
         continue; // the workflow's concurrency limit is reached within this batch
       }
@@ -214,13 +218,12 @@ public final class Engine implements EngineHooks, AutoCloseable {
   private static void requestPause(RunContext run) {
     run.requestPause();
     if (!run.attemptInFlight()) {
-      run.move(
-          Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, dev.stepflow.store.RunUpdate.none());
+      run.move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
     }
   }
 
   @Override
-  public void deleted(java.util.function.Predicate<InstanceRef> which) {
+  public void deleted(Predicate<InstanceRef> which) {
     active.forEach(
         (ref, a) -> {
           if (which.test(ref)) {
