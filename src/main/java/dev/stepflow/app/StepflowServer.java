@@ -34,6 +34,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
   public static final String BASE_PATH = "/client/v4";
+  private static final int DRAIN_BYTES = 64 * 1024 * 1024;
 
   private final SqliteDatabase database;
   private final Engine engine;
@@ -69,6 +70,9 @@ public final class StepflowServer implements AutoCloseable {
     routeJulToSlf4j();
     // the JDK server otherwise waits for delayed ACKs: about 40 ms per small response
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // a body refused early (413) is drained before the connection closes, or the client may get a
+    // reset instead of the answer; the JDK server drains only 64 KiB by default
+    System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
     SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
