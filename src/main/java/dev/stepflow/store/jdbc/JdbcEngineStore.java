@@ -112,10 +112,6 @@ public final class JdbcEngineStore implements EngineStore {
              rollback_error_name = COALESCE(?, rollback_error_name),
              rollback_error_message = COALESCE(?, rollback_error_message)
        WHERE seq = ? AND run_id = ? AND status = ?""";
-  private static final String APPEND_STATUS_CHANGE =
-      """
-      INSERT INTO status_change (instance_seq, from_status, to_status, trigger_name, actor, at)
-      VALUES (?, ?, ?, ?, ?, ?)""";
 
   private final Database db;
 
@@ -389,14 +385,7 @@ public final class JdbcEngineStore implements EngineStore {
 
   private static void appendHistory(
       Connection c, long seq, Decision.Move move, String actor, Instant at) throws SQLException {
-    execute(
-        c,
-        APPEND_STATUS_CHANGE,
-        seq,
-        WireNames.status(move.from()),
-        WireNames.status(move.to()),
-        move.trigger().label(),
-        actor,
-        at);
+    JdbcInstanceStore.appendStatusChange(
+        c, seq, move.from(), move.to(), move.trigger().label(), actor, at);
   }
 }

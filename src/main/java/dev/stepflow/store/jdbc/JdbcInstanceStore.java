@@ -361,7 +361,8 @@ public final class JdbcInstanceStore implements InstanceStore {
     }
   }
 
-  private static void appendStatusChange(
+  /** Appends one row to the instance's status history (the only writer of that table). */
+  static void appendStatusChange(
       Connection c, long seq, Status from, Status to, String trigger, String actor, Instant at)
       throws SQLException {
     execute(
