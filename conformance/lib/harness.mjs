@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export const CONFORMANCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BASE_URL = required('STEPFLOW_BASE_URL'); // http://127.0.0.1:PORT/client/v4
 const RUN_DIR = required('STEPFLOW_CONFORMANCE_TMP');
+/** The dev token the server's first start wrote to its data folder; scripts/conformance passes it on. */
+export const API_TOKEN = required('STEPFLOW_API_TOKEN');
 
 if (!/^http:\/\/127\.0\.0\.1:\d+\/client\/v4$/.test(BASE_URL)) {
   throw new Error(`STEPFLOW_BASE_URL must be http://127.0.0.1:PORT/client/v4, not ${BASE_URL}`);
@@ -28,7 +30,10 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function api(account, method, pathUnderAccount, body) {
   const response = await fetch(`${BASE_URL}/accounts/${account}${pathUnderAccount}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${API_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -138,7 +143,7 @@ export async function wrangler(version, account, args, { timeoutMs = 60_000, env
     WRANGLER_NO_SKILLS_UPDATE_PROMPTS: 'true',
     DO_NOT_TRACK: '1',
     CLOUDFLARE_API_BASE_URL: BASE_URL,
-    CLOUDFLARE_API_TOKEN: 'conformance-token',
+    CLOUDFLARE_API_TOKEN: API_TOKEN,
     ...(account === null ? {} : { CLOUDFLARE_ACCOUNT_ID: account }),
     // the offline net (see scripts/conformance): proxies and the registry point at the tripwire
     ...pick(['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy',

@@ -57,6 +57,13 @@ export function wranglerSuite(version) {
       await putWorkflow(account, 'extra-b', 'OrderFulfilment');
     });
 
+    test('a wrong API token fails with the authentication error, without leaving 127.0.0.1', async () => {
+      const result = await run(['workflows', 'list'], { env: { CLOUDFLARE_API_TOKEN: 'sfk_not-a-token-of-this-server' } });
+      assert.notEqual(result.code, 0, result.out);
+      assert.match(result.out, /Authentication error \[code: 10000\]/);
+      assert.doesNotMatch(result.out, /extra-a/);
+    });
+
     test(`is wrangler ${version}`, async () => {
       const { stdout } = await ok(['--version']);
       assert.equal(stdout.trim(), version);

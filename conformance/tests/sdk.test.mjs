@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import Cloudflare from 'cloudflare';
 import {
-  BASE_URL, THREE_STEPS, UUID, WAIT_FOR_GO, WITH_ROLLBACK, BUSY, api, createInstance,
+  API_TOKEN, BASE_URL, THREE_STEPS, UUID, WAIT_FOR_GO, WITH_ROLLBACK, BUSY, api, createInstance,
   getInstance, putWorkflow, waitForStatus,
 } from '../lib/harness.mjs';
 
@@ -14,7 +14,7 @@ const account_id = 'sdk';
 function sdk(options = {}) {
   const requests = [];
   const client = new Cloudflare({
-    apiToken: 'conformance-token',
+    apiToken: API_TOKEN,
     baseURL: BASE_URL,
     maxRetries: 0,
     timeout: 15_000,
@@ -546,5 +546,24 @@ describe('workflows.instances.events.create', () => {
     const error = await client.workflows.instances.events.create('go', { account_id, workflow_name, instance_id: 'ev-1', body: {} }).catch((e) => e);
     assert.ok(error instanceof Cloudflare.ConflictError, String(error));
     assert.equal(error.errors[0].code, 10406);
+  });
+});
+
+describe('authentication', () => {
+  test('an unknown token throws AuthenticationError (401, code 10000) and changes nothing', async () => {
+    const { client: stranger } = sdk({ apiToken: 'sfk_not-a-token-of-this-server' });
+    const error = await stranger.workflows.update('auth-probe', { account_id, class_name: 'Scripted', script_name: 's' }).catch((e) => e);
+    assert.ok(error instanceof Cloudflare.AuthenticationError, String(error));
+    assert.equal(error.status, 401);
+    assert.equal(error.errors[0].code, 10000);
+    const { status } = await api(account_id, 'GET', '/workflows/auth-probe');
+    assert.equal(status, 404);
+  });
+
+  test('an API key with email (X-Auth-Key) is refused with a 401 that says only API tokens work', async () => {
+    const { client: legacy } = sdk({ apiToken: null, apiKey: 'k', apiEmail: 'me@example.com' });
+    const error = await legacy.workflows.list({ account_id }).catch((e) => e);
+    assert.ok(error instanceof Cloudflare.AuthenticationError, String(error));
+    assert.match(error.message, /Only API tokens are supported/);
   });
 });

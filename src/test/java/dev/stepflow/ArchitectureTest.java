@@ -66,6 +66,7 @@ class ArchitectureTest {
     assertThat(sources.stream().map(Source::packageName))
         .contains(
             "dev.stepflow.app",
+            "dev.stepflow.auth",
             "dev.stepflow.http",
             "dev.stepflow.domain",
             "dev.stepflow.engine",
@@ -111,6 +112,19 @@ class ArchitectureTest {
     assertThat(violations)
         .as("engine must not depend on http, app, the generated api or JAX-RS")
         .isEmpty();
+  }
+
+  /** Tokens are a concern of their own: files and hashes, no HTTP, no engine, no store. */
+  @Test
+  void authDependsOnNoOtherLayer() {
+    List<Dependency> violations =
+        violations(
+            inTree("dev.stepflow.auth"),
+            name ->
+                within(name, "dev.stepflow") && !within(name, "dev.stepflow.auth")
+                    || within(name, "jakarta.ws"));
+
+    assertThat(violations).as("auth may use only itself, the JDK and libraries").isEmpty();
   }
 
   @Test

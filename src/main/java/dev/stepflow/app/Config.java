@@ -8,11 +8,59 @@ import java.nio.file.Path;
  * the built-in workflows report every step attempt (for demos and tests).
  */
 public record Config(
-    String host, int port, Path dataDir, Durability durability, int maxRunning, Path effectsLog) {
+    String host,
+    int port,
+    Path dataDir,
+    Durability durability,
+    int maxRunning,
+    Path effectsLog,
+    Access access,
+    CreationRates creationRates) {
 
   public static final int DEFAULT_MAX_RUNNING = 1000;
 
+  /**
+   * Who may call: the tokens of {@code tokensFile} (null: {@code DATA/tokens.json}, created with a
+   * dev token on the first start), or anyone when {@code insecureNoAuth}.
+   */
+  public record Access(Path tokensFile, boolean insecureNoAuth) {
+    public static final Access DEFAULT = new Access(null, false);
+  }
+
+  /** Instances that may be created per second, per account and per workflow; 0 is unlimited. */
+  public record CreationRates(int perAccount, int perWorkflow) {
+    /** Cloudflare's limits. */
+    public static final CreationRates DEFAULT = new CreationRates(300, 100);
+
+    public static final CreationRates UNLIMITED = new CreationRates(0, 0);
+  }
+
   public static Config of(String host, int port, Path dataDir, Durability durability) {
-    return new Config(host, port, dataDir, durability, DEFAULT_MAX_RUNNING, null);
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        DEFAULT_MAX_RUNNING,
+        null,
+        Access.DEFAULT,
+        CreationRates.DEFAULT);
+  }
+
+  public Config withMaxRunning(int value) {
+    return new Config(host, port, dataDir, durability, value, effectsLog, access, creationRates);
+  }
+
+  public Config withEffectsLog(Path value) {
+    return new Config(host, port, dataDir, durability, maxRunning, value, access, creationRates);
+  }
+
+  public Config withAccess(Access value) {
+    return new Config(
+        host, port, dataDir, durability, maxRunning, effectsLog, value, creationRates);
+  }
+
+  public Config withCreationRates(CreationRates value) {
+    return new Config(host, port, dataDir, durability, maxRunning, effectsLog, access, value);
   }
 }

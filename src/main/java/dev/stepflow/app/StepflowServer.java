@@ -1,7 +1,9 @@
 package dev.stepflow.app;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.engine.CreationRateLimiter;
 import dev.stepflow.engine.Engine;
 import dev.stepflow.engine.InstanceControl;
 import dev.stepflow.engine.InstanceService;
@@ -9,6 +11,8 @@ import dev.stepflow.engine.TerminateAllJobs;
 import dev.stepflow.engine.WorkflowRegistry;
 import dev.stepflow.engine.WorkflowService;
 import dev.stepflow.http.ApiApplication;
+import dev.stepflow.http.Authentication;
+import dev.stepflow.http.HeaderSizeLimit;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
@@ -19,6 +23,7 @@ import dev.stepflow.workflow.builtin.Scripted;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
@@ -36,17 +41,29 @@ public final class StepflowServer implements AutoCloseable {
   public static final String BASE_PATH = "/client/v4";
   private static final int DRAIN_BYTES = 64 * 1024 * 1024;
 
+  /**
+   * The JDK server's own bound on request headers; past it the connection is closed unanswered.
+   * {@link HeaderSizeLimit} answers in the envelope below it.
+   */
+  private static final int HARD_HEADER_BYTES = 64 * 1024;
+
   private final SqliteDatabase database;
   private final Engine engine;
   private final HttpServer http;
   private final ExecutorService requests;
+  private final TokenSetup.Outcome tokens;
 
   private StepflowServer(
-      SqliteDatabase database, Engine engine, HttpServer http, ExecutorService requests) {
+      SqliteDatabase database,
+      Engine engine,
+      HttpServer http,
+      ExecutorService requests,
+      TokenSetup.Outcome tokens) {
     this.database = database;
     this.engine = engine;
     this.http = http;
     this.requests = requests;
+    this.tokens = tokens;
   }
 
   /** The workflow classes every server knows: the built-in Scripted and OrderFulfilment. */
@@ -73,6 +90,15 @@ public final class StepflowServer implements AutoCloseable {
     // a body refused early (413) is drained before the connection closes, or the client may get a
     // reset instead of the answer; the JDK server drains only 64 KiB by default
     System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
+    System.setProperty("sun.net.httpserver.maxReqHeaderSize", String.valueOf(HARD_HEADER_BYTES));
+    TokenSetup.Outcome tokens =
+        config.access().insecureNoAuth()
+            ? null
+            : TokenSetup.prepare(config.dataDir(), config.access().tokensFile());
+    Authentication authentication =
+        tokens == null
+            ? Authentication.insecure()
+            : Authentication.requiringTokens(tokens.registry());
     SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
@@ -80,22 +106,35 @@ public final class StepflowServer implements AutoCloseable {
     Engine engine = new Engine(new JdbcEngineStore(database), registry, clock, config.maxRunning());
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
-    InstanceService instances = new InstanceService(instanceStore, workflowStore, clock, engine);
+    CreationRateLimiter creationRate =
+        new CreationRateLimiter(
+            config.creationRates().perAccount(), config.creationRates().perWorkflow());
+    InstanceService instances =
+        new InstanceService(instanceStore, workflowStore, clock, engine, creationRate);
     TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);
     engine.start();
 
     URI base = URI.create("http://" + config.host() + ":" + config.port() + BASE_PATH + "/");
     HttpServer http =
         JdkHttpServerFactory.createHttpServer(
-            base, ApiApplication.create(workflows, instances, control, terminateAll), false);
+            base,
+            ApiApplication.create(workflows, instances, control, terminateAll, authentication),
+            false);
     http.createContext("/healthz", FallbackHandlers.health());
     http.createContext("/", FallbackHandlers.noRoute());
     ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     http.setExecutor(requests);
     http.start();
-    StepflowServer server = new StepflowServer(database, engine, http, requests);
+    StepflowServer server = new StepflowServer(database, engine, http, requests, tokens);
     log.info(
         "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
+    if (tokens == null) {
+      log.warn(
+          "--insecure-no-auth: every request is accepted without an API token, for every account");
+    } else {
+      log.info(
+          "API tokens from {} ({} tokens)", tokens.tokensFile(), tokens.registry().tokens().size());
+    }
     return server;
   }
 
@@ -107,6 +146,11 @@ public final class StepflowServer implements AutoCloseable {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
+  }
+
+  /** The tokens in use, or empty with {@code --insecure-no-auth}. */
+  public Optional<TokenSetup.Outcome> tokens() {
+    return Optional.ofNullable(tokens);
   }
 
   /** The actual port, useful when started on port 0. */

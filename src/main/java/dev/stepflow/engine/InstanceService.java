@@ -41,13 +41,19 @@ public final class InstanceService {
   private final WorkflowStore workflows;
   private final Clock clock;
   private final EngineHooks engine;
+  private final CreationRateLimiter creationRate;
 
   public InstanceService(
-      InstanceStore instances, WorkflowStore workflows, Clock clock, EngineHooks engine) {
+      InstanceStore instances,
+      WorkflowStore workflows,
+      Clock clock,
+      EngineHooks engine,
+      CreationRateLimiter creationRate) {
     this.instances = instances;
     this.workflows = workflows;
     this.clock = clock;
     this.engine = engine;
+    this.creationRate = creationRate;
   }
 
   /** An instance with its step log and status history, for GET instance. */
@@ -100,6 +106,7 @@ public final class InstanceService {
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);
     }
+    creationRate.acquire(workflow, items.size());
     List<Instance> created = instances.createInstances(workflow, items, actor, now());
     engine.workAvailable();
     return created;

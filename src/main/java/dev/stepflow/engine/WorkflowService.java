@@ -101,6 +101,11 @@ public final class WorkflowService {
     return store.listAccounts((long) (page - 1) * perPage, perPage);
   }
 
+  /** The account, if a workflow was ever created in it and one still exists. */
+  public Optional<Account> account(String accountId) {
+    return store.findAccount(accountId);
+  }
+
   private Workflow require(WorkflowRef ref) {
     return store
         .findWorkflow(ref)

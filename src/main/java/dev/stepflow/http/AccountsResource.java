@@ -8,16 +8,22 @@ import dev.stepflow.api.model.AccountListResponse;
 import dev.stepflow.api.model.Membership;
 import dev.stepflow.api.model.MembershipAccount;
 import dev.stepflow.api.model.MembershipListResponse;
+import dev.stepflow.auth.ApiToken;
 import dev.stepflow.domain.Page;
 import dev.stepflow.engine.WorkflowService;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 
 /**
- * GET /accounts and GET /memberships: the accounts that exist (an account exists once a workflow
- * was created in it), until API tokens decide who may use which.
+ * GET /accounts and GET /memberships: the accounts the caller's token may use. A token for every
+ * account sees the accounts that exist (an account exists once a workflow was created in it); a
+ * token for named accounts sees exactly those, existing yet or not, so wrangler can pick its only
+ * account on a fresh server.
  */
 public final class AccountsResource implements AccountsApi {
   private final WorkflowService workflows;
+  @Context private SecurityContext security;
 
   public AccountsResource(WorkflowService workflows) {
     this.workflows = workflows;
@@ -27,7 +33,7 @@ public final class AccountsResource implements AccountsApi {
   public AccountListResponse listAccounts(Integer page, Integer perPage) {
     int number = Paging.page(page);
     int size = Paging.perPage(perPage, 20);
-    Page<dev.stepflow.domain.Account> found = workflows.accounts(number, size);
+    Page<dev.stepflow.domain.Account> found = visible(number, size);
     return new AccountListResponse(
         NONE,
         NONE,
@@ -46,7 +52,7 @@ public final class AccountsResource implements AccountsApi {
   public MembershipListResponse listMemberships(Integer page, Integer perPage) {
     int number = Paging.page(page);
     int size = Paging.perPage(perPage, 20);
-    Page<dev.stepflow.domain.Account> found = workflows.accounts(number, size);
+    Page<dev.stepflow.domain.Account> found = visible(number, size);
     return new MembershipListResponse(
         NONE,
         NONE,
@@ -61,5 +67,23 @@ public final class AccountsResource implements AccountsApi {
             .toList(),
         true,
         Paging.pageInfo(found, number, size));
+  }
+
+  private Page<dev.stepflow.domain.Account> visible(int number, int size) {
+    ApiToken token = Caller.of(security).token();
+    if (token.allAccounts()) {
+      return workflows.accounts(number, size);
+    }
+    List<String> ids = token.accounts().stream().sorted().toList();
+    long from = Math.min((long) (number - 1) * size, ids.size());
+    List<dev.stepflow.domain.Account> items =
+        ids.subList((int) from, (int) Math.min(from + size, ids.size())).stream()
+            .map(
+                id ->
+                    workflows
+                        .account(id)
+                        .orElseGet(() -> new dev.stepflow.domain.Account(id, token.createdOn())))
+            .toList();
+    return new Page<>(items, ids.size(), null);
   }
 }

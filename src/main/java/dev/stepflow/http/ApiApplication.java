@@ -18,7 +18,8 @@ public final class ApiApplication {
       WorkflowService workflows,
       InstanceService instances,
       InstanceControl control,
-      TerminateAllJobs terminateAll) {
+      TerminateAllJobs terminateAll,
+      Authentication authentication) {
     ResourceConfig config =
         new ResourceConfig()
             // without this, Jersey's own Jackson mappers answer bad JSON in text/plain
@@ -26,7 +27,11 @@ public final class ApiApplication {
             .register(JsonConfig.class)
             .register(TimeParamConverter.class)
             .register(OptionsAsJson.class)
+            .register(HeaderSizeLimit.class)
+            .register(authentication)
+            .register(Authorization.class)
             .register(BodySizeLimit.class)
+            .register(new TokensResource())
             .register(new AccountsResource(workflows))
             .register(new WorkflowsResource(workflows))
             .register(new VersionsResource(workflows))

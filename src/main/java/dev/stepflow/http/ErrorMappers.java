@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.RateLimited;
 import dev.stepflow.domain.WorkflowException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ValidationException;
@@ -56,7 +57,14 @@ public final class ErrorMappers {
       if (e.problems().getFirst().code().kind() == dev.stepflow.domain.ErrorKind.UNAVAILABLE) {
         log.error("Store unavailable", e);
       }
-      return ErrorResponses.of(e.problems());
+      Response response = ErrorResponses.of(e.problems());
+      if (e instanceof RateLimited limited) {
+        return Response.fromResponse(response)
+            .header("Retry-After", null)
+            .header("Retry-After", String.valueOf(limited.retryAfterSeconds()))
+            .build();
+      }
+      return response;
     }
   }
 

@@ -30,6 +30,7 @@ public final class ErrorResponses {
     switch (kind) {
       case CONFLICT -> response.header("x-should-retry", "false");
       case UNAVAILABLE, RATE_LIMITED -> response.header("Retry-After", "1");
+      case UNAUTHENTICATED -> response.header("WWW-Authenticate", "Bearer realm=\"stepflow\"");
       default -> {}
     }
     return response.build();

@@ -29,6 +29,8 @@ import dev.stepflow.engine.InstanceService.DeleteOutcome;
 import dev.stepflow.engine.Limits;
 import dev.stepflow.engine.TerminateAllJobs;
 import dev.stepflow.engine.WorkflowService;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.Optional;
  * Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs.
  */
 public final class InstanceBatchResource implements InstanceBatchApi {
+  @Context private SecurityContext security;
+
   private final InstanceService instances;
   private final InstanceControl control;
   private final TerminateAllJobs terminateAll;
@@ -66,7 +70,9 @@ public final class InstanceBatchResource implements InstanceBatchApi {
               RetentionMapper.fromWire(
                   item.getInstanceRetention(), "[" + requests.size() + "].instance_retention")));
     }
-    var created = instances.create(new WorkflowRef(accountId, workflowName), requests, Actor.API);
+    var created =
+        instances.create(
+            new WorkflowRef(accountId, workflowName), requests, Caller.of(security).getName());
     return new InstanceBatchCreateResponse(
         NONE, NONE, created.stream().map(InstanceMapper::created).toList(), true);
   }
@@ -79,7 +85,8 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     workflows.get(workflow);
     int terminated = 0;
     for (String id : new LinkedHashSet<>(ids)) {
-      if (control.applyIfAllowed(workflow.instance(id), Action.TERMINATE, Actor.API)) {
+      if (control.applyIfAllowed(
+          workflow.instance(id), Action.TERMINATE, Caller.of(security).getName())) {
         terminated++;
       }
     }
@@ -125,7 +132,7 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     Optional<Status> only = Optional.ofNullable(status).map(InstanceBatchResource::jobStatus);
-    boolean started = terminateAll.start(workflow, only, Actor.API);
+    boolean started = terminateAll.start(workflow, only, Caller.of(security).getName());
     var result =
         started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);

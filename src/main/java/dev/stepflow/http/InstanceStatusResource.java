@@ -18,6 +18,8 @@ import dev.stepflow.domain.StepType;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.InstanceControl;
 import dev.stepflow.engine.StatusOutcome;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import java.math.BigDecimal;
 import java.util.Optional;
 
@@ -28,6 +30,8 @@ import java.util.Optional;
  * them, so Jackson refuses them with a 400.
  */
 public final class InstanceStatusResource implements InstanceStatusApi {
+  @Context private SecurityContext security;
+
   private final InstanceControl control;
 
   public InstanceStatusResource(InstanceControl control) {
@@ -42,7 +46,8 @@ public final class InstanceStatusResource implements InstanceStatusApi {
           "The body needs a 'status': one of pause, resume, terminate, restart.");
     }
     InstanceRef ref = new InstanceRef(accountId, workflowName, instanceId);
-    StatusOutcome outcome = control.apply(ref, action(body), restartFrom(body), Actor.API);
+    StatusOutcome outcome =
+        control.apply(ref, action(body), restartFrom(body), Caller.of(security).getName());
     return new StatusChangeResponse(
         NONE,
         NONE,

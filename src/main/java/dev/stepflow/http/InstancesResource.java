@@ -18,12 +18,16 @@ import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.InstanceService;
 import dev.stepflow.engine.InstanceService.CreateRequest;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /** One instance at a time: create, list, get, delete, send an event, read a step. */
 public final class InstancesResource implements InstancesApi {
+  @Context private SecurityContext security;
+
   private final InstanceService instances;
 
   public InstancesResource(InstanceService instances) {
@@ -41,7 +45,10 @@ public final class InstancesResource implements InstancesApi {
                 JsonValues.paramsText(body.getParams()),
                 RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"));
     var created =
-        instances.create(new WorkflowRef(accountId, workflowName), List.of(request), Actor.API);
+        instances.create(
+            new WorkflowRef(accountId, workflowName),
+            List.of(request),
+            Caller.of(security).getName());
     return new InstanceCreateResponse(NONE, NONE, InstanceMapper.created(created.getFirst()), true);
   }
 

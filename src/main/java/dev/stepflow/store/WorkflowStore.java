@@ -38,4 +38,7 @@ public interface WorkflowStore {
 
   /** Accounts that have at least one workflow, oldest first. */
   Page<Account> listAccounts(long offset, int limit);
+
+  /** The account, if it has at least one workflow. */
+  Optional<Account> findAccount(String accountId);
 }

@@ -84,9 +84,11 @@ class ConcurrentPatchIT {
     long finished;
     try (StepflowServer server =
         StepflowServer.start(
-            new Config(
-                "127.0.0.1", 0, dataDir.resolve("data"), Durability.PROCESS_CRASH, 0, null))) {
-      ApiClient api = new ApiClient("http://127.0.0.1:" + server.port());
+            Config.of("127.0.0.1", 0, dataDir.resolve("data"), Durability.PROCESS_CRASH)
+                .withMaxRunning(0))) {
+      ApiClient api =
+          new ApiClient(
+              "http://127.0.0.1:" + server.port(), ApiClient.devToken(dataDir.resolve("data")));
       assertThat(api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
           .isEqualTo(200);
       for (String id : ids) {

@@ -63,7 +63,7 @@ class EmbeddingIT {
         StepflowServer.builtInWorkflows(EffectLog.NONE).register("Greeter", Greeter::new);
     Config config = Config.of("127.0.0.1", 0, data, Durability.PROCESS_CRASH);
     try (StepflowServer server = StepflowServer.start(config, registry)) {
-      ApiClient api = new ApiClient("http://127.0.0.1:" + server.port());
+      ApiClient api = new ApiClient("http://127.0.0.1:" + server.port(), ApiClient.devToken(data));
       String wf = "/client/v4/accounts/app/workflows/greetings";
       assertThat(api.put(wf, "{\"class_name\":\"Greeter\",\"script_name\":\"app\"}").status())
           .isEqualTo(200);

@@ -24,9 +24,14 @@ final class BenchHttp {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final String account;
+  private final String token;
 
-  /** {@code baseUrl} is http://127.0.0.1:PORT/client/v4 as the server printed it. */
-  BenchHttp(String baseUrl) {
+  /**
+   * {@code baseUrl} is http://127.0.0.1:PORT/client/v4 as the server printed it; {@code token} an
+   * API token of that server.
+   */
+  BenchHttp(String baseUrl, String token) {
+    this.token = token;
     URI uri = URI.create(baseUrl);
     if (!"127.0.0.1".equals(uri.getHost())) {
       throw new IllegalArgumentException("the benchmark only targets 127.0.0.1, not " + baseUrl);
@@ -66,6 +71,7 @@ final class BenchHttp {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
+    request.header("Authorization", "Bearer " + token);
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());

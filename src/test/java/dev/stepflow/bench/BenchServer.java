@@ -206,6 +206,11 @@ final class BenchServer implements AutoCloseable {
     throw new IllegalStateException("no " + key + " in /proc/" + pid() + "/status");
   }
 
+  /** The API token the server's first start wrote to its data folder. */
+  String devToken() throws IOException {
+    return Files.readString(dataDir.resolve("dev-token")).strip();
+  }
+
   /** Bytes of each file in the data folder (stepflow.db, -wal, -shm). */
   Map<String, Long> dataFiles() throws IOException {
     Map<String, Long> sizes = new TreeMap<>();

@@ -131,7 +131,16 @@ public final class EngineBench {
     }
 
     List<String> serveOptions(String durability) {
-      List<String> options = new ArrayList<>(List.of("--durability", durability));
+      // the engine is measured, not the creation rate limit (Cloudflare's 100/s per workflow)
+      List<String> options =
+          new ArrayList<>(
+              List.of(
+                  "--durability",
+                  durability,
+                  "--create-rate-per-account",
+                  "0",
+                  "--create-rate-per-workflow",
+                  "0"));
       if (maxRunning != null) {
         options.addAll(List.of("--max-running", maxRunning));
       }
@@ -270,7 +279,7 @@ public final class EngineBench {
     String load = loadAverage();
     try (BenchServer server =
         BenchServer.start(o.jar(), dir, o.serveOptions(c.durability), o.serverJvm())) {
-      BenchHttp http = new BenchHttp(server.baseUrl());
+      BenchHttp http = new BenchHttp(server.baseUrl(), server.devToken());
       if (o.warmup() > 0) {
         http.putWorkflow("warmup");
         List<String> warm = Load.bodies("warm", o.warmup(), c.params, o.batch());
@@ -379,7 +388,7 @@ public final class EngineBench {
     long deadline = System.nanoTime() + o.roundLimit().toNanos();
     try (BenchServer server =
         BenchServer.start(o.jar(), dir, o.serveOptions("normal"), o.serverJvm())) {
-      BenchHttp http = new BenchHttp(server.baseUrl());
+      BenchHttp http = new BenchHttp(server.baseUrl(), server.devToken());
       http.putWorkflow("sleepers");
       http.count("sleepers", "waiting"); // the read path is initialised in both measurements
       IdleCpu idleCpu = settle(server, o.settle());

@@ -86,7 +86,8 @@ class GeneratedReadmeTest {
             "| `page` | query | no | integer | deprecated; value ≥ 1 |",
             "- Request body: array of 1..100 `InstanceCreateRequest` (required)",
             "- Success: 200 `StatusChangeResponse`",
-            "- Errors: 400 (BadRequest), 404 (NotFound), 409 (Conflict), default (Error)");
+            "- Errors: 400 (BadRequest), 401 (Unauthorized), 403 (Forbidden), 404 (NotFound),"
+                + " 409 (Conflict), default (Error)");
   }
 
   @Test

@@ -417,8 +417,9 @@ class EngineRecoveryIT {
 
   // --- HTTP helpers ---
 
+  /** The effects log; and no creation rate limit, since setup creates instances in bulk. */
   private static List<String> effects(Path file) {
-    return List.of("--effects-log", file.toString());
+    return List.of("--effects-log", file.toString(), "--create-rate-per-workflow", "0");
   }
 
   private static void createWorkflow(ApiClient api) {

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Talks to a running Stepflow over real HTTP/1.1 and checks every response twice: against
@@ -36,10 +37,29 @@ public final class ApiClient {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final String origin;
+  private final String token;
 
-  /** {@code origin} is http://host:port, without the base path. */
-  public ApiClient(String origin) {
+  /**
+   * {@code origin} is http://host:port, without the base path; {@code token} is the API token sent
+   * as {@code Authorization: Bearer}, or null to send none.
+   */
+  public ApiClient(String origin, String token) {
     this.origin = origin;
+    this.token = token;
+  }
+
+  /** A client of the same server that sends {@code other} as its token (null: none). */
+  public ApiClient withToken(String other) {
+    return new ApiClient(origin, other);
+  }
+
+  /** The dev token that a first start wrote to {@code dataDir}. */
+  public static String devToken(Path dataDir) {
+    try {
+      return java.nio.file.Files.readString(dataDir.resolve("dev-token")).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException("no dev token in " + dataDir, e);
+    }
   }
 
   public String origin() {
@@ -70,15 +90,16 @@ public final class ApiClient {
    * Sends a body streamed without a Content-Length (chunked), as a client that does not know it.
    */
   public ApiResponse sendChunked(String method, String path, byte[] body) {
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(origin + path))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .method(
                 method,
                 HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(body)))
-            .build();
+                    () -> new java.io.ByteArrayInputStream(body)));
+    authorize(builder);
+    HttpRequest request = builder.build();
     try {
       return check(method, path, http.send(request, HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
@@ -91,6 +112,12 @@ public final class ApiClient {
 
   /** Sends any request; {@code path} starts with /client/v4 or is any other absolute path. */
   public ApiResponse send(String method, String path, String body, String contentType) {
+    return send(method, path, body, contentType, Map.of());
+  }
+
+  /** As {@link #send(String, String, String, String)}, with more request headers. */
+  public ApiResponse send(
+      String method, String path, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(origin + path))
             .timeout(Duration.ofSeconds(30))
@@ -102,6 +129,8 @@ public final class ApiClient {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
+    authorize(request);
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -111,6 +140,12 @@ public final class ApiClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private void authorize(HttpRequest.Builder request) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
   }
 

@@ -34,15 +34,23 @@ public final class StepflowProcess implements AutoCloseable {
   private final Path stderr;
   private final Thread killOnExit;
   private final String origin;
+  private final String token;
   private final Duration startup;
 
   private StepflowProcess(
-      Process process, Path stdout, Path stderr, Thread killOnExit, String origin, Duration start) {
+      Process process,
+      Path stdout,
+      Path stderr,
+      Thread killOnExit,
+      String origin,
+      String token,
+      Duration start) {
     this.process = process;
     this.stdout = stdout;
     this.stderr = stderr;
     this.killOnExit = killOnExit;
     this.origin = origin;
+    this.token = token;
     this.startup = start;
   }
 
@@ -57,13 +65,7 @@ public final class StepflowProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, String)}, with more {@code serve} options. */
   public static StepflowProcess start(
       Path dataDir, Path logDir, String name, List<String> serveOptions) throws IOException {
-    String jar = System.getProperty("stepflow.jar");
-    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException(
-          "System property stepflow.jar must name the packaged jar (run through mvn verify);"
-              + " got "
-              + jar);
-    }
+    String jar = jar();
     Path out = logDir.resolve(name + ".out.log");
     Path err = logDir.resolve(name + ".err.log");
     List<String> command = new ArrayList<>();
@@ -93,14 +95,36 @@ public final class StepflowProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killOnExit);
     try {
       String origin = awaitServing(process, out, err);
+      // the dev token of the data folder, unless the options chose other tokens or none
+      String token =
+          serveOptions.contains("--insecure-no-auth") || serveOptions.contains("--tokens")
+              ? null
+              : ApiClient.devToken(dataDir);
       return new StepflowProcess(
-          process, out, err, killOnExit, origin, Duration.ofNanos(System.nanoTime() - started));
+          process,
+          out,
+          err,
+          killOnExit,
+          origin,
+          token,
+          Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException | Error e) {
       process.destroyForcibly();
       waitForExit(process);
       Runtime.getRuntime().removeShutdownHook(killOnExit);
       throw e;
     }
+  }
+
+  private static String jar() {
+    String jar = System.getProperty("stepflow.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(
+          "System property stepflow.jar must name the packaged jar (run through mvn verify);"
+              + " got "
+              + jar);
+    }
+    return jar;
   }
 
   private static String awaitServing(Process process, Path out, Path err) {
@@ -147,7 +171,7 @@ public final class StepflowProcess implements AutoCloseable {
   }
 
   public ApiClient client() {
-    return new ApiClient(origin);
+    return new ApiClient(origin, token);
   }
 
   /** From starting the JVM to the "serving" line. */
@@ -201,6 +225,31 @@ public final class StepflowProcess implements AutoCloseable {
 
   public Path stdoutFile() {
     return stdout;
+  }
+
+  public Path stderrFile() {
+    return stderr;
+  }
+
+  /** What a finished command of the jar printed. */
+  public record CommandResult(int exitCode, String stdout, String stderr) {}
+
+  /** Runs {@code java -jar stepflow.jar ARGS} to its end, e.g. {@code token create ...}. */
+  public static CommandResult run(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar()));
+    command.addAll(args);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+            .start();
+    // small outputs: read stderr after stdout without risk of filling a pipe
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("stepflow " + args + " did not finish");
+    }
+    return new CommandResult(process.exitValue(), out, err);
   }
 
   private static String read(Path file) {

@@ -1,13 +1,24 @@
 package dev.stepflow.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
+import dev.stepflow.auth.ApiToken;
+import dev.stepflow.auth.Permission;
+import dev.stepflow.auth.TokenFile;
+import dev.stepflow.auth.TokenSecrets;
+import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,17 +30,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   private final int maxRunning;
+  private final Config.CreationRates creationRates;
   private StepflowServer server;
   private Path dataDir;
   private ApiClient client;
 
   /** A server whose engine runs instances. */
   public TestServer() {
-    this(Config.DEFAULT_MAX_RUNNING);
+    this(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT);
   }
 
-  private TestServer(int maxRunning) {
+  private TestServer(int maxRunning, Config.CreationRates creationRates) {
     this.maxRunning = maxRunning;
+    this.creationRates = creationRates;
+  }
+
+  /** The same server with other instance-creation rates. */
+  public TestServer withCreationRates(Config.CreationRates rates) {
+    return new TestServer(maxRunning, rates);
   }
 
   /**
@@ -37,12 +55,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
    * for tests of the control surface that need instances in a known status.
    */
   public static TestServer holdingQueue() {
-    return new TestServer(0);
+    return new TestServer(0, Config.CreationRates.DEFAULT);
   }
 
   /** A server that runs at most {@code maxRunning} instances at once. */
   public static TestServer withMaxRunning(int maxRunning) {
-    return new TestServer(maxRunning);
+    return new TestServer(maxRunning, Config.CreationRates.DEFAULT);
   }
 
   @Override
@@ -50,14 +68,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     dataDir = Files.createTempDirectory("stepflow-test-");
     server =
         StepflowServer.start(
-            new Config(
-                "127.0.0.1",
-                0,
-                dataDir,
-                Durability.PROCESS_CRASH,
-                maxRunning,
-                dataDir.resolve("effects.log")));
-    client = new ApiClient("http://127.0.0.1:" + server.port());
+            Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
+                .withMaxRunning(maxRunning)
+                .withEffectsLog(dataDir.resolve("effects.log"))
+                .withCreationRates(creationRates));
+    client = new ApiClient("http://127.0.0.1:" + server.port(), ApiClient.devToken(dataDir));
   }
 
   @Override
@@ -72,6 +87,28 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
   public ApiClient client() {
     return client;
+  }
+
+  /**
+   * Adds a token to the server's tokens file, as {@code stepflow token create} does, waits until
+   * the server accepts it, and returns its secret. {@code accounts} empty means every account.
+   */
+  public String addToken(String name, Permission permission, String... accounts) {
+    String secret = TokenSecrets.newSecret();
+    ApiToken token = TokenSetup.describe(secret, name, Set.of(accounts), permission, Instant.now());
+    new TokenFile(TokenSetup.defaultTokensFile(dataDir))
+        .update(
+            tokens -> {
+              List<ApiToken> next = new ArrayList<>(tokens);
+              next.add(token);
+              return next;
+            });
+    ApiClient holder = client.withToken(secret);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> holder.get("/client/v4/user/tokens/verify").status() == 200);
+    return secret;
   }
 
   public Path dataDir() {

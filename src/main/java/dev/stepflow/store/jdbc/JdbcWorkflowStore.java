@@ -79,6 +79,8 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       SELECT account_id, MIN(created_on) AS created_on FROM workflow GROUP BY account_id
        ORDER BY MIN(created_on), account_id LIMIT ? OFFSET ?""";
   private static final String COUNT_ACCOUNTS = "SELECT COUNT(DISTINCT account_id) FROM workflow";
+  private static final String FIND_ACCOUNT =
+      "SELECT MIN(created_on) AS created_on FROM workflow WHERE account_id = ?";
 
   private final Database db;
 
@@ -250,6 +252,19 @@ public final class JdbcWorkflowStore implements WorkflowStore {
             }
           }
           return new Page<>(items, Columns.count(c, COUNT_ACCOUNTS), null);
+        });
+  }
+
+  @Override
+  public Optional<Account> findAccount(String accountId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = bind(c.prepareStatement(FIND_ACCOUNT), accountId);
+              ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getObject("created_on") != null
+                ? Optional.of(new Account(accountId, instant(rs, "created_on")))
+                : Optional.<Account>empty();
+          }
         });
   }
 
