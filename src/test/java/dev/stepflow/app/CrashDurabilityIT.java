@@ -50,7 +50,13 @@ class CrashDurabilityIT {
   /** Instances stay queued (no engine runs them), so every PATCH is a known move. */
   /** Instances stay queued; setup creates them in bulk, faster than the default creation rate. */
   private static final List<String> HOLD_QUEUE =
-      List.of("--max-running", "0", "--create-rate-per-workflow", "0");
+      List.of(
+          "--max-running",
+          "0",
+          "--create-rate-per-workflow",
+          "0",
+          "--create-rate-per-account",
+          "0");
 
   private static final String ACCOUNT = "acc1";
   private static final String WORKFLOW = "crash";

@@ -419,7 +419,13 @@ class EngineRecoveryIT {
 
   /** The effects log; and no creation rate limit, since setup creates instances in bulk. */
   private static List<String> effects(Path file) {
-    return List.of("--effects-log", file.toString(), "--create-rate-per-workflow", "0");
+    return List.of(
+        "--effects-log",
+        file.toString(),
+        "--create-rate-per-workflow",
+        "0",
+        "--create-rate-per-account",
+        "0");
   }
 
   private static void createWorkflow(ApiClient api) {

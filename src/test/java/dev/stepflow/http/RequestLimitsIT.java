@@ -121,6 +121,9 @@ class RequestLimitsIT {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     pool.shutdown();
+    System.out.printf(
+        "RequestLimitsIT[race]: %d threads, %.2f s: %d created, %d refused with 429%n",
+        threads, seconds, created.get(), refused.get());
     // the per-workflow bucket holds 100 and refills 100 per second
     assertThat(created.get()).isLessThanOrEqualTo((int) (100 + 100 * seconds) + 1);
     assertThat(created.get()).isGreaterThanOrEqualTo(100);
