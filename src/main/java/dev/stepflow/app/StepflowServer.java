@@ -9,10 +9,10 @@ import dev.stepflow.engine.TerminateAllJobs;
 import dev.stepflow.engine.WorkflowRegistry;
 import dev.stepflow.engine.WorkflowService;
 import dev.stepflow.http.ApiApplication;
+import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
-import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
@@ -36,13 +36,13 @@ public final class StepflowServer implements AutoCloseable {
   public static final String BASE_PATH = "/client/v4";
   private static final int DRAIN_BYTES = 64 * 1024 * 1024;
 
-  private final SqliteDatabase database;
+  private final Database database;
   private final Engine engine;
   private final HttpServer http;
   private final ExecutorService requests;
 
   private StepflowServer(
-      SqliteDatabase database, Engine engine, HttpServer http, ExecutorService requests) {
+      Database database, Engine engine, HttpServer http, ExecutorService requests) {
     this.database = database;
     this.engine = engine;
     this.http = http;
@@ -73,7 +73,7 @@ public final class StepflowServer implements AutoCloseable {
     // a body refused early (413) is drained before the connection closes, or the client may get a
     // reset instead of the answer; the JDK server drains only 64 KiB by default
     System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
-    SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
+    Database database = config.store().open(config.dataDir(), config.durability());
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
@@ -95,7 +95,7 @@ public final class StepflowServer implements AutoCloseable {
     http.start();
     StepflowServer server = new StepflowServer(database, engine, http, requests);
     log.info(
-        "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
+        "Stepflow serving {} ({})", server.baseUrl(), config.store().describe(config.dataDir()));
     return server;
   }
 
