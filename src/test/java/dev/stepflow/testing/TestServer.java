@@ -2,6 +2,7 @@ package dev.stepflow.testing;
 
 import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
+import dev.stepflow.app.StoreSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   private final int maxRunning;
+  private boolean onPostgres;
   private StepflowServer server;
   private Path dataDir;
   private ApiClient client;
@@ -45,18 +47,36 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     return new TestServer(maxRunning);
   }
 
+  /** A server whose data is in a fresh database of the tests' PostgreSQL server. */
+  public static TestServer onPostgres() {
+    TestServer server = new TestServer();
+    server.onPostgres = true;
+    return server;
+  }
+
+  private StoreSettings store() {
+    return onPostgres
+        ? StoreSettings.postgres(
+            TestPostgres.shared().createDatabase(),
+            TestPostgres.USER,
+            null,
+            StoreSettings.DEFAULT_POOL_SIZE)
+        : StoreSettings.SQLITE;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("stepflow-test-");
     server =
         StepflowServer.start(
             new Config(
-                "127.0.0.1",
-                0,
-                dataDir,
-                Durability.PROCESS_CRASH,
-                maxRunning,
-                dataDir.resolve("effects.log")));
+                    "127.0.0.1",
+                    0,
+                    dataDir,
+                    Durability.PROCESS_CRASH,
+                    maxRunning,
+                    dataDir.resolve("effects.log"))
+                .withStore(store()));
     client = new ApiClient("http://127.0.0.1:" + server.port());
   }
 
