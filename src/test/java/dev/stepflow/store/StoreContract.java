@@ -425,6 +425,32 @@ public abstract class StoreContract {
   }
 
   @Test
+  void ofWritersRacingToCreateOneIdExactlyOneCreatesItAndTheOthersAreToldItExists()
+      throws Exception {
+    for (int round = 0; round < 10; round++) {
+      String id = "same-" + round;
+      List<Object> outcomes = Collections.synchronizedList(new ArrayList<>());
+      runTogether(
+          4,
+          t -> {
+            try {
+              outcomes.add(create(id).status());
+            } catch (WorkflowException e) {
+              outcomes.add(e.problems().getFirst().code());
+            }
+          });
+      assertThat(outcomes)
+          .as("round %d", round)
+          .containsExactlyInAnyOrder(
+              Status.QUEUED,
+              ErrorCode.ALREADY_EXISTS,
+              ErrorCode.ALREADY_EXISTS,
+              ErrorCode.ALREADY_EXISTS);
+      assertThat(instances.history(WF.instance(id))).hasSize(1);
+    }
+  }
+
+  @Test
   void concurrentFirstPutsOfOneWorkflowAllSucceedAsVersionsOfOneWorkflow() throws Exception {
     WorkflowRef fresh = new WorkflowRef("acct", "fresh");
     int writers = 8;

@@ -59,8 +59,9 @@ public final class PostgresDatabase implements Database {
       throw new StoreUnavailable("connect to PostgreSQL at " + withoutQuery(jdbcUrl), e);
     }
     try {
+      // Flyway's own connections (it needs two), not the pool's, which may be smaller
       Flyway.configure()
-          .dataSource(pool)
+          .dataSource(jdbcUrl, user, password)
           .locations("classpath:db/migration/postgres")
           .load()
           .migrate();

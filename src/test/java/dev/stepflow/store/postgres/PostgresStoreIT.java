@@ -19,6 +19,10 @@ import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.testing.TestPostgres;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -140,6 +144,34 @@ class PostgresStoreIT extends StoreContract {
       assertThat(applied).isEqualTo(4);
     } finally {
       nodes.forEach(Database::close);
+    }
+  }
+
+  @Test
+  void sessionsCommitSynchronouslyEvenWhereTheDatabaseTurnedItOff() throws Exception {
+    assertThat(synchronousCommitOfASessionWhenTheDatabaseSays("off")).isEqualTo("on");
+    assertThat(synchronousCommitOfASessionWhenTheDatabaseSays("remote_apply"))
+        .as("a stronger setting is kept")
+        .isEqualTo("remote_apply");
+  }
+
+  private static String synchronousCommitOfASessionWhenTheDatabaseSays(String setting)
+      throws Exception {
+    String url = TestPostgres.shared().createDatabase();
+    String name = url.substring(url.lastIndexOf('/') + 1);
+    try (Connection admin = DriverManager.getConnection(url, TestPostgres.USER, null);
+        Statement st = admin.createStatement()) {
+      st.execute("ALTER DATABASE " + name + " SET synchronous_commit = " + setting);
+    }
+    try (Database db = PostgresDatabase.open(url, TestPostgres.USER, null, 1)) {
+      return db.write(
+          c -> {
+            try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW synchronous_commit")) {
+              rs.next();
+              return rs.getString(1);
+            }
+          });
     }
   }
 }
