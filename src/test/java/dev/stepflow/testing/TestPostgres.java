@@ -89,36 +89,52 @@ public final class TestPostgres {
                 .lookupPrincipalByName(SERVER_USER);
         Files.setOwner(runDir, owner);
       }
-      int port = freePort();
-      TestPostgres server = new TestPostgres(bin, runDir, port);
-      server.run(
-          "initdb", "-D", server.data(), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C");
-      server.run(
-          "pg_ctl",
-          "-D",
-          server.data(),
-          "-l",
-          runDir.resolve("server.log").toString(),
-          "-w",
-          "-t",
-          "60",
-          "-o",
-          String.join(
-              " ",
-              "-p " + port,
-              "-k " + runDir,
-              "-c listen_addresses=127.0.0.1",
-              "-c fsync=on",
-              "-c synchronous_commit=on",
-              "-c max_connections=200"),
-          "start");
-      return server;
+      new TestPostgres(bin, runDir, 0)
+          .run("initdb", "-D", data(runDir), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C");
+      // the machine is shared: a free port can be taken before the server binds it, so try again
+      for (int attempt = 1; ; attempt++) {
+        TestPostgres server = new TestPostgres(bin, runDir, freePort());
+        try {
+          server.startServer();
+          return server;
+        } catch (IllegalStateException e) {
+          if (attempt == 3) {
+            throw e;
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private void startServer() {
+    run(
+        "pg_ctl",
+        "-D",
+        data(),
+        "-l",
+        runDir.resolve("server.log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        String.join(
+            " ",
+            "-p " + port,
+            "-k " + runDir,
+            "-c listen_addresses=127.0.0.1",
+            "-c fsync=on",
+            "-c synchronous_commit=on",
+            "-c max_connections=200"),
+        "start");
+  }
+
   private String data() {
+    return data(runDir);
+  }
+
+  private static String data(Path runDir) {
     return runDir.resolve("data").toString();
   }
 
