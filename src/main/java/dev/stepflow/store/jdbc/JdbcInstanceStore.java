@@ -135,8 +135,7 @@ public final class JdbcInstanceStore implements InstanceStore {
                           WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
           rejectExistingIds(c, ref, items);
           List<Instance> created = new ArrayList<>(items.size());
-          for (int i = 0; i < items.size(); i++) {
-            NewInstance item = items.get(i);
+          for (NewInstance item : items) {
             // another writer may create the same id after rejectExistingIds looked: its insert
             // then does nothing, and this whole create is refused like any existing id
             long seq =
@@ -478,6 +477,8 @@ public final class JdbcInstanceStore implements InstanceStore {
         SELECT seq, ?, ?, ? FROM instance
          WHERE account_id = ? AND workflow_name = ? AND instance_id = ? AND status IN (%s)%s"""
             .formatted(statuses, rowLockOfEvents);
+    // the share lock orders the event with status moves: a restart's wipe of the buffered events
+    // sees it, or it sees the restarted instance
     return db.write(
         c -> {
           if (execute(
