@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Everything a server start needs to know; built by the CLI. {@code effectsLog}, when set, is where
- * the built-in workflows report every step attempt (for demos and tests).
+ * the built-in workflows report every step attempt (for demos and tests). {@code store} says where
+ * the data lives: SQLite in {@code dataDir} unless it names PostgreSQL.
  */
 public record Config(
     String host,
@@ -15,7 +16,8 @@ public record Config(
     int maxRunning,
     Path effectsLog,
     Access access,
-    CreationRates creationRates) {
+    CreationRates creationRates,
+    StoreSettings store) {
 
   public static final int DEFAULT_MAX_RUNNING = 1000;
 
@@ -35,6 +37,7 @@ public record Config(
     public static final CreationRates UNLIMITED = new CreationRates(0, 0);
   }
 
+  /** The defaults: tokens in the data folder, Cloudflare's creation rates, SQLite. */
   public static Config of(String host, int port, Path dataDir, Durability durability) {
     return new Config(
         host,
@@ -44,23 +47,33 @@ public record Config(
         DEFAULT_MAX_RUNNING,
         null,
         Access.DEFAULT,
-        CreationRates.DEFAULT);
+        CreationRates.DEFAULT,
+        StoreSettings.SQLITE);
   }
 
   public Config withMaxRunning(int value) {
-    return new Config(host, port, dataDir, durability, value, effectsLog, access, creationRates);
+    return new Config(
+        host, port, dataDir, durability, value, effectsLog, access, creationRates, store);
   }
 
   public Config withEffectsLog(Path value) {
-    return new Config(host, port, dataDir, durability, maxRunning, value, access, creationRates);
+    return new Config(
+        host, port, dataDir, durability, maxRunning, value, access, creationRates, store);
   }
 
   public Config withAccess(Access value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, effectsLog, value, creationRates);
+        host, port, dataDir, durability, maxRunning, effectsLog, value, creationRates, store);
   }
 
   public Config withCreationRates(CreationRates value) {
-    return new Config(host, port, dataDir, durability, maxRunning, effectsLog, access, value);
+    return new Config(
+        host, port, dataDir, durability, maxRunning, effectsLog, access, value, store);
+  }
+
+  /** This configuration with its data in {@code value}. */
+  public Config withStore(StoreSettings value) {
+    return new Config(
+        host, port, dataDir, durability, maxRunning, effectsLog, access, creationRates, value);
   }
 }

@@ -9,7 +9,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]}. */
+/**
+ * The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]
+ * [--store sqlite|postgres --db-url URL ...]}.
+ */
 @Command(
     name = "stepflow",
     mixinStandardHelpOptions = true,
@@ -87,6 +90,45 @@ public final class Main {
         description = "Instances that may be created per second in one workflow; 0: no limit.")
     int createRatePerWorkflow;
 
+    @Option(
+        names = "--store",
+        defaultValue = "${env:STEPFLOW_STORE:-sqlite}",
+        description =
+            "sqlite: a file in the data folder (default); postgres: the database of --db-url, which"
+                + " several nodes may share. Environment: STEPFLOW_STORE.")
+    String store;
+
+    @Option(
+        names = "--db-url",
+        defaultValue = "${env:STEPFLOW_DB_URL}",
+        description =
+            "PostgreSQL JDBC URL, e.g. jdbc:postgresql://localhost:5432/stepflow."
+                + " Environment: STEPFLOW_DB_URL.")
+    String dbUrl;
+
+    @Option(
+        names = "--db-user",
+        defaultValue = "${env:STEPFLOW_DB_USER}",
+        description = "PostgreSQL user. Environment: STEPFLOW_DB_USER.")
+    String dbUser;
+
+    // no ${DEFAULT-VALUE} in the description: --help would print the password
+    @Option(
+        names = "--db-password",
+        defaultValue = "${env:STEPFLOW_DB_PASSWORD}",
+        description =
+            "PostgreSQL password. Prefer the environment variable STEPFLOW_DB_PASSWORD: a command"
+                + " line is visible to every user of the machine.")
+    String dbPassword;
+
+    @Option(
+        names = "--db-pool-size",
+        defaultValue = "${env:STEPFLOW_DB_POOL_SIZE:-16}",
+        description =
+            "PostgreSQL connections this node opens at most (${DEFAULT-VALUE})."
+                + " Environment: STEPFLOW_DB_POOL_SIZE.")
+    int dbPoolSize;
+
     @Override
     public Integer call() throws InterruptedException {
       Durability chosen =
@@ -111,7 +153,8 @@ public final class Main {
               .withEffectsLog(effectsLog)
               .withAccess(new Config.Access(tokens, insecureNoAuth))
               .withCreationRates(
-                  new Config.CreationRates(createRatePerAccount, createRatePerWorkflow));
+                  new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
+              .withStore(storeSettings());
       StepflowServer server;
       try {
         server = StepflowServer.start(config);
@@ -133,6 +176,30 @@ public final class Main {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    /** The store the options (or their environment variables) chose. */
+    StoreSettings storeSettings() {
+      return switch (store) {
+        case "sqlite" -> StoreSettings.SQLITE;
+        case "postgres" -> {
+          if (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new CommandLine.ParameterException(
+                new CommandLine(this),
+                "--store postgres needs --db-url jdbc:postgresql://HOST:PORT/DATABASE"
+                    + " (or STEPFLOW_DB_URL); found: "
+                    + dbUrl);
+          }
+          if (dbPoolSize < 1) {
+            throw new CommandLine.ParameterException(
+                new CommandLine(this), "--db-pool-size must be at least 1");
+          }
+          yield StoreSettings.postgres(dbUrl, dbUser, dbPassword, dbPoolSize);
+        }
+        default ->
+            throw new CommandLine.ParameterException(
+                new CommandLine(this), "--store must be sqlite or postgres");
+      };
     }
   }
 

@@ -13,10 +13,10 @@ import dev.stepflow.engine.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
 import dev.stepflow.http.HeaderSizeLimit;
+import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
-import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
@@ -47,14 +47,14 @@ public final class StepflowServer implements AutoCloseable {
    */
   private static final int HARD_HEADER_BYTES = 64 * 1024;
 
-  private final SqliteDatabase database;
+  private final Database database;
   private final Engine engine;
   private final HttpServer http;
   private final ExecutorService requests;
   private final TokenSetup.Outcome tokens;
 
   private StepflowServer(
-      SqliteDatabase database,
+      Database database,
       Engine engine,
       HttpServer http,
       ExecutorService requests,
@@ -99,7 +99,7 @@ public final class StepflowServer implements AutoCloseable {
         tokens == null
             ? Authentication.insecure()
             : Authentication.requiringTokens(tokens.registry());
-    SqliteDatabase database = SqliteDatabase.open(config.dataDir(), config.durability());
+    Database database = config.store().open(config.dataDir(), config.durability());
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
@@ -127,7 +127,7 @@ public final class StepflowServer implements AutoCloseable {
     http.start();
     StepflowServer server = new StepflowServer(database, engine, http, requests, tokens);
     log.info(
-        "Stepflow serving {} (data in {})", server.baseUrl(), config.dataDir().toAbsolutePath());
+        "Stepflow serving {} ({})", server.baseUrl(), config.store().describe(config.dataDir()));
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");

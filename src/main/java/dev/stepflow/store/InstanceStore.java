@@ -64,7 +64,8 @@ public interface InstanceStore {
 
   /**
    * Reads the instance, asks {@code decide} for the decision on its status and applies a move as a
-   * compare-and-set, all in one write transaction: with one writer the status cannot change between
+   * compare-and-set, all in one write transaction that holds the instance (SQLite: the one writer;
+   * PostgreSQL: a row lock, whichever connection or node writes): the status cannot change between
    * the decision and the write, so a legal action never loses a race.
    */
   MoveAttempt decideAndMove(

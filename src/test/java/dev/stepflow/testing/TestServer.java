@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
+import dev.stepflow.app.StoreSettings;
 import dev.stepflow.auth.ApiToken;
 import dev.stepflow.auth.Permission;
 import dev.stepflow.auth.TokenFile;
@@ -31,23 +32,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   private final int maxRunning;
   private final Config.CreationRates creationRates;
+  private final boolean onPostgres;
   private StepflowServer server;
   private Path dataDir;
   private ApiClient client;
 
   /** A server whose engine runs instances. */
   public TestServer() {
-    this(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT);
+    this(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, false);
   }
 
-  private TestServer(int maxRunning, Config.CreationRates creationRates) {
+  private TestServer(int maxRunning, Config.CreationRates creationRates, boolean onPostgres) {
     this.maxRunning = maxRunning;
     this.creationRates = creationRates;
+    this.onPostgres = onPostgres;
   }
 
   /** The same server with other instance-creation rates. */
   public TestServer withCreationRates(Config.CreationRates rates) {
-    return new TestServer(maxRunning, rates);
+    return new TestServer(maxRunning, rates, onPostgres);
   }
 
   /**
@@ -55,12 +58,27 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
    * for tests of the control surface that need instances in a known status.
    */
   public static TestServer holdingQueue() {
-    return new TestServer(0, Config.CreationRates.DEFAULT);
+    return new TestServer(0, Config.CreationRates.DEFAULT, false);
   }
 
   /** A server that runs at most {@code maxRunning} instances at once. */
   public static TestServer withMaxRunning(int maxRunning) {
-    return new TestServer(maxRunning, Config.CreationRates.DEFAULT);
+    return new TestServer(maxRunning, Config.CreationRates.DEFAULT, false);
+  }
+
+  /** A server whose data is in a fresh database of the tests' PostgreSQL server. */
+  public static TestServer onPostgres() {
+    return new TestServer(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, true);
+  }
+
+  private StoreSettings store() {
+    return onPostgres
+        ? StoreSettings.postgres(
+            TestPostgres.shared().createDatabase(),
+            TestPostgres.USER,
+            null,
+            StoreSettings.DEFAULT_POOL_SIZE)
+        : StoreSettings.SQLITE;
   }
 
   @Override
@@ -71,7 +89,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
             Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
                 .withMaxRunning(maxRunning)
                 .withEffectsLog(dataDir.resolve("effects.log"))
-                .withCreationRates(creationRates));
+                .withCreationRates(creationRates)
+                .withStore(store()));
     client = new ApiClient("http://127.0.0.1:" + server.port(), ApiClient.devToken(dataDir));
   }
 

@@ -1,19 +1,23 @@
 package dev.stepflow.store.jdbc;
 
 /**
- * Where the JDBC stores run their SQL. Writes go through one writer that commits in batches and
- * returns only after the batch holding the write has committed; reads run on a pool of autocommit
- * connections.
+ * Where the JDBC stores run their SQL. A write runs in one transaction and returns only after that
+ * transaction has committed (SQLite: one writer commits batches of writes; PostgreSQL: a pool of
+ * connections, one transaction each). Reads run on autocommit connections.
  */
 public interface Database extends AutoCloseable {
 
   /**
-   * Runs {@code work} in the writer's transaction; returns after commit, or throws what work threw.
+   * Runs {@code work} in a write transaction; returns after commit, or throws what work threw (and
+   * nothing of it is committed).
    */
   <T> T write(SqlWork<T> work);
 
   /** Runs {@code work} on a read connection. */
   <T> T read(SqlWork<T> work);
+
+  /** The SQL this database needs where the stores' SQL is not portable. */
+  SqlDialect dialect();
 
   @Override
   void close();

@@ -18,6 +18,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -39,15 +42,19 @@ public final class JdbcEngineStore implements EngineStore {
           FROM instance i"""
               .formatted(slotHoldingStatuses()));
 
-  /** Instances of a workflow at its concurrency limit wait, and do not hide the others. */
+  /**
+   * Instances of a workflow at its concurrency limit wait, and do not hide the others. It starts
+   * with a space: PostgreSQL rejects a parameter followed directly by a word ("?AND").
+   */
   private static final String HAS_ROOM =
-      """
+      " "
+          + """
        AND NOT EXISTS (SELECT 1 FROM workflow_version v
                         WHERE v.id = i.version_id AND v.concurrency_limit IS NOT NULL
                           AND v.concurrency_limit <= (SELECT COUNT(*) FROM instance r
                                WHERE r.account_id = i.account_id AND r.workflow_name = i.workflow_name
                                  AND r.status IN (%s)))"""
-          .formatted(slotHoldingStatuses());
+              .formatted(slotHoldingStatuses());
 
   /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
   private static final String DUE_BY_TIME =
@@ -114,6 +121,8 @@ public final class JdbcEngineStore implements EngineStore {
        WHERE seq = ? AND run_id = ? AND status = ?""";
 
   private final Database db;
+  private final String insertStep;
+  private final String updateStep;
 
   /** The statuses that hold a run slot, as an SQL list; the rule itself is in {@link Status}. */
   private static String slotHoldingStatuses() {
@@ -125,6 +134,8 @@ public final class JdbcEngineStore implements EngineStore {
 
   public JdbcEngineStore(Database db) {
     this.db = db;
+    this.insertStep = StepRows.insert(db.dialect());
+    this.updateStep = StepRows.update(db.dialect());
   }
 
   @Override
@@ -212,11 +223,19 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public List<Optional<RunLease>> claimAll(List<Claim> claims, String actor, Instant at) {
+    // rows are locked in seq order, so that two nodes claiming overlapping batches at once queue
+    // behind each other instead of deadlocking; the answer keeps the order of the claims
+    Integer[] bySeq = new Integer[claims.size()];
+    Arrays.setAll(bySeq, i -> i);
+    Arrays.sort(bySeq, Comparator.comparingLong(i -> claims.get(i).candidate().instance().seq()));
     return db.write(
         c -> {
-          List<Optional<RunLease>> leases = new ArrayList<>(claims.size());
-          for (Claim claim : claims) {
-            leases.add(
+          List<Optional<RunLease>> leases =
+              new ArrayList<>(Collections.nCopies(claims.size(), null));
+          for (int i : bySeq) {
+            Claim claim = claims.get(i);
+            leases.set(
+                i,
                 claim(
                     c,
                     claim.candidate().instance().seq(),
@@ -293,10 +312,7 @@ public final class JdbcEngineStore implements EngineStore {
   public boolean insertStep(RunLease lease, StepRow row) {
     return db.write(
         c ->
-            execute(
-                    c,
-                    StepRows.INSERT,
-                    StepRows.insertValues(row, lease.instanceSeq(), lease.runId()))
+            execute(c, insertStep, StepRows.insertValues(row, lease.instanceSeq(), lease.runId()))
                 == 1);
   }
 
@@ -304,10 +320,7 @@ public final class JdbcEngineStore implements EngineStore {
   public boolean updateStep(RunLease lease, StepRow row) {
     return db.write(
         c ->
-            execute(
-                    c,
-                    StepRows.UPDATE,
-                    StepRows.updateValues(row, lease.instanceSeq(), lease.runId()))
+            execute(c, updateStep, StepRows.updateValues(row, lease.instanceSeq(), lease.runId()))
                 == 1);
   }
 
@@ -334,9 +347,7 @@ public final class JdbcEngineStore implements EngineStore {
           }
           StepRow done = waitStep.finished("complete", now, output.toString(), null, null, null);
           if (execute(
-                  c,
-                  StepRows.UPDATE,
-                  StepRows.updateValues(done, lease.instanceSeq(), lease.runId()))
+                  c, updateStep, StepRows.updateValues(done, lease.instanceSeq(), lease.runId()))
               == 0) {
             return Optional.<StepRow>empty();
           }

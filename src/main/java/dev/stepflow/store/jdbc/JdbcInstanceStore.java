@@ -22,6 +22,7 @@ import dev.stepflow.domain.Workflow;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.InstanceStore;
+import dev.stepflow.store.jdbc.SqlDialect.RowLock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,6 +58,7 @@ public final class JdbcInstanceStore implements InstanceStore {
       SELECT ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?,
              COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms)
         FROM workflow_version v WHERE v.id = ?
+      ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
       RETURNING seq""";
   private static final String TOUCH_WORKFLOW_TRIGGERED =
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
@@ -106,9 +108,18 @@ public final class JdbcInstanceStore implements InstanceStore {
       "SELECT type, payload_json, received_on FROM event WHERE instance_seq = ? ORDER BY id";
 
   private final Database db;
+  private final String findInstanceToMove;
+  private final String findSeqToMove;
+  private final String workflowToCreateIn;
+  private final String rowLockOfEvents;
 
   public JdbcInstanceStore(Database db) {
     this.db = db;
+    SqlDialect dialect = db.dialect();
+    this.findInstanceToMove = FIND_INSTANCE + dialect.lock(RowLock.UPDATE);
+    this.findSeqToMove = FIND_SEQ + dialect.lock(RowLock.UPDATE);
+    this.workflowToCreateIn = dialect.lock(RowLock.KEY_SHARE);
+    this.rowLockOfEvents = dialect.lock(RowLock.SHARE);
   }
 
   @Override
@@ -116,15 +127,20 @@ public final class JdbcInstanceStore implements InstanceStore {
       WorkflowRef ref, List<NewInstance> items, String actor, Instant now) {
     return db.write(
         c -> {
+          // a workflow being deleted now is either gone, or waits until these instances exist
           Workflow workflow =
-              JdbcWorkflowStore.findWorkflow(c, ref)
+              JdbcWorkflowStore.findWorkflow(c, ref, workflowToCreateIn)
                   .orElseThrow(
                       () ->
                           WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
           rejectExistingIds(c, ref, items);
           List<Instance> created = new ArrayList<>(items.size());
           for (NewInstance item : items) {
-            long seq = insert(c, workflow, item, now);
+            // another writer may create the same id after rejectExistingIds looked: its insert
+            // then does nothing, and this whole create is refused like any existing id
+            long seq =
+                insert(c, workflow, item, now)
+                    .orElseThrow(() -> alreadyExists(ref, items, List.of(item.instanceId())));
             appendStatusChange(c, seq, null, Status.QUEUED, "create", actor, now);
             created.add(findInstance(c, ref.instance(item.instanceId())).orElseThrow());
           }
@@ -135,10 +151,26 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   private static void rejectExistingIds(Connection c, WorkflowRef ref, List<NewInstance> items)
       throws SQLException {
+    List<String> existing = new ArrayList<>();
+    for (NewInstance item : items) {
+      if (seqOf(c, ref.instance(item.instanceId())).isPresent()) {
+        existing.add(item.instanceId());
+      }
+    }
+    if (!existing.isEmpty()) {
+      throw alreadyExists(ref, items, existing);
+    }
+  }
+
+  /**
+   * ALREADY_EXISTS naming each of {@code existing}, by its item index when the batch has several.
+   */
+  private static WorkflowException alreadyExists(
+      WorkflowRef ref, List<NewInstance> items, List<String> existing) {
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       String id = items.get(i).instanceId();
-      if (seqOf(c, ref.instance(id)).isPresent()) {
+      if (existing.contains(id)) {
         String where = items.size() > 1 ? "Item " + i + ": i" : "I";
         problems.add(
             new Problem(
@@ -151,12 +183,11 @@ public final class JdbcInstanceStore implements InstanceStore {
                     + "'; instance ids must be unique within a workflow."));
       }
     }
-    if (!problems.isEmpty()) {
-      throw new WorkflowException(problems);
-    }
+    return new WorkflowException(problems);
   }
 
-  private static long insert(Connection c, Workflow workflow, NewInstance item, Instant now)
+  /** The new instance's seq, or empty when an instance with its id exists already. */
+  private static OptionalLong insert(Connection c, Workflow workflow, NewInstance item, Instant now)
       throws SQLException {
     try (PreparedStatement ps =
             bind(
@@ -176,8 +207,7 @@ public final class JdbcInstanceStore implements InstanceStore {
                 item.retention().errorMillis(),
                 workflow.versionId());
         ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
+      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
     }
   }
 
@@ -188,24 +218,25 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   private static Optional<Instance> findInstance(Connection c, InstanceRef ref)
       throws SQLException {
+    return findInstance(c, FIND_INSTANCE, ref);
+  }
+
+  private static Optional<Instance> findInstance(Connection c, String sql, InstanceRef ref)
+      throws SQLException {
     try (PreparedStatement ps =
-            bind(
-                c.prepareStatement(FIND_INSTANCE),
-                ref.accountId(),
-                ref.workflowName(),
-                ref.instanceId());
+            bind(c.prepareStatement(sql), ref.accountId(), ref.workflowName(), ref.instanceId());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(instance(rs)) : Optional.empty();
     }
   }
 
   private static OptionalLong seqOf(Connection c, InstanceRef ref) throws SQLException {
+    return seqOf(c, FIND_SEQ, ref);
+  }
+
+  private static OptionalLong seqOf(Connection c, String sql, InstanceRef ref) throws SQLException {
     try (PreparedStatement ps =
-            bind(
-                c.prepareStatement(FIND_SEQ),
-                ref.accountId(),
-                ref.workflowName(),
-                ref.instanceId());
+            bind(c.prepareStatement(sql), ref.accountId(), ref.workflowName(), ref.instanceId());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
     }
@@ -227,7 +258,7 @@ public final class JdbcInstanceStore implements InstanceStore {
   public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
     return db.write(
         c -> {
-          OptionalLong seq = seqOf(c, ref);
+          OptionalLong seq = seqOf(c, findSeqToMove, ref);
           return seq.isEmpty() ? MoveResult.NOT_FOUND : applyMove(c, seq.getAsLong(), ref, move);
         });
   }
@@ -241,7 +272,8 @@ public final class JdbcInstanceStore implements InstanceStore {
       Optional<StepRef> restartFrom) {
     return db.write(
         c -> {
-          Optional<Instance> found = findInstance(c, ref);
+          // locked where writers run concurrently: the status cannot change before the write
+          Optional<Instance> found = findInstance(c, findInstanceToMove, ref);
           if (found.isEmpty()) {
             return new MoveAttempt(null, null, MoveResult.NOT_FOUND);
           }
@@ -443,8 +475,10 @@ public final class JdbcInstanceStore implements InstanceStore {
         """
         INSERT INTO event (instance_seq, type, payload_json, received_on)
         SELECT seq, ?, ?, ? FROM instance
-         WHERE account_id = ? AND workflow_name = ? AND instance_id = ? AND status IN (%s)"""
-            .formatted(statuses);
+         WHERE account_id = ? AND workflow_name = ? AND instance_id = ? AND status IN (%s)%s"""
+            .formatted(statuses, rowLockOfEvents);
+    // the share lock orders the event with status moves: a restart's wipe of the buffered events
+    // sees it, or it sees the restarted instance
     return db.write(
         c -> {
           if (execute(

@@ -34,15 +34,22 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
              triggered_on
         FROM workflow WHERE account_id = ? AND name = ?""";
-  private static final String INSERT_WORKFLOW =
+
+  /**
+   * Creates the workflow or points it at a new version, in one statement, so that two first PUTs of
+   * one name from different connections do not both try to insert it. An existing workflow keeps
+   * its id and creation time.
+   */
+  private static final String UPSERT_WORKFLOW =
       """
       INSERT INTO workflow (account_id, name, id, class_name, script_name, version_id, created_on,
                             modified_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
-  private static final String UPDATE_WORKFLOW =
-      """
-      UPDATE workflow SET class_name = ?, script_name = ?, version_id = ?, modified_on = ?
-       WHERE account_id = ? AND name = ?""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (account_id, name) DO UPDATE
+         SET class_name = excluded.class_name, script_name = excluded.script_name,
+             version_id = excluded.version_id, modified_on = excluded.modified_on
+      RETURNING id""";
+
   private static final String INSERT_VERSION =
       """
       INSERT INTO workflow_version (id, account_id, workflow_name, workflow_id, class_name,
@@ -93,32 +100,7 @@ public final class JdbcWorkflowStore implements WorkflowStore {
     return db.write(
         c -> {
           String versionId = UUID.randomUUID().toString();
-          Optional<Workflow> existing = findWorkflow(c, ref);
-          String workflowId =
-              existing.map(Workflow::id).orElseGet(() -> UUID.randomUUID().toString());
-          if (existing.isPresent()) {
-            execute(
-                c,
-                UPDATE_WORKFLOW,
-                def.className(),
-                def.scriptName(),
-                versionId,
-                now,
-                ref.accountId(),
-                ref.workflowName());
-          } else {
-            execute(
-                c,
-                INSERT_WORKFLOW,
-                ref.accountId(),
-                ref.workflowName(),
-                workflowId,
-                def.className(),
-                def.scriptName(),
-                versionId,
-                now,
-                now);
-          }
+          String workflowId = upsertWorkflow(c, ref, def, versionId, now);
           WorkflowVersion version =
               new WorkflowVersion(
                   versionId,
@@ -147,14 +129,37 @@ public final class JdbcWorkflowStore implements WorkflowStore {
         });
   }
 
-  @Override
-  public Optional<Workflow> findWorkflow(WorkflowRef ref) {
-    return db.read(c -> findWorkflow(c, ref));
+  /** The id of the workflow, new or kept. */
+  private static String upsertWorkflow(
+      Connection c, WorkflowRef ref, WorkflowDefinition def, String versionId, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(UPSERT_WORKFLOW),
+                ref.accountId(),
+                ref.workflowName(),
+                UUID.randomUUID().toString(),
+                def.className(),
+                def.scriptName(),
+                versionId,
+                now,
+                now);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
-  static Optional<Workflow> findWorkflow(Connection c, WorkflowRef ref) throws SQLException {
+  @Override
+  public Optional<Workflow> findWorkflow(WorkflowRef ref) {
+    return db.read(c -> findWorkflow(c, ref, ""));
+  }
+
+  /** The workflow, read under {@code rowLock} (a {@link SqlDialect#lock} clause, or none). */
+  static Optional<Workflow> findWorkflow(Connection c, WorkflowRef ref, String rowLock)
+      throws SQLException {
     try (PreparedStatement ps =
-            bind(c.prepareStatement(FIND_WORKFLOW), ref.accountId(), ref.workflowName());
+            bind(c.prepareStatement(FIND_WORKFLOW + rowLock), ref.accountId(), ref.workflowName());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(workflow(rs)) : Optional.empty();
     }

@@ -20,20 +20,38 @@ final class StepRows {
   static final String OF_INSTANCE = COLUMNS + " WHERE instance_seq = ? ORDER BY step_seq";
   static final String ONE =
       COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
-  static final String INSERT =
+
+  /**
+   * Fenced by the run's lease: the instance must still carry the run's id and a status in which it
+   * runs. The %s is the row lock that keeps the fence true until commit where writers are
+   * concurrent: without it a terminate or restart could commit in between, and a restart's wipe
+   * would miss a step the old run inserted at the same moment.
+   */
+  private static final String INSERT =
       """
       INSERT INTO step (instance_seq, step_seq, type, name, count, status, started_on, ended_on,
                         output_json, error_name, error_message, config_json, attempts_json,
                         has_rollback, wake_at, wake_absolute, event_type)
       SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
-       WHERE seq = ? AND run_id = ? AND status IN ('running', 'waitingForPause', 'rollingBack')""";
-  static final String UPDATE =
+       WHERE seq = ? AND run_id = ? AND status IN ('running', 'waitingForPause', 'rollingBack')%s""";
+
+  private static final String UPDATE =
       """
       UPDATE step SET status = ?, ended_on = ?, output_json = ?, error_name = ?, error_message = ?,
                       attempts_json = ?, wake_at = ?
        WHERE instance_seq = ? AND step_seq = ?
          AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
-                       AND status IN ('running', 'waitingForPause', 'rollingBack'))""";
+                       AND status IN ('running', 'waitingForPause', 'rollingBack')%s)""";
+
+  /** Inserts a step of the run, fenced by its lease; values from {@link #insertValues}. */
+  static String insert(SqlDialect dialect) {
+    return INSERT.formatted(dialect.lock(SqlDialect.RowLock.SHARE));
+  }
+
+  /** Updates a step of the run, fenced by its lease; values from {@link #updateValues}. */
+  static String update(SqlDialect dialect) {
+    return UPDATE.formatted(dialect.lock(SqlDialect.RowLock.SHARE));
+  }
 
   private StepRows() {}
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.GroupCommitWriter;
+import dev.stepflow.store.jdbc.SqlDialect;
 import dev.stepflow.store.jdbc.SqlWork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,11 @@ public final class SqliteDatabase implements Database {
     } catch (SQLException e) {
       throw new StoreUnavailable("read", e);
     }
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return SqlDialect.SQLITE;
   }
 
   @Override

@@ -1,0 +1,79 @@
+package dev.stepflow.app;
+
+import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.postgres.PostgresDatabase;
+import dev.stepflow.store.sqlite.SqliteDatabase;
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.nio.file.Path;
+
+/**
+ * Which store a server opens: the embedded SQLite file in the data folder (the default), or a
+ * PostgreSQL database that several nodes may share. {@code url}, {@code user}, {@code password} and
+ * {@code poolSize} only matter for PostgreSQL; user and password may be null (then the URL or the
+ * driver's defaults say who connects).
+ */
+public record StoreSettings(Kind kind, String url, String user, String password, int poolSize) {
+
+  /** The store kinds, by their command-line names. */
+  public enum Kind {
+    SQLITE,
+    POSTGRES
+  }
+
+  /** Connections one node keeps open to PostgreSQL at most, unless told otherwise. */
+  public static final int DEFAULT_POOL_SIZE = 16;
+
+  public static final StoreSettings SQLITE =
+      new StoreSettings(Kind.SQLITE, null, null, null, DEFAULT_POOL_SIZE);
+
+  public StoreSettings {
+    if (kind == Kind.POSTGRES && (url == null || !url.startsWith("jdbc:postgresql:"))) {
+      throw new IllegalArgumentException(
+          "The PostgreSQL store needs a JDBC URL such as jdbc:postgresql://host:5432/stepflow"
+              + " (found: "
+              + url
+              + ")");
+    }
+    if (poolSize < 1) {
+      throw new IllegalArgumentException(
+          "The pool size must be at least 1 (found " + poolSize + ")");
+    }
+  }
+
+  public static StoreSettings postgres(String url, String user, String password, int poolSize) {
+    return new StoreSettings(Kind.POSTGRES, url, user, password, poolSize);
+  }
+
+  /**
+   * Opens the store; {@code dataDir} and {@code durability} apply to SQLite only (PostgreSQL's
+   * durability is the server's: fsync and synchronous_commit).
+   */
+  Database open(Path dataDir, Durability durability) {
+    return switch (kind) {
+      case SQLITE -> SqliteDatabase.open(dataDir, durability);
+      case POSTGRES -> PostgresDatabase.open(url, user, password, poolSize);
+    };
+  }
+
+  /** Where the data is, for the start-up log line; never the password. */
+  String describe(Path dataDir) {
+    return switch (kind) {
+      case SQLITE -> "data in " + dataDir.toAbsolutePath();
+      case POSTGRES -> "data in PostgreSQL " + url.replaceFirst("\\?.*$", "");
+    };
+  }
+
+  /** Hides the password from logs and exception messages that print the record. */
+  @Override
+  public String toString() {
+    return "StoreSettings[kind="
+        + kind
+        + ", url="
+        + (url == null ? null : url.replaceFirst("\\?.*$", ""))
+        + ", user="
+        + user
+        + ", poolSize="
+        + poolSize
+        + "]";
+  }
+}
