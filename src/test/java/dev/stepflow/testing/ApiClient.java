@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -118,6 +119,20 @@ public final class ApiClient {
   /** As {@link #send(String, String, String, String)}, with more request headers. */
   public ApiResponse send(
       String method, String path, String body, String contentType, Map<String, String> headers) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    if (contentType != null) {
+      all.put("Content-Type", contentType);
+    }
+    return sendBytes(
+        method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), all);
+  }
+
+  /**
+   * Sends raw bytes as the body (null: none) with exactly {@code headers} besides the token: for
+   * bodies that are not valid text, such as invalid UTF-8.
+   */
+  public ApiResponse sendBytes(
+      String method, String path, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(origin + path))
             .timeout(Duration.ofSeconds(30))
@@ -125,10 +140,7 @@ public final class ApiClient {
                 method,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     authorize(request);
     headers.forEach(request::header);
     try {
