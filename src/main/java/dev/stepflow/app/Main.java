@@ -1,8 +1,10 @@
 package dev.stepflow.app;
 
 import dev.stepflow.auth.TokenSetup;
+import dev.stepflow.engine.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -129,6 +131,23 @@ public final class Main {
                 + " Environment: STEPFLOW_DB_POOL_SIZE.")
     int dbPoolSize;
 
+    @Option(
+        names = "--node-id",
+        defaultValue = "${env:STEPFLOW_NODE_ID}",
+        description =
+            "This node's id among the nodes sharing a PostgreSQL store; unique per node (default:"
+                + " host-pid-random). Environment: STEPFLOW_NODE_ID.")
+    String nodeId;
+
+    @Option(
+        names = "--lease-seconds",
+        defaultValue = "${env:STEPFLOW_LEASE_SECONDS:-15}",
+        description =
+            "How long a node's lease on a running instance lasts without renewal (${DEFAULT-VALUE});"
+                + " another node takes over a dead node's instances this long after its last"
+                + " renewal. Environment: STEPFLOW_LEASE_SECONDS.")
+    int leaseSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       Durability chosen =
@@ -154,7 +173,8 @@ public final class Main {
               .withAccess(new Config.Access(tokens, insecureNoAuth))
               .withCreationRates(
                   new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
-              .withStore(storeSettings());
+              .withStore(storeSettings())
+              .withCluster(cluster());
       StepflowServer server;
       try {
         server = StepflowServer.start(config);
@@ -176,6 +196,16 @@ public final class Main {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    /** The node id and lease time the options (or their environment variables) chose. */
+    Config.Cluster cluster() {
+      if (leaseSeconds < NodeSettings.MIN_LEASE_TIME.toSeconds()) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--lease-seconds must be at least " + NodeSettings.MIN_LEASE_TIME.toSeconds());
+      }
+      return new Config.Cluster(nodeId, Duration.ofSeconds(leaseSeconds));
     }
 
     /** The store the options (or their environment variables) chose. */

@@ -6,11 +6,13 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.EngineStore;
+import dev.stepflow.store.EngineStore.RunState;
 import dev.stepflow.store.RunLease;
 import dev.stepflow.store.RunUpdate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * What one run of one instance shares between its parts: the lease that fences its writes, the
@@ -78,25 +80,34 @@ final class RunContext {
 
   /**
    * At a step boundary: stop if terminated, restarted or asked to pause. The store is asked too,
-   * since a pause can be accepted before the engine knew this run (or by another node).
+   * since a change can be accepted before the engine knew this run, or by another node whose signal
+   * has not arrived (or never will).
    */
   void checkBoundary() {
     if (aborted || Thread.currentThread().isInterrupted()) {
       throw new Unwind(Unwind.Reason.ABORTED);
     }
-    refreshPauseFromStore();
+    refreshFromStore();
     if (pauseRequested) {
       settlePause();
     }
   }
 
-  /** A pause is pending when the table lets the instance settle into paused from its status. */
-  void refreshPauseFromStore() {
-    store
-        .status(lease.instanceSeq())
-        .filter(
-            s -> Transitions.TABLE.decide(s, EngineEvent.STEPS_SETTLED) instanceof Decision.Move)
-        .ifPresent(s -> requestPause());
+  /**
+   * Reads the instance: a run whose instance has another run id now (terminated, restarted, taken
+   * over) or is gone stops here; a pause is pending when the table lets the instance settle into
+   * paused from its status.
+   */
+  void refreshFromStore() {
+    Optional<RunState> state = store.runState(lease.instanceSeq());
+    if (state.isEmpty() || state.get().runId() != lease.runId()) {
+      abort();
+      throw new Unwind(Unwind.Reason.FENCED);
+    }
+    if (Transitions.TABLE.decide(state.get().status(), EngineEvent.STEPS_SETTLED)
+        instanceof Decision.Move) {
+      requestPause();
+    }
   }
 
   /** The pause requested while this run was working takes effect now: waitingForPause -> paused. */

@@ -175,7 +175,7 @@ final class Runner implements Runnable {
     if (run.move(from, event, update)) {
       return true;
     }
-    run.refreshPauseFromStore();
+    run.refreshFromStore();
     if (run.pauseRequested()) {
       run.settlePause();
     }
