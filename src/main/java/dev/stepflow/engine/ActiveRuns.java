@@ -4,6 +4,7 @@ import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
+import dev.stepflow.store.EngineStore.RunState;
 import dev.stepflow.store.RunUpdate;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The runs working on instances in this process, each with its thread, and how the effects of a
- * status move reach one of them: whether the move was made on this node ({@link
- * EngineHooks#afterMove}) or on another one (a signal through the store).
+ * The runs working on instances in this process, each with its thread, and how a status move
+ * reaches one of them: the move's effects when the move was made on this node ({@link
+ * EngineHooks#afterMove}), the instance's state in the store when a signal says a node moved it.
  */
 final class ActiveRuns {
   /** A run and the thread it runs on. */
@@ -69,6 +70,23 @@ final class ActiveRuns {
     }
     if (effects.contains(Effect.CANCEL_PAUSE)) {
       a.run().cancelPause();
+    }
+  }
+
+  /**
+   * Makes the run follow its instance as the store has it now, after a node's move: it stops when
+   * the instance has a new run id or is gone, pauses after its step attempt when the instance waits
+   * for that, and carries on when a pause was withdrawn. A late or repeated signal then does no
+   * harm; the store's state at the run's next step boundary or checkpoint has the last word.
+   */
+  void follow(Active a, Optional<RunState> state) {
+    RunContext run = a.run();
+    if (state.isEmpty() || state.get().runId() != run.lease.runId()) {
+      stop(a);
+    } else if (RunContext.settlesIntoPause(state.get().status())) {
+      requestPause(run);
+    } else if (RunContext.carriesOn(state.get().status())) {
+      run.cancelPause();
     }
   }
 

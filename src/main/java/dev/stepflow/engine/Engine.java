@@ -1,7 +1,6 @@
 package dev.stepflow.engine;
 
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -200,10 +198,13 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     signal();
   }
 
-  /** Another node (or this one: every node hears every signal) moved the instance. */
+  /**
+   * A node (another, or this one: every node hears every signal) moved the instance: if it runs
+   * here, its run follows what the store says now.
+   */
   @Override
-  public void controlled(long instanceSeq, Set<Effect> effects) {
-    runs.bySeq(instanceSeq).ifPresent(a -> runs.apply(a, effects));
+  public void controlled(long instanceSeq) {
+    runs.bySeq(instanceSeq).ifPresent(a -> runs.follow(a, store.runState(instanceSeq)));
     signal();
   }
 

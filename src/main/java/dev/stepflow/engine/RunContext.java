@@ -20,6 +20,9 @@ import java.util.Optional;
  * the run makes itself go through the table like every other.
  */
 final class RunContext {
+  /** How often a run's own move is tried again when the instance changed underneath it. */
+  private static final int SETTLE_TRIES = 3;
+
   final Instance instance;
   final RunLease lease;
   final EngineStore store;
@@ -99,20 +102,51 @@ final class RunContext {
    * paused from its status.
    */
   void refreshFromStore() {
+    if (settlesIntoPause(currentState().status())) {
+      requestPause();
+    }
+  }
+
+  /** The instance's status and run id; a run that lost its instance stops here. */
+  private RunState currentState() {
     Optional<RunState> state = store.runState(lease.instanceSeq());
     if (state.isEmpty() || state.get().runId() != lease.runId()) {
       abort();
       throw new Unwind(Unwind.Reason.FENCED);
     }
-    if (Transitions.TABLE.decide(state.get().status(), EngineEvent.STEPS_SETTLED)
-        instanceof Decision.Move) {
-      requestPause();
-    }
+    return state.get();
   }
 
-  /** The pause requested while this run was working takes effect now: waitingForPause -> paused. */
+  /** The instance waits for its run to pause (waitingForPause), by the table. */
+  static boolean settlesIntoPause(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.STEPS_SETTLED) instanceof Decision.Move;
+  }
+
+  /** The run may carry on from {@code status} (running: no pause asked), by the table. */
+  static boolean carriesOn(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.RUN_SUSPENDED) instanceof Decision.Move;
+  }
+
+  /**
+   * The pause requested while this run was working takes effect now: waitingForPause -> paused, and
+   * the run ends. Signals may arrive late or out of order, so the store has the last word: when a
+   * resume withdrew the pause meanwhile, the run carries on and this returns; when the instance is
+   * paused already, or the run lost it, the run ends.
+   */
   void settlePause() {
-    move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      if (move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none())) {
+        throw new Unwind(Unwind.Reason.PAUSED);
+      }
+      Status now = currentState().status();
+      if (carriesOn(now)) {
+        pauseRequested = false;
+        return;
+      }
+      if (!settlesIntoPause(now)) {
+        throw new Unwind(Unwind.Reason.PAUSED);
+      }
+    }
     throw new Unwind(Unwind.Reason.PAUSED);
   }
 
@@ -121,14 +155,18 @@ final class RunContext {
    * thread.
    */
   Unwind suspend(Instant wakeAt, String eventType) {
-    if (!move(
-        Status.RUNNING, EngineEvent.RUN_SUSPENDED, RunUpdate.suspendedUntil(wakeAt, eventType))) {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      if (move(
+          Status.RUNNING, EngineEvent.RUN_SUSPENDED, RunUpdate.suspendedUntil(wakeAt, eventType))) {
+        wakeDispatcher.run();
+        return new Unwind(Unwind.Reason.SUSPENDED);
+      }
+      // a pause (maybe not signalled yet) or a lost instance; a withdrawn pause suspends again
+      refreshFromStore();
       if (pauseRequested) {
         settlePause();
       }
-      return new Unwind(Unwind.Reason.FENCED);
     }
-    wakeDispatcher.run();
-    return new Unwind(Unwind.Reason.SUSPENDED);
+    return new Unwind(Unwind.Reason.FENCED);
   }
 }

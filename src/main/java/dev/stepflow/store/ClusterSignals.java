@@ -1,18 +1,16 @@
 package dev.stepflow.store;
 
-import dev.stepflow.domain.Effect;
-import java.util.Set;
-
 /**
  * What the nodes sharing a store tell each other besides the data: that work may be due (instances
- * were created, an event was buffered), and the effects of a status move that the node running the
- * instance must apply (interrupt the run, pause after the current step, cancel a pause). The store
- * sends them in the transaction of the change they report, so a node hears of a change only once it
- * has committed, and every node hears them, the sender included.
+ * were created, an event was buffered), and that a client's status move of an instance committed,
+ * which the node running the instance must act on (interrupt the run, pause after the current step,
+ * withdraw a pause). The store sends them in the transaction of the change they report, so a node
+ * hears of a change only once it has committed, and every node hears them, the sender included.
  *
- * <p>Delivery is not guaranteed (a connection can break); {@link Listener#resync} says when signals
- * may have been missed, and the engine checks its runs against the store regularly anyway. A store
- * that only one node uses has nothing to tell: {@link #NONE}.
+ * <p>Signals are hints: a node reads what changed from the store, so that late, repeated or
+ * reordered signals do no harm. Delivery is not guaranteed either (a connection can break); {@link
+ * Listener#resync} says when signals may have been missed, and the engine checks its runs against
+ * the store regularly anyway. A store that only one node uses has nothing to tell: {@link #NONE}.
  */
 public interface ClusterSignals extends AutoCloseable {
 
@@ -20,8 +18,8 @@ public interface ClusterSignals extends AutoCloseable {
   interface Listener {
     void workAvailable();
 
-    /** A status move of instance {@code instanceSeq} with these effects committed. */
-    void controlled(long instanceSeq, Set<Effect> effects);
+    /** A client's status move of the instance {@code instanceSeq} committed. */
+    void controlled(long instanceSeq);
 
     /** Signals may have been missed: the state of every run should be checked against the store. */
     void resync();

@@ -1,14 +1,9 @@
 package dev.stepflow.store.jdbc;
 
-import dev.stepflow.domain.Effect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.OptionalLong;
 
 /**
  * The channels of {@link dev.stepflow.store.ClusterSignals} and their payloads. The JDBC stores
@@ -19,11 +14,8 @@ public final class ClusterChannels {
   /** Work may be due: instances were created or an event was buffered. No payload. */
   public static final String WORK = "stepflow_work";
 
-  /** A client's status move committed; payload {@code SEQ:EFFECT,EFFECT}. */
+  /** A client's status move committed; the payload is the instance's seq. */
   public static final String CONTROL = "stepflow_control";
-
-  /** A control payload read back: the instance and the effects of its move. */
-  public record Control(long instanceSeq, Set<Effect> effects) {}
 
   private ClusterChannels() {}
 
@@ -31,10 +23,8 @@ public final class ClusterChannels {
     send(c, dialect, WORK, "");
   }
 
-  static void sendControl(Connection c, SqlDialect dialect, long seq, Set<Effect> effects)
-      throws SQLException {
-    String names = effects.stream().map(Effect::name).collect(Collectors.joining(","));
-    send(c, dialect, CONTROL, seq + ":" + names);
+  static void sendControl(Connection c, SqlDialect dialect, long instanceSeq) throws SQLException {
+    send(c, dialect, CONTROL, Long.toString(instanceSeq));
   }
 
   private static void send(Connection c, SqlDialect dialect, String channel, String payload)
@@ -50,24 +40,14 @@ public final class ClusterChannels {
   }
 
   /**
-   * The control payload's instance and effects; empty when it is not one (a node of another version
-   * may name an effect this one does not know, and must not stop this node's listener).
+   * The instance seq of a control payload; empty when it is not one (a node of another version must
+   * not stop this node's listener).
    */
-  public static Optional<Control> parseControl(String payload) {
-    int colon = payload.indexOf(':');
-    if (colon < 1) {
-      return Optional.empty();
-    }
+  public static OptionalLong parseControl(String payload) {
     try {
-      long seq = Long.parseLong(payload.substring(0, colon));
-      String names = payload.substring(colon + 1);
-      Set<Effect> effects = EnumSet.noneOf(Effect.class);
-      if (!names.isEmpty()) {
-        Arrays.stream(names.split(",")).map(Effect::valueOf).forEach(effects::add);
-      }
-      return Optional.of(new Control(seq, effects));
-    } catch (IllegalArgumentException malformed) {
-      return Optional.empty();
+      return OptionalLong.of(Long.parseLong(payload));
+    } catch (NumberFormatException malformed) {
+      return OptionalLong.empty();
     }
   }
 }

@@ -316,8 +316,8 @@ public final class JdbcInstanceStore implements InstanceStore {
     if (wipeFrom.isPresent()) {
       wipe(c, seq, wipeFrom.getAsLong(), move.restartFrom().isEmpty());
     }
-    // the node running the instance (maybe another) applies the effects once this commits
-    ClusterChannels.sendControl(c, dialect, seq, move.decision().effects());
+    // the node running the instance (maybe another) acts on the move once this commits
+    ClusterChannels.sendControl(c, dialect, seq);
     return MoveResult.APPLIED;
   }
 

@@ -104,8 +104,7 @@ final class PostgresSignals implements ClusterSignals {
       if (ClusterChannels.WORK.equals(n.getName())) {
         listener.workAvailable();
       } else if (ClusterChannels.CONTROL.equals(n.getName())) {
-        ClusterChannels.parseControl(n.getParameter())
-            .ifPresent(control -> listener.controlled(control.instanceSeq(), control.effects()));
+        ClusterChannels.parseControl(n.getParameter()).ifPresent(listener::controlled);
       }
     } catch (RuntimeException e) {
       // one signal the engine could not apply must not stop the others; its check catches up
