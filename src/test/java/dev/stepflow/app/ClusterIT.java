@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
@@ -33,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three packaged nodes, separate processes, on one PostgreSQL database (fsync on), with leases of
  * {@value #LEASE_SECONDS} s. A client's status change sent to one node takes effect where the
- * instance runs, within a second; events and timers wake instances whichever node holds them; and
- * the last test kills a node with SIGKILL mid-run ({@link ClusterKillCheck} checks the effect logs
- * of all three and the database). The nodes' effect logs say which node ran which attempt when.
+ * instance runs, within a second; events and timers wake instances whichever node holds them; a
+ * node is killed with SIGKILL mid-run ({@link ClusterKillCheck} checks the effect logs of all three
+ * and the database); and a node stopped cleanly hands its instances over at once. The nodes' effect
+ * logs say which node ran which attempt when.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -198,6 +200,52 @@ class ClusterIT {
   void killingANodeMidRunMovesItsInstancesToTheOthersAndRunsNoCommittedStepTwice()
       throws Exception {
     new ClusterKillCheck(cluster).run();
+  }
+
+  /** After the kill: node-b and node-c are left. */
+  @Test
+  @Order(7)
+  void aNodeStoppedCleanlyGivesUpItsLeasesAndTheOtherFinishesItsInstances() throws Exception {
+    String stopWf = "/client/v4/accounts/" + ACCOUNT + "/workflows/stop";
+    ApiClient api = client("node-c");
+    assertThat(api.put(stopWf, "{\"class_name\":\"Scripted\",\"script_name\":\"stop\"}").status())
+        .isEqualTo(200);
+    ArrayNode batch = JSON.createArrayNode();
+    for (int i = 0; i < 16; i++) {
+      ObjectNode item = batch.addObject().put("instance_id", "stop-" + i);
+      item.putObject("params")
+          .set("steps", JSON.readTree("[{\"do\":\"a\",\"ms\":400},{\"do\":\"b\",\"ms\":400}]"));
+    }
+    assertThat(api.post(stopWf + "/instances/batch", batch.toString()).status()).isEqualTo(200);
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () ->
+                EffectLine.read("node-b", cluster.node("node-b").effects()).stream()
+                    .anyMatch(l -> l.instanceId().startsWith("stop-")));
+
+    assertThat(cluster.node("node-b").process().stop())
+        .as("exit value after SIGTERM")
+        .isEqualTo(143);
+    try (Connection c = cluster.connect();
+        var st = c.createStatement();
+        ResultSet owned =
+            st.executeQuery("SELECT COUNT(*) FROM instance WHERE owner_node = 'node-b'")) {
+      owned.next();
+      assertThat(owned.getInt(1)).as("instances node-b still holds after its shutdown").isZero();
+    }
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                api.get(stopWf + "/instances?per_page=1&status=complete")
+                        .body()
+                        .get("result_info")
+                        .get("total_count")
+                        .asInt()
+                    == 16);
   }
 
   // --- helpers shared with ClusterKillCheck ---
