@@ -53,9 +53,10 @@ final class Takeover {
     int settled = settlePauses(owner, now, expiredBefore);
     int resumed = resumeRuns(owner, expiredBefore);
     int rollbacks = rollbacks(owner, expiredBefore);
-    if (settled + resumed + rollbacks > 0) {
+    // rollbacks are also this node's own, requested by a terminate: only a lost node is news
+    if (settled + resumed > 0) {
       log.info(
-          "Took over {} runs in progress, {} pauses and {} rollbacks that no live node held",
+          "Took over {} runs in progress and {} pauses (and {} rollbacks) that no live node held",
           resumed,
           settled,
           rollbacks);

@@ -113,34 +113,31 @@ final class InstanceClaims {
           .formatted(JdbcEngineStore.slotHoldingStatuses());
 
   private final Database db;
-  private final String dueByTime;
-  private final String dueByEvent;
-  private final String queued;
+  private final String claimLock;
   private final String lockWorkflow;
 
   InstanceClaims(Database db) {
     this.db = db;
-    String claimLock = db.dialect().claimLock();
-    this.dueByTime = DUE_BY_TIME + claimLock;
-    this.dueByEvent = DUE_BY_EVENT + claimLock;
-    this.queued = QUEUED + claimLock;
+    this.claimLock = db.dialect().claimLock();
     this.lockWorkflow =
         "SELECT 1 FROM workflow WHERE account_id = ? AND name = ?"
             + db.dialect().lock(RowLock.UPDATE);
   }
 
+  /** The due instances as they are, whoever may be claiming them (a read, for listing). */
   List<Candidate> dueInstances(Instant now, int limit) {
-    return db.read(c -> due(c, now, limit));
+    return db.read(c -> due(c, now, limit, ""));
   }
 
-  /** Due candidates, locked and skipping rows others hold where writers are concurrent. */
-  private List<Candidate> due(Connection c, Instant now, int limit) throws SQLException {
-    List<Candidate> due = candidates(c, dueByTime, now, limit);
+  /** Due candidates; read under {@code lock}, the SELECT's locking clause (or none). */
+  private static List<Candidate> due(Connection c, Instant now, int limit, String lock)
+      throws SQLException {
+    List<Candidate> due = candidates(c, DUE_BY_TIME + lock, now, limit);
     if (due.size() < limit) {
-      due.addAll(candidates(c, dueByEvent, now, limit - due.size()));
+      due.addAll(candidates(c, DUE_BY_EVENT + lock, now, limit - due.size()));
     }
     if (due.size() < limit) {
-      due.addAll(candidates(c, queued, limit - due.size()));
+      due.addAll(candidates(c, QUEUED + lock, limit - due.size()));
     }
     return due;
   }
@@ -152,7 +149,7 @@ final class InstanceClaims {
       // workflow's concurrency is counted under its lock so two nodes cannot both fill its room
       return db.write(
           c -> {
-            List<Candidate> due = due(c, now, limit);
+            List<Candidate> due = due(c, now, limit, claimLock);
             return claimEach(c, due, roomUnderLock(c, due), owner, start, now);
           });
     }
