@@ -190,9 +190,12 @@ public final class Main {
                     server.close();
                     stopped.countDown();
                   }));
-      System.out.println("Stepflow is serving " + server.baseUrl());
-      System.out.println("Health check: http://" + host + ":" + server.port() + "/healthz");
-      server.tokens().ifPresentOrElse(Main::describeTokens, Main::warnInsecure);
+      StringBuilder banner =
+          new StringBuilder("Stepflow is serving " + server.baseUrl() + "\n")
+              .append("Health check: http://" + host + ":" + server.port() + "/healthz\n");
+      server.tokens().ifPresentOrElse(t -> banner.append(describeTokens(t)), Main::warnInsecure);
+      // one write: whoever waits for the "serving" line finds the lines after it there too
+      System.out.print(banner);
       System.out.flush();
       stopped.await();
       return 0;
@@ -233,24 +236,27 @@ public final class Main {
     }
   }
 
-  private static void describeTokens(TokenSetup.Outcome tokens) {
+  /** How to use the tokens, for the start banner. */
+  private static String describeTokens(TokenSetup.Outcome tokens) {
+    StringBuilder text = new StringBuilder();
     if (tokens.createdDevToken()) {
-      System.out.println(
-          "Created an API token with edit rights on every account in "
-              + tokens.devTokenFile()
-              + " (readable only by you).");
+      text.append("Created an API token with edit rights on every account in ")
+          .append(tokens.devTokenFile())
+          .append(" (readable only by you).\n");
     }
     if (tokens.devTokenFile() != null) {
-      System.out.println("Use it with curl, wrangler or the SDK:");
-      System.out.println("  export CLOUDFLARE_API_TOKEN=$(cat " + tokens.devTokenFile() + ")");
+      text.append("Use it with curl, wrangler or the SDK:\n")
+          .append("  export CLOUDFLARE_API_TOKEN=$(cat ")
+          .append(tokens.devTokenFile())
+          .append(")\n");
     } else {
-      System.out.println(
-          "API tokens: "
-              + tokens.tokensFile()
-              + " ("
-              + tokens.registry().tokens().size()
-              + "). Make one with: stepflow token create --name NAME");
+      text.append("API tokens: ")
+          .append(tokens.tokensFile())
+          .append(" (")
+          .append(tokens.registry().tokens().size())
+          .append("). Make one with: stepflow token create --name NAME\n");
     }
+    return text.toString();
   }
 
   private static void warnInsecure() {
