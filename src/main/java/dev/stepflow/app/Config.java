@@ -1,12 +1,15 @@
 package dev.stepflow.app;
 
+import dev.stepflow.engine.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything a server start needs to know; built by the CLI. {@code effectsLog}, when set, is where
  * the built-in workflows report every step attempt (for demos and tests). {@code store} says where
- * the data lives: SQLite in {@code dataDir} unless it names PostgreSQL.
+ * the data lives: SQLite in {@code dataDir} unless it names PostgreSQL. {@code cluster} is this
+ * node's id and lease time among the nodes sharing a PostgreSQL store.
  */
 public record Config(
     String host,
@@ -17,7 +20,8 @@ public record Config(
     Path effectsLog,
     Access access,
     CreationRates creationRates,
-    StoreSettings store) {
+    StoreSettings store,
+    Cluster cluster) {
 
   public static final int DEFAULT_MAX_RUNNING = 1000;
 
@@ -37,6 +41,14 @@ public record Config(
     public static final CreationRates UNLIMITED = new CreationRates(0, 0);
   }
 
+  /**
+   * This node among the nodes that share the store: its id ({@code null}: generated from host,
+   * process id and a random part) and how long its leases on instances last without renewal.
+   */
+  public record Cluster(String nodeId, Duration leaseTime) {
+    public static final Cluster DEFAULT = new Cluster(null, NodeSettings.DEFAULT_LEASE_TIME);
+  }
+
   /** The defaults: tokens in the data folder, Cloudflare's creation rates, SQLite. */
   public static Config of(String host, int port, Path dataDir, Durability durability) {
     return new Config(
@@ -48,32 +60,66 @@ public record Config(
         null,
         Access.DEFAULT,
         CreationRates.DEFAULT,
-        StoreSettings.SQLITE);
+        StoreSettings.SQLITE,
+        Cluster.DEFAULT);
   }
 
   public Config withMaxRunning(int value) {
     return new Config(
-        host, port, dataDir, durability, value, effectsLog, access, creationRates, store);
+        host, port, dataDir, durability, value, effectsLog, access, creationRates, store, cluster);
   }
 
   public Config withEffectsLog(Path value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, value, access, creationRates, store);
+        host, port, dataDir, durability, maxRunning, value, access, creationRates, store, cluster);
   }
 
   public Config withAccess(Access value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, effectsLog, value, creationRates, store);
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        value,
+        creationRates,
+        store,
+        cluster);
   }
 
   public Config withCreationRates(CreationRates value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, effectsLog, access, value, store);
+        host, port, dataDir, durability, maxRunning, effectsLog, access, value, store, cluster);
   }
 
   /** This configuration with its data in {@code value}. */
   public Config withStore(StoreSettings value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, effectsLog, access, creationRates, value);
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        value,
+        cluster);
+  }
+
+  /** This configuration with another node id or lease time. */
+  public Config withCluster(Cluster value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        value);
   }
 }

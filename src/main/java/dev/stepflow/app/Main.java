@@ -1,8 +1,10 @@
 package dev.stepflow.app;
 
 import dev.stepflow.auth.TokenSetup;
+import dev.stepflow.engine.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -129,6 +131,23 @@ public final class Main {
                 + " Environment: STEPFLOW_DB_POOL_SIZE.")
     int dbPoolSize;
 
+    @Option(
+        names = "--node-id",
+        defaultValue = "${env:STEPFLOW_NODE_ID}",
+        description =
+            "This node's id among the nodes sharing a PostgreSQL store; unique per node (default:"
+                + " host-pid-random). Environment: STEPFLOW_NODE_ID.")
+    String nodeId;
+
+    @Option(
+        names = "--lease-seconds",
+        defaultValue = "${env:STEPFLOW_LEASE_SECONDS:-15}",
+        description =
+            "How long a node's lease on a running instance lasts without renewal (${DEFAULT-VALUE});"
+                + " another node takes over a dead node's instances this long after its last"
+                + " renewal. Environment: STEPFLOW_LEASE_SECONDS.")
+    int leaseSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
       Durability chosen =
@@ -154,7 +173,8 @@ public final class Main {
               .withAccess(new Config.Access(tokens, insecureNoAuth))
               .withCreationRates(
                   new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
-              .withStore(storeSettings());
+              .withStore(storeSettings())
+              .withCluster(cluster());
       StepflowServer server;
       try {
         server = StepflowServer.start(config);
@@ -170,12 +190,25 @@ public final class Main {
                     server.close();
                     stopped.countDown();
                   }));
-      System.out.println("Stepflow is serving " + server.baseUrl());
-      System.out.println("Health check: http://" + host + ":" + server.port() + "/healthz");
-      server.tokens().ifPresentOrElse(Main::describeTokens, Main::warnInsecure);
+      StringBuilder banner =
+          new StringBuilder("Stepflow is serving " + server.baseUrl() + "\n")
+              .append("Health check: http://" + host + ":" + server.port() + "/healthz\n");
+      server.tokens().ifPresentOrElse(t -> banner.append(describeTokens(t)), Main::warnInsecure);
+      // one write: whoever waits for the "serving" line finds the lines after it there too
+      System.out.print(banner);
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    /** The node id and lease time the options (or their environment variables) chose. */
+    Config.Cluster cluster() {
+      if (leaseSeconds < NodeSettings.MIN_LEASE_TIME.toSeconds()) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--lease-seconds must be at least " + NodeSettings.MIN_LEASE_TIME.toSeconds());
+      }
+      return new Config.Cluster(nodeId, Duration.ofSeconds(leaseSeconds));
     }
 
     /** The store the options (or their environment variables) chose. */
@@ -203,24 +236,27 @@ public final class Main {
     }
   }
 
-  private static void describeTokens(TokenSetup.Outcome tokens) {
+  /** How to use the tokens, for the start banner. */
+  private static String describeTokens(TokenSetup.Outcome tokens) {
+    StringBuilder text = new StringBuilder();
     if (tokens.createdDevToken()) {
-      System.out.println(
-          "Created an API token with edit rights on every account in "
-              + tokens.devTokenFile()
-              + " (readable only by you).");
+      text.append("Created an API token with edit rights on every account in ")
+          .append(tokens.devTokenFile())
+          .append(" (readable only by you).\n");
     }
     if (tokens.devTokenFile() != null) {
-      System.out.println("Use it with curl, wrangler or the SDK:");
-      System.out.println("  export CLOUDFLARE_API_TOKEN=$(cat " + tokens.devTokenFile() + ")");
+      text.append("Use it with curl, wrangler or the SDK:\n")
+          .append("  export CLOUDFLARE_API_TOKEN=$(cat ")
+          .append(tokens.devTokenFile())
+          .append(")\n");
     } else {
-      System.out.println(
-          "API tokens: "
-              + tokens.tokensFile()
-              + " ("
-              + tokens.registry().tokens().size()
-              + "). Make one with: stepflow token create --name NAME");
+      text.append("API tokens: ")
+          .append(tokens.tokensFile())
+          .append(" (")
+          .append(tokens.registry().tokens().size())
+          .append("). Make one with: stepflow token create --name NAME\n");
     }
+    return text.toString();
   }
 
   private static void warnInsecure() {

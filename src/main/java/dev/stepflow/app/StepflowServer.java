@@ -7,6 +7,7 @@ import dev.stepflow.engine.CreationRateLimiter;
 import dev.stepflow.engine.Engine;
 import dev.stepflow.engine.InstanceControl;
 import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.NodeSettings;
 import dev.stepflow.engine.TerminateAllJobs;
 import dev.stepflow.engine.WorkflowRegistry;
 import dev.stepflow.engine.WorkflowService;
@@ -16,6 +17,7 @@ import dev.stepflow.http.HeaderSizeLimit;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
+import dev.stepflow.store.jdbc.JdbcNodeStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
@@ -103,7 +105,16 @@ public final class StepflowServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
-    Engine engine = new Engine(new JdbcEngineStore(database), registry, clock, config.maxRunning());
+    NodeSettings node = nodeSettings(config);
+    Engine engine =
+        new Engine(
+            new JdbcEngineStore(database),
+            new JdbcNodeStore(database),
+            database.signals(),
+            registry,
+            clock,
+            config.maxRunning(),
+            node);
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     CreationRateLimiter creationRate =
@@ -127,7 +138,11 @@ public final class StepflowServer implements AutoCloseable {
     http.start();
     StepflowServer server = new StepflowServer(database, engine, http, requests, tokens);
     log.info(
-        "Stepflow serving {} ({})", server.baseUrl(), config.store().describe(config.dataDir()));
+        "Stepflow serving {} ({}; node {}, leases of {} s)",
+        server.baseUrl(),
+        config.store().describe(config.dataDir()),
+        node.nodeId(),
+        node.leaseTime().toSeconds());
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
@@ -136,6 +151,13 @@ public final class StepflowServer implements AutoCloseable {
           "API tokens from {} ({} tokens)", tokens.tokensFile(), tokens.registry().tokens().size());
     }
     return server;
+  }
+
+  /** The node's id (given, or generated) and lease time; a SQLite store has no other node. */
+  private static NodeSettings nodeSettings(Config config) {
+    String id =
+        config.cluster().nodeId() != null ? config.cluster().nodeId() : NodeSettings.generatedId();
+    return new NodeSettings(id, config.cluster().leaseTime(), !config.store().shared());
   }
 
   /**

@@ -44,6 +44,11 @@ public record StoreSettings(Kind kind, String url, String user, String password,
     return new StoreSettings(Kind.POSTGRES, url, user, password, poolSize);
   }
 
+  /** Whether several nodes may share the store (PostgreSQL), or it is one node's own (SQLite). */
+  boolean shared() {
+    return kind == Kind.POSTGRES;
+  }
+
   /**
    * Opens the store; {@code dataDir} and {@code durability} apply to SQLite only (PostgreSQL's
    * durability is the server's: fsync and synchronous_commit).

@@ -46,9 +46,10 @@ final class AttemptRunner {
     run.attemptInFlight(true);
     if (run.pauseRequested()) {
       // a pause that raced with the start of this attempt wins: no new attempt starts once it is
-      // asked
+      // asked (unless a resume withdrew it meanwhile, and settlePause returns)
       run.attemptInFlight(false);
       run.settlePause();
+      run.attemptInFlight(true);
     }
     try {
       Thread.ofVirtual().name("step-" + context.name()).start(task);

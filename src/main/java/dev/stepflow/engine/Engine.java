@@ -1,28 +1,24 @@
 package dev.stepflow.engine;
 
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
-import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Candidate;
+import dev.stepflow.store.EngineStore.Owner;
+import dev.stepflow.store.EngineStore.Started;
+import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.RunLease;
-import dev.stepflow.store.RunUpdate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -32,59 +28,81 @@ import org.slf4j.LoggerFactory;
  * Runs instances. One dispatcher thread claims due work from the store (waiting instances whose
  * time came or whose event arrived, then queued ones first in first out) while fewer than {@code
  * maxRunning} runs are active, and starts each run on a virtual thread. Waiting instances hold no
- * thread and do not count. Status changes from clients reach the engine through {@link
- * EngineHooks}: their effects interrupt, pause or compensate the active run.
+ * thread and do not count. Status changes reach the engine as the effects of a move: through {@link
+ * EngineHooks} when this node made it, as a {@link ClusterSignals} signal when another node did;
+ * they interrupt, pause or compensate the run, wherever it runs.
  *
- * <p>On start it recovers what a previous process left: runs in progress are replayed (a step whose
- * checkpoint committed is not run again), a requested pause becomes paused, an interrupted rollback
- * is resumed, and timers that expired meanwhile fire.
+ * <p>Several nodes may share the store. A claim gives this node a lease on the instance, which
+ * {@link Heartbeat} renews while the run goes on; {@link Takeover} takes over the instances whose
+ * lease ended (their node died), once at start and then every second; {@link FenceWatch} stops runs
+ * whose instance moved on. At start a node alone with its store (SQLite) takes over every run a
+ * previous process left, at once.
  */
-public final class Engine implements EngineHooks, AutoCloseable {
+public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
-  private static final int RECOVERY_BATCH = 10_000;
+  private static final Duration TAKEOVER_SCAN = Duration.ofSeconds(1);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
   private static final Duration RETENTION_SWEEP = Duration.ofSeconds(1);
 
-  private record Active(RunContext run, Thread thread) {}
+  /** Every lease counts as ended: what a node alone with its store finds at start. */
+  private static final Instant EVERY_LEASE_ENDED = Instant.ofEpochMilli(Long.MAX_VALUE);
 
   private final EngineStore store;
+  private final NodeStore nodes;
+  private final ClusterSignals signals;
   private final WorkflowRegistry registry;
   private final Clock clock;
+  private final NodeSettings node;
   private final Semaphore permits;
-  private final Map<InstanceRef, Active> active = new ConcurrentHashMap<>();
-  private final ArrayDeque<Candidate> orphans = new ArrayDeque<>();
+  private final ActiveRuns runs = new ActiveRuns();
+  private final Takeover takeover;
+  private final Heartbeat heartbeat;
+  private final FenceWatch fenceWatch;
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean closed;
   private Thread dispatcher;
   private Instant nextRetentionSweep = Instant.MIN;
+  private Instant nextTakeoverScan = Instant.MIN;
 
-  public Engine(EngineStore store, WorkflowRegistry registry, Clock clock, int maxRunning) {
+  public Engine(
+      EngineStore store,
+      NodeStore nodes,
+      ClusterSignals signals,
+      WorkflowRegistry registry,
+      Clock clock,
+      int maxRunning,
+      NodeSettings node) {
     this.store = store;
+    this.nodes = nodes;
+    this.signals = signals;
     this.registry = registry;
     this.clock = clock;
+    this.node = node;
     this.permits = new Semaphore(maxRunning);
+    this.takeover = new Takeover(store, node, runs, permits, this::launch);
+    this.heartbeat = new Heartbeat(nodes, node, runs, clock);
+    this.fenceWatch = new FenceWatch(store, runs);
   }
 
   public WorkflowRegistry registry() {
     return registry;
   }
 
-  public void start() {
-    recover();
-    dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
+  /** This node's id among the nodes that share the store. */
+  public String nodeId() {
+    return node.nodeId();
   }
 
-  private void recover() {
-    for (Candidate c : store.instancesIn(Status.WAITING_FOR_PAUSE, RECOVERY_BATCH)) {
-      move(c, EngineEvent.STEPS_SETTLED)
-          .ifPresent(m -> store.claim(c.instance().seq(), c.runId(), m, "engine", now()));
-    }
-    orphans.addAll(store.instancesIn(Status.RUNNING, RECOVERY_BATCH));
-    if (!orphans.isEmpty()) {
-      log.info("Resuming {} runs a previous process left in progress", orphans.size());
-    }
+  public void start() {
+    new NodeJoin(nodes, node, clock).join();
+    heartbeat.start();
+    takeover.everything(owner(), now(), node.alone() ? EVERY_LEASE_ENDED : now());
+    nextTakeoverScan = now().plus(TAKEOVER_SCAN);
+    dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
+    fenceWatch.start();
+    signals.listen(this);
   }
 
   private void loop() {
@@ -101,38 +119,45 @@ public final class Engine implements EngineHooks, AutoCloseable {
 
   private void dispatchOnce() {
     deleteExpiredInstances();
-    resumeOrphans();
-    resumeRollbacks();
+    Instant now = now();
+    if (!now.isBefore(nextTakeoverScan)) {
+      nextTakeoverScan = now.plus(TAKEOVER_SCAN);
+      takeover.everything(owner(), now, now);
+    } else {
+      takeover.rollbacks(owner(), now);
+    }
     int free = permits.availablePermits();
     if (free == 0) {
       return;
     }
-    List<EngineStore.Claim> claims = new ArrayList<>();
-    Map<WorkflowRef, Integer> startedPerWorkflow = new HashMap<>();
-    for (Candidate c : store.dueInstances(now(), free)) {
-      WorkflowRef workflow = c.instance().ref().workflow();
-      if (startedPerWorkflow.getOrDefault(workflow, 0) >= c.room()) {
-        continue; // the workflow's concurrency limit is reached within this batch
-      }
-      Optional<Decision.Move> start =
-          move(c, EngineEvent.RUN_STARTED).or(() -> move(c, EngineEvent.WAIT_ENDED));
-      if (start.isPresent() && permits.tryAcquire()) {
-        claims.add(new EngineStore.Claim(c, start.get()));
-        startedPerWorkflow.merge(workflow, 1, Integer::sum);
-      }
+    // only this thread takes permits, so the claims (at most `free`) find them all still there
+    List<Started> started = store.claimDue(now(), free, owner(), Engine::startMove);
+    if (!permits.tryAcquire(started.size())) {
+      throw new IllegalStateException("run permits were taken outside the dispatcher");
     }
-    if (claims.isEmpty()) {
-      return;
-    }
-    // one write transaction for the whole batch: the dispatcher waits for one commit, not one each
-    List<Optional<RunLease>> leases = store.claimAll(claims, "engine", now());
-    for (int i = 0; i < claims.size(); i++) {
-      Candidate c = claims.get(i).candidate();
-      leases.get(i).ifPresentOrElse(l -> launch(c, l, Runner.Mode.EXECUTE), permits::release);
-    }
+    started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
   }
 
-  /** Retention: at most once a second, finished instances whose time ran out are deleted. */
+  /** The move that starts a due instance: queued -> running, or waiting -> running. */
+  private static Optional<Decision.Move> startMove(Status status) {
+    return move(status, EngineEvent.RUN_STARTED).or(() -> move(status, EngineEvent.WAIT_ENDED));
+  }
+
+  private static Optional<Decision.Move> move(Status status, EngineEvent event) {
+    return Transitions.TABLE.decide(status, event) instanceof Decision.Move m
+        ? Optional.of(m)
+        : Optional.empty();
+  }
+
+  /** This node, with the lease a claim made now gives it. */
+  private Owner owner() {
+    return new Owner(node.nodeId(), now().plus(node.leaseTime()));
+  }
+
+  /**
+   * Retention: at most once a second, finished instances whose time ran out are deleted (by one
+   * node at a time, when several share the store).
+   */
   private void deleteExpiredInstances() {
     Instant now = now();
     if (now.isBefore(nextRetentionSweep)) {
@@ -145,37 +170,7 @@ public final class Engine implements EngineHooks, AutoCloseable {
     }
   }
 
-  private void resumeOrphans() {
-    while (!orphans.isEmpty() && permits.tryAcquire()) {
-      Candidate c = orphans.poll();
-      store
-          .takeOver(c.instance().seq(), c.runId(), Status.RUNNING)
-          .ifPresentOrElse(l -> launch(c, l, Runner.Mode.EXECUTE), permits::release);
-    }
-  }
-
-  /**
-   * Rollbacks without an active run: just requested by terminate+rollback, or interrupted by a
-   * crash.
-   */
-  private void resumeRollbacks() {
-    for (Candidate c : store.instancesIn(Status.ROLLING_BACK, RECOVERY_BATCH)) {
-      if (!active.containsKey(c.instance().ref()) && permits.tryAcquire()) {
-        store
-            .takeOver(c.instance().seq(), c.runId(), Status.ROLLING_BACK)
-            .ifPresentOrElse(l -> launch(c, l, Runner.Mode.COMPENSATE), permits::release);
-      }
-    }
-  }
-
-  private static Optional<Decision.Move> move(Candidate c, EngineEvent event) {
-    return Transitions.TABLE.decide(c.instance().status(), event) instanceof Decision.Move m
-        ? Optional.of(m)
-        : Optional.empty();
-  }
-
   private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
-    InstanceRef ref = c.instance().ref();
     RunContext run = new RunContext(c.instance(), lease, store, clock, this::signal);
     Runner runner =
         new Runner(
@@ -184,55 +179,47 @@ public final class Engine implements EngineHooks, AutoCloseable {
             c.className(),
             mode,
             c.rollbackCause(),
-            () -> finished(ref, run));
-    Thread thread = Thread.ofVirtual().name("run-" + ref.instanceId()).unstarted(runner);
-    active.put(ref, new Active(run, thread));
+            () -> finished(run));
+    Thread thread =
+        Thread.ofVirtual().name("run-" + c.instance().ref().instanceId()).unstarted(runner);
+    runs.add(run, thread);
     thread.start();
   }
 
-  private void finished(InstanceRef ref, RunContext run) {
-    active.computeIfPresent(ref, (k, a) -> a.run() == run ? null : a);
+  private void finished(RunContext run) {
+    runs.remove(run);
     permits.release();
     signal();
   }
 
   @Override
   public void afterMove(InstanceRef ref, Decision.Move move) {
-    Active a = active.get(ref);
-    if (a != null) {
-      if (move.effects().contains(Effect.INTERRUPT_RUN)) {
-        a.run().abort();
-        a.thread().interrupt();
-      }
-      if (move.effects().contains(Effect.STOP_AFTER_CURRENT_STEP)) {
-        requestPause(a.run());
-      }
-      if (move.effects().contains(Effect.CANCEL_PAUSE)) {
-        a.run().cancelPause();
-      }
-    }
+    runs.get(ref).ifPresent(a -> runs.apply(a, move.effects()));
     signal();
   }
 
-  /** With no step attempt in flight the pause takes effect at once; otherwise after the attempt. */
-  private static void requestPause(RunContext run) {
-    run.requestPause();
-    if (!run.attemptInFlight()) {
-      run.move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
-    }
+  /**
+   * A node (another, or this one: every node hears every signal) moved the instance: if it runs
+   * here, its run follows what the store says now.
+   */
+  @Override
+  public void controlled(long instanceSeq) {
+    runs.bySeq(instanceSeq).ifPresent(a -> runs.follow(a, store.runState(instanceSeq)));
+    signal();
+  }
+
+  @Override
+  public void resync() {
+    fenceWatch.checkNow();
+    signal();
   }
 
   @Override
   public void deleted(Predicate<InstanceRef> which) {
-    active.forEach(
-        (ref, a) -> {
-          if (which.test(ref)) {
-            a.run().abort();
-            a.thread().interrupt();
-          }
-        });
+    runs.stopIf(which);
   }
 
+  /** New work here or on another node: the dispatcher looks now rather than at its next poll. */
   @Override
   public void workAvailable() {
     signal();
@@ -268,11 +255,19 @@ public final class Engine implements EngineHooks, AutoCloseable {
 
   /** How many runs are active now (for tests and metrics). */
   public int activeRuns() {
-    return active.size();
+    return runs.size();
   }
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(SHUTDOWN_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void sleepQuietly(Duration d) {
@@ -285,25 +280,30 @@ public final class Engine implements EngineHooks, AutoCloseable {
 
   /**
    * Stops dispatching and interrupts the active runs, then waits a little for them to unwind so
-   * none writes to a store that is being closed. Interrupted runs stay running in the store and are
-   * replayed on the next start.
+   * none writes to a store that is being closed. Interrupted runs stay running in the store; the
+   * node then gives up its leases, so that another node (or the next start) takes them over at
+   * once.
    */
   @Override
   public void close() {
     closed = true;
+    signals.close();
+    fenceWatch.close();
+    heartbeat.close();
     signal();
     if (dispatcher != null) {
       dispatcher.interrupt();
+      joinQuietly(dispatcher); // no claim may commit after the leases are given up
     }
-    List<Active> running = List.copyOf(active.values());
-    running.forEach(a -> a.thread().interrupt());
-    for (Active a : running) {
-      try {
-        a.thread().join(SHUTDOWN_GRACE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    runs.interruptAllAndWait(SHUTDOWN_GRACE);
+    try {
+      nodes.leave(node.nodeId());
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not give up this node's leases; other nodes take its instances over when they"
+              + " end, in at most {}",
+          node.leaseTime(),
+          e);
     }
   }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class Runner implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Runner.class);
   static final String TERMINATED_ERROR = "Terminated: Instance terminated during rollback";
+  private static final int FINISH_TRIES = 3;
 
   enum Mode {
     EXECUTE,
@@ -172,12 +173,15 @@ final class Runner implements Runnable {
    * run ended, the pause takes effect instead; the finished steps replay instantly on resume.
    */
   private boolean finish(Status from, EngineEvent event, RunUpdate update) {
-    if (run.move(from, event, update)) {
-      return true;
-    }
-    run.refreshPauseFromStore();
-    if (run.pauseRequested()) {
-      run.settlePause();
+    for (int tries = 0; tries < FINISH_TRIES; tries++) {
+      if (run.move(from, event, update)) {
+        return true;
+      }
+      run.refreshFromStore();
+      if (!run.pauseRequested()) {
+        return false;
+      }
+      run.settlePause(); // returns only when a resume withdrew the pause: finish again
     }
     return false;
   }

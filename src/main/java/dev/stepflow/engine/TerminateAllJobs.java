@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Background jobs that terminate every instance of a workflow (optionally only those in one
  * status), one at a time through {@link InstanceControl}, so each termination follows the table and
- * is recorded. At most one job runs per workflow. Jobs live in this process: one cut short by a
- * crash is not resumed; the client runs terminate-all again.
+ * is recorded. At most one job runs per workflow on this node. Jobs live in this process: one cut
+ * short by a crash is not resumed, and the client runs terminate-all again. Nodes sharing a store
+ * do not know each other's jobs; two jobs on one workflow at once are safe, as each termination is
+ * a compare-and-set that only one of them wins.
  */
 public final class TerminateAllJobs {
   private static final Logger log = LoggerFactory.getLogger(TerminateAllJobs.class);

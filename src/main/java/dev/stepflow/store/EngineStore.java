@@ -5,14 +5,22 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRow;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What the engine needs from the store: finding work, claiming it, and checkpointing steps. Every
  * write of a run is fenced by its {@link RunLease} and returns false when the lease is no longer
  * valid.
+ *
+ * <p>Several nodes may share the store. An instance that a run works on (running, waitingForPause,
+ * rollingBack) carries the node that runs it and the end of that node's lease; the node renews it
+ * ({@link NodeStore#renew}) while the run goes on. Another node takes the instance over only once
+ * the lease has ended, and only through a compare-and-set of the run id, which fences the old run.
  */
 public interface EngineStore {
 
@@ -35,40 +43,61 @@ public interface EngineStore {
     }
   }
 
+  /** The node that claims, and when the lease its claims give it ends. */
+  record Owner(String nodeId, Instant leaseUntil) {}
+
+  /** An instance a claim started, with the lease of its new run. */
+  record Started(Candidate candidate, RunLease lease) {}
+
   /**
    * Instances to run now, in order: waiting ones that are due (their wake time passed or the event
    * they wait for arrived) first, then queued ones first in, first out.
    */
   List<Candidate> dueInstances(Instant now, int limit);
 
-  /** Instances in {@code status}: after a restart, those a previous process was running. */
-  List<Candidate> instancesIn(Status status, int limit);
+  /**
+   * Claims up to {@code limit} of the {@link #dueInstances} for {@code owner}, in one write
+   * transaction: each gets the move {@code start} returns for its status (none: it is left), a new
+   * run id and the owner's lease, and no workflow starts more instances than its concurrency limit
+   * leaves room for, counted across every node. Instances another node is claiming at this moment
+   * are skipped, not waited for. {@code start} may be called more than once per instance (a
+   * transaction that is tried again) and must not have side effects.
+   */
+  List<Started> claimDue(
+      Instant now, int limit, Owner owner, Function<Status, Optional<Decision.Move>> start);
+
+  /**
+   * Instances in {@code status} whose run has no live node: no owner, a lease that ended before
+   * {@code expiredBefore}, or (when not null) the owner {@code orOwnedBy}, for a node that looks
+   * for runs of its own that ended without finishing the instance.
+   */
+  List<Candidate> orphans(Status status, Instant expiredBefore, String orOwnedBy, int limit);
 
   /** The earliest wake time of a waiting instance, if any. */
   Optional<Instant> nextWake();
 
   /**
-   * Moves the instance as {@code move} says if it is still in {@code move.from()} and its run_id is
-   * {@code expectedRunId}, starting a new run: returns the new lease, or empty when another change
-   * won.
+   * Moves the instance as {@code move} says if it is still in {@code move.from()} with run id
+   * {@code expectedRunId} and no live lease of a node other than {@code owner}'s (none, or one that
+   * ended before {@code expiredBefore}), starting a new run owned by {@code owner} when the target
+   * status holds a run slot: returns the new lease, or empty when another change won.
    */
   Optional<RunLease> claim(
-      long instanceSeq, long expectedRunId, Decision.Move move, String actor, Instant at);
-
-  /** One claim of {@link #claimAll}: the instance, the run id it was read with, and the move. */
-  record Claim(Candidate candidate, Decision.Move move) {}
-
-  /**
-   * Applies many claims in one write transaction (the dispatcher's batch); returns the lease of
-   * each claim that applied, in order, and empty for those another change won.
-   */
-  List<Optional<RunLease>> claimAll(List<Claim> claims, String actor, Instant at);
+      long instanceSeq,
+      long expectedRunId,
+      Decision.Move move,
+      Owner owner,
+      Instant expiredBefore,
+      String actor,
+      Instant at);
 
   /**
-   * Starts a new run without a status change (recovery, compensation) if the status is still {@code
-   * expected}.
+   * Starts a new run owned by {@code owner} without a status change (a takeover: replay, or
+   * resuming a rollback) if the status is still {@code expected}, the run id {@code expectedRunId},
+   * and no other node holds a lease that ends at {@code expiredBefore} or later.
    */
-  Optional<RunLease> takeOver(long instanceSeq, long expectedRunId, Status expected);
+  Optional<RunLease> takeOver(
+      long instanceSeq, long expectedRunId, Status expected, Owner owner, Instant expiredBefore);
 
   /** The steps recorded for the instance's current run, in start order. */
   List<StepRow> steps(long instanceSeq);
@@ -92,12 +121,16 @@ public interface EngineStore {
   /**
    * Deletes finished instances whose retention ran out by {@code now}: success retention for {@code
    * succeeded} statuses, error retention for {@code failed} ones. Returns how many were deleted.
+   * When several nodes sweep at once, one of them deletes and the others return 0 at once.
    */
-  int deleteExpired(Instant now, java.util.Set<Status> succeeded, java.util.Set<Status> failed);
+  int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed);
 
-  /** The instance's status now. */
-  Optional<Status> status(long instanceSeq);
+  /** Where an instance stands for the run working on it: its status and current run id. */
+  record RunState(Status status, long runId) {}
 
-  /** The run id the instance carries now (for a claim that has to start from a fresh read). */
-  OptionalLong runIdOf(long instanceSeq);
+  /** The instance's status and run id now; empty when it no longer exists. */
+  Optional<RunState> runState(long instanceSeq);
+
+  /** {@link #runState} of many instances at once; instances that no longer exist are missing. */
+  Map<Long, RunState> runStates(Collection<Long> instanceSeqs);
 }

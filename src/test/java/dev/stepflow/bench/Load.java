@@ -49,9 +49,19 @@ final class Load implements AutoCloseable {
   /** Starts {@code threads} clients POSTing {@code bodies} to {@code workflow}'s batch endpoint. */
   static Load start(
       BenchHttp http, String workflow, List<String> bodies, int threads, long deadline) {
+    return start(List.of(http), workflow, bodies, threads, deadline);
+  }
+
+  /**
+   * As {@link #start(BenchHttp, String, List, int, long)}, client {@code t} sending to {@code
+   * servers.get(t % servers.size())}: the nodes of a cluster share the load.
+   */
+  static Load start(
+      List<BenchHttp> servers, String workflow, List<String> bodies, int threads, long deadline) {
     Load load = new Load(threads, deadline);
     AtomicInteger next = new AtomicInteger();
     for (int t = 0; t < threads; t++) {
+      BenchHttp http = servers.get(t % servers.size());
       load.clients.add(
           load.pool.submit(
               () -> {

@@ -63,6 +63,19 @@ public abstract class StoreContract {
   private JdbcInstanceStore instances;
   private JdbcWorkflowStore workflows;
 
+  /** The store's database as the current test opened it. */
+  protected Database db() {
+    return db;
+  }
+
+  protected JdbcInstanceStore instances() {
+    return instances;
+  }
+
+  protected JdbcWorkflowStore workflows() {
+    return workflows;
+  }
+
   /** Opens (or reopens) the store's database in {@code dir}. */
   protected abstract Database open(Path dir);
 
@@ -87,7 +100,7 @@ public abstract class StoreContract {
     workflows = new JdbcWorkflowStore(db);
   }
 
-  private Instance create(String id) {
+  protected Instance create(String id) {
     return instances
         .createInstances(WF, List.of(new NewInstance(id, "{\"n\":1}")), "test", T0)
         .getFirst();
@@ -397,7 +410,10 @@ public abstract class StoreContract {
         (Decision.Move) Transitions.TABLE.decide(Status.QUEUED, EngineEvent.RUN_STARTED);
     for (int round = 0; round < 10; round++) {
       Instance created = create("fenced-" + round);
-      RunLease lease = engine.claim(created.seq(), 0, start, "engine", T0).orElseThrow();
+      RunLease lease =
+          engine
+              .claim(created.seq(), 0, start, new EngineStore.Owner("n", T0), T0, "engine", T0)
+              .orElseThrow();
       runTogether(
           2,
           t -> {

@@ -136,7 +136,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
   /**
    * What the built-in workflows of instance {@code instanceId} did, one entry per step attempt or
-   * rollback call, in order: {@code "do charge-1 #2"}, {@code "rollback charge-1 #1"}.
+   * rollback call, in order: {@code "do charge-1 #2"}, {@code "rollback charge-1 #1"}. The lines
+   * that say when an attempt's work ended ({@code do-end}) are left out.
    */
   public List<String> effects(String instanceId) {
     try {
@@ -146,7 +147,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
       }
       return Files.readAllLines(log).stream()
           .map(line -> line.split("\t"))
-          .filter(f -> f[0].equals(instanceId))
+          .filter(f -> f[0].equals(instanceId) && !f[1].endsWith("-end"))
           .map(f -> f[1] + " " + f[2] + " #" + f[3])
           .toList();
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.stepflow.store.jdbc;
 
+import dev.stepflow.store.ClusterSignals;
+
 /**
  * Where the JDBC stores run their SQL. A write runs in one transaction and returns only after that
  * transaction has committed (SQLite: one writer commits batches of writes; PostgreSQL: a pool of
@@ -18,6 +20,14 @@ public interface Database extends AutoCloseable {
 
   /** The SQL this database needs where the stores' SQL is not portable. */
   SqlDialect dialect();
+
+  /**
+   * How the nodes sharing this database hear of each other's changes ({@link ClusterChannels});
+   * none where only one node uses it. The caller closes it.
+   */
+  default ClusterSignals signals() {
+    return ClusterSignals.NONE;
+  }
 
   @Override
   void close();

@@ -2,10 +2,12 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.JdbcInstanceStore.execute;
+import static java.util.stream.Collectors.toSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WireNames;
@@ -17,87 +19,34 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** {@link EngineStore} in portable SQL over a {@link Database}. */
+/**
+ * {@link EngineStore} in portable SQL over a {@link Database}. Claims and takeovers are {@link
+ * InstanceClaims}; this class keeps the run's own writes (steps, events, status), each fenced by
+ * the run's lease.
+ */
 public final class JdbcEngineStore implements EngineStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String CANDIDATE_COLUMNS =
-      JdbcInstanceStore.INSTANCE_COLUMNS.replace(
-          "FROM instance",
-          """
-          , run_id, rollback_cause,
-          (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
-          (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
-             AS concurrency_limit,
-          (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
-              AND r.workflow_name = i.workflow_name
-              AND r.status IN (%s)) AS active_runs
-          FROM instance i"""
-              .formatted(slotHoldingStatuses()));
 
-  /**
-   * Instances of a workflow at its concurrency limit wait, and do not hide the others. It starts
-   * with a space: PostgreSQL rejects a parameter followed directly by a word ("?AND").
-   */
-  private static final String HAS_ROOM =
-      " "
-          + """
-       AND NOT EXISTS (SELECT 1 FROM workflow_version v
-                        WHERE v.id = i.version_id AND v.concurrency_limit IS NOT NULL
-                          AND v.concurrency_limit <= (SELECT COUNT(*) FROM instance r
-                               WHERE r.account_id = i.account_id AND r.workflow_name = i.workflow_name
-                                 AND r.status IN (%s)))"""
-              .formatted(slotHoldingStatuses());
+  /** Lock key of the retention sweep, so that one node at a time deletes expired instances. */
+  private static final long RETENTION_LOCK = 0x5f1e_7e7e_0001L;
 
-  /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
-  private static final String DUE_BY_TIME =
-      CANDIDATE_COLUMNS
-          + " WHERE status = 'waiting' AND wake_at <= ?"
-          + HAS_ROOM
-          + " ORDER BY wake_at LIMIT ?";
+  private static final int STATES_CHUNK = 500;
 
-  /**
-   * Waiting instances whose awaited event arrived; driven from the (small) event table, so its cost
-   * does not grow with the number of sleeping instances.
-   */
-  private static final String DUE_BY_EVENT =
-      CANDIDATE_COLUMNS
-          + " "
-          + """
-           WHERE i.seq IN (SELECT e.instance_seq FROM event e) AND status = 'waiting'
-             AND waiting_for_event IS NOT NULL AND (wake_at IS NULL OR wake_at > ?)
-             AND EXISTS (SELECT 1 FROM event e
-                          WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)
-           """
-          + HAS_ROOM
-          + " ORDER BY seq LIMIT ?";
-
-  private static final String QUEUED =
-      CANDIDATE_COLUMNS
-          + " WHERE status = 'queued'"
-          + HAS_ROOM
-          + " ORDER BY queued_on, seq LIMIT ?";
-  private static final String IN_STATUS =
-      CANDIDATE_COLUMNS + " WHERE status = ? ORDER BY seq LIMIT ?";
   private static final String NEXT_WAKE =
       "SELECT MIN(wake_at) FROM instance WHERE status = 'waiting' AND wake_at IS NOT NULL";
-  private static final String CLAIM =
-      """
-      UPDATE instance SET status = ?, run_id = run_id + 1, modified_on = ?, status_changed_on = ?,
-                          started_on = COALESCE(started_on, ?), wake_at = NULL,
-                          waiting_for_event = NULL
-       WHERE seq = ? AND status = ? AND run_id = ?""";
-  private static final String TAKE_OVER =
-      "UPDATE instance SET run_id = run_id + 1 WHERE seq = ? AND status = ? AND run_id = ?";
-  private static final String STATUS = "SELECT status FROM instance WHERE seq = ?";
-  private static final String RUN_ID = "SELECT run_id FROM instance WHERE seq = ?";
+  private static final String RUN_STATES =
+      "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
   private static final String STEP_LIMIT =
       """
       SELECT v.step_limit FROM instance i JOIN workflow_version v ON v.id = i.version_id
@@ -107,6 +56,8 @@ public final class JdbcEngineStore implements EngineStore {
       SELECT id, payload_json, received_on FROM event WHERE instance_seq = ? AND type = ?
        ORDER BY id LIMIT 1""";
   private static final String DELETE_EVENT = "DELETE FROM event WHERE id = ?";
+
+  /** The run's lease is dropped with a move to a status that holds no run slot. */
   private static final String MOVE_RUN =
       """
       UPDATE instance SET status = ?, modified_on = ?, status_changed_on = ?,
@@ -117,64 +68,43 @@ public final class JdbcEngineStore implements EngineStore {
              rollback_cause = CASE WHEN ? THEN ? ELSE rollback_cause END,
              rollback_outcome = COALESCE(?, rollback_outcome),
              rollback_error_name = COALESCE(?, rollback_error_name),
-             rollback_error_message = COALESCE(?, rollback_error_message)
+             rollback_error_message = COALESCE(?, rollback_error_message),
+             owner_node = CASE WHEN ? THEN owner_node ELSE NULL END,
+             lease_until = CASE WHEN ? THEN lease_until ELSE NULL END
        WHERE seq = ? AND run_id = ? AND status = ?""";
 
   private final Database db;
+  private final InstanceClaims claims;
   private final String insertStep;
   private final String updateStep;
 
   /** The statuses that hold a run slot, as an SQL list; the rule itself is in {@link Status}. */
-  private static String slotHoldingStatuses() {
-    return inList(
-        java.util.Arrays.stream(Status.values())
-            .filter(Status::holdsRunSlot)
-            .collect(java.util.stream.Collectors.toSet()));
+  static String slotHoldingStatuses() {
+    return inList(Arrays.stream(Status.values()).filter(Status::holdsRunSlot).collect(toSet()));
   }
 
   public JdbcEngineStore(Database db) {
     this.db = db;
+    this.claims = new InstanceClaims(db);
     this.insertStep = StepRows.insert(db.dialect());
     this.updateStep = StepRows.update(db.dialect());
   }
 
   @Override
   public List<Candidate> dueInstances(Instant now, int limit) {
-    return db.read(
-        c -> {
-          List<Candidate> due = candidates(c, DUE_BY_TIME, now, limit);
-          if (due.size() < limit) {
-            due.addAll(candidates(c, DUE_BY_EVENT, now, limit - due.size()));
-          }
-          if (due.size() < limit) {
-            due.addAll(candidates(c, QUEUED, limit - due.size()));
-          }
-          return due;
-        });
+    return claims.dueInstances(now, limit);
   }
 
   @Override
-  public List<Candidate> instancesIn(Status status, int limit) {
-    return db.read(c -> candidates(c, IN_STATUS, WireNames.status(status), limit));
+  public List<Started> claimDue(
+      Instant now, int limit, Owner owner, Function<Status, Optional<Decision.Move>> start) {
+    return claims.claimDue(now, limit, owner, start);
   }
 
-  private static List<Candidate> candidates(Connection c, String sql, Object... values)
-      throws SQLException {
-    List<Candidate> out = new ArrayList<>();
-    try (PreparedStatement ps = bind(c.prepareStatement(sql), values);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new Candidate(
-                JdbcInstanceStore.instance(rs),
-                rs.getLong("run_id"),
-                rs.getString("rollback_cause"),
-                rs.getString("class_name"),
-                Columns.nullableInt(rs, "concurrency_limit"),
-                rs.getInt("active_runs")));
-      }
-    }
-    return out;
+  @Override
+  public List<Candidate> orphans(
+      Status status, Instant expiredBefore, String orOwnedBy, int limit) {
+    return claims.orphans(status, expiredBefore, orOwnedBy, limit);
   }
 
   @Override
@@ -196,70 +126,24 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public Optional<RunLease> claim(
-      long seq, long expectedRunId, Decision.Move move, String actor, Instant at) {
-    return db.write(c -> claim(c, seq, expectedRunId, move, actor, at));
-  }
-
-  private static Optional<RunLease> claim(
-      Connection c, long seq, long expectedRunId, Decision.Move move, String actor, Instant at)
-      throws SQLException {
-    int updated =
-        execute(
-            c,
-            CLAIM,
-            WireNames.status(move.to()),
-            at,
-            at,
-            at,
-            seq,
-            WireNames.status(move.from()),
-            expectedRunId);
-    if (updated == 0) {
-      return Optional.empty();
-    }
-    appendHistory(c, seq, move, actor, at);
-    return Optional.of(new RunLease(seq, expectedRunId + 1));
+      long seq,
+      long expectedRunId,
+      Decision.Move move,
+      Owner owner,
+      Instant expiredBefore,
+      String actor,
+      Instant at) {
+    return claims.claim(seq, expectedRunId, move, owner, expiredBefore, actor, at);
   }
 
   @Override
-  public List<Optional<RunLease>> claimAll(List<Claim> claims, String actor, Instant at) {
-    // rows are locked in seq order, so that two nodes claiming overlapping batches at once queue
-    // behind each other instead of deadlocking; the answer keeps the order of the claims
-    Integer[] bySeq = new Integer[claims.size()];
-    Arrays.setAll(bySeq, i -> i);
-    Arrays.sort(bySeq, Comparator.comparingLong(i -> claims.get(i).candidate().instance().seq()));
-    return db.write(
-        c -> {
-          List<Optional<RunLease>> leases =
-              new ArrayList<>(Collections.nCopies(claims.size(), null));
-          for (int i : bySeq) {
-            Claim claim = claims.get(i);
-            leases.set(
-                i,
-                claim(
-                    c,
-                    claim.candidate().instance().seq(),
-                    claim.candidate().runId(),
-                    claim.move(),
-                    actor,
-                    at));
-          }
-          return leases;
-        });
+  public Optional<RunLease> takeOver(
+      long seq, long expectedRunId, Status expected, Owner owner, Instant expiredBefore) {
+    return claims.takeOver(seq, expectedRunId, expected, owner, expiredBefore);
   }
 
   @Override
-  public Optional<RunLease> takeOver(long seq, long expectedRunId, Status expected) {
-    return db.write(
-        c ->
-            execute(c, TAKE_OVER, seq, WireNames.status(expected), expectedRunId) == 0
-                ? Optional.<RunLease>empty()
-                : Optional.of(new RunLease(seq, expectedRunId + 1)));
-  }
-
-  @Override
-  public int deleteExpired(
-      Instant now, java.util.Set<Status> succeeded, java.util.Set<Status> failed) {
+  public int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed) {
     String sql =
         "DELETE FROM instance WHERE (status IN ("
             + inList(succeeded)
@@ -267,35 +151,62 @@ public final class JdbcEngineStore implements EngineStore {
             + " OR (status IN ("
             + inList(failed)
             + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?)";
-    return db.write(c -> execute(c, sql, now, now));
+    Optional<String> tryLock = db.dialect().tryTransactionLock();
+    return db.write(
+        c -> {
+          // several nodes: the one that gets the lock sweeps, the others skip this round rather
+          // than queue behind it to delete the same rows
+          if (tryLock.isPresent() && !lockTaken(c, tryLock.get())) {
+            return 0;
+          }
+          return execute(c, sql, now, now);
+        });
   }
 
-  private static String inList(java.util.Set<Status> statuses) {
+  private static boolean lockTaken(Connection c, String tryLock) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(tryLock), RETENTION_LOCK);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  private static String inList(Set<Status> statuses) {
     return statuses.stream()
         .map(s -> "'" + WireNames.status(s) + "'")
-        .collect(java.util.stream.Collectors.joining(", "));
+        .collect(Collectors.joining(", "));
   }
 
   @Override
-  public Optional<Status> status(long seq) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps = bind(c.prepareStatement(STATUS), seq);
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? WireNames.parseStatus(rs.getString(1)) : Optional.<Status>empty();
-          }
-        });
+  public Optional<RunState> runState(long seq) {
+    return Optional.ofNullable(runStates(List.of(seq)).get(seq));
   }
 
   @Override
-  public OptionalLong runIdOf(long seq) {
+  public Map<Long, RunState> runStates(Collection<Long> seqs) {
+    List<Long> all = List.copyOf(seqs);
+    if (all.isEmpty()) {
+      return Map.of();
+    }
     return db.read(
         c -> {
-          try (PreparedStatement ps = bind(c.prepareStatement(RUN_ID), seq);
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+          Map<Long, RunState> states = new HashMap<>();
+          for (int from = 0; from < all.size(); from += STATES_CHUNK) {
+            readStates(c, all.subList(from, Math.min(all.size(), from + STATES_CHUNK)), states);
           }
+          return states;
         });
+  }
+
+  private static void readStates(Connection c, List<Long> chunk, Map<Long, RunState> into)
+      throws SQLException {
+    String sql = RUN_STATES.formatted(String.join(", ", Collections.nCopies(chunk.size(), "?")));
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), chunk.toArray());
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Status status = WireNames.parseStatus(rs.getString(2)).orElseThrow();
+        into.put(rs.getLong(1), new RunState(status, rs.getLong(3)));
+      }
+    }
   }
 
   @Override
@@ -358,8 +269,8 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public boolean moveRun(RunLease lease, Decision.Move move, RunUpdate u, Instant at) {
-    boolean stamp = move.effects().contains(dev.stepflow.domain.Effect.STAMP_PAUSE_START);
-    boolean compensate = move.effects().contains(dev.stepflow.domain.Effect.RUN_COMPENSATIONS);
+    boolean stamp = move.effects().contains(Effect.STAMP_PAUSE_START);
+    boolean compensate = move.effects().contains(Effect.RUN_COMPENSATIONS);
     return db.write(
         c -> {
           int updated =
@@ -383,6 +294,8 @@ public final class JdbcEngineStore implements EngineStore {
                   u.rollbackOutcome(),
                   u.rollbackErrorName(),
                   u.rollbackErrorMessage(),
+                  move.to().holdsRunSlot(),
+                  move.to().holdsRunSlot(),
                   lease.instanceSeq(),
                   lease.runId(),
                   WireNames.status(move.from()));

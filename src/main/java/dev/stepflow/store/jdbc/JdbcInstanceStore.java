@@ -64,6 +64,12 @@ public final class JdbcInstanceStore implements InstanceStore {
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
   private static final String DELETE_INSTANCE =
       "DELETE FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+
+  /**
+   * A client's move. One that interrupts the run gives the instance a new run id, so the
+   * interrupted run is fenced at its next write wherever it runs, even before its node hears of the
+   * move; the run's node keeps its lease only while the target status holds a run slot.
+   */
   private static final String MOVE_STATUS_IF_CURRENT =
       """
       UPDATE instance
@@ -80,7 +86,10 @@ public final class JdbcInstanceStore implements InstanceStore {
              rollback_cause = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE rollback_cause END,
              rollback_outcome = CASE WHEN ? THEN NULL ELSE rollback_outcome END,
              rollback_error_name = CASE WHEN ? THEN NULL ELSE rollback_error_name END,
-             rollback_error_message = CASE WHEN ? THEN NULL ELSE rollback_error_message END
+             rollback_error_message = CASE WHEN ? THEN NULL ELSE rollback_error_message END,
+             run_id = run_id + CASE WHEN ? THEN 1 ELSE 0 END,
+             owner_node = CASE WHEN ? THEN owner_node ELSE NULL END,
+             lease_until = CASE WHEN ? THEN lease_until ELSE NULL END
        WHERE seq = ? AND status = ?""";
 
   /** Resume: relative deadlines move on by the time the instance spent paused. */
@@ -108,6 +117,7 @@ public final class JdbcInstanceStore implements InstanceStore {
       "SELECT type, payload_json, received_on FROM event WHERE instance_seq = ? ORDER BY id";
 
   private final Database db;
+  private final SqlDialect dialect;
   private final String findInstanceToMove;
   private final String findSeqToMove;
   private final String workflowToCreateIn;
@@ -115,7 +125,7 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   public JdbcInstanceStore(Database db) {
     this.db = db;
-    SqlDialect dialect = db.dialect();
+    this.dialect = db.dialect();
     this.findInstanceToMove = FIND_INSTANCE + dialect.lock(RowLock.UPDATE);
     this.findSeqToMove = FIND_SEQ + dialect.lock(RowLock.UPDATE);
     this.workflowToCreateIn = dialect.lock(RowLock.KEY_SHARE);
@@ -145,6 +155,7 @@ public final class JdbcInstanceStore implements InstanceStore {
             created.add(findInstance(c, ref.instance(item.instanceId())).orElseThrow());
           }
           execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
+          ClusterChannels.sendWork(c, dialect);
           return created;
         });
   }
@@ -288,7 +299,7 @@ public final class JdbcInstanceStore implements InstanceStore {
   }
 
   /** The compare-and-set with its history row and wipes; 0 rows updated means NOT_CURRENT. */
-  private static MoveResult applyMove(Connection c, long seq, InstanceRef ref, StatusMove move)
+  private MoveResult applyMove(Connection c, long seq, InstanceRef ref, StatusMove move)
       throws SQLException {
     OptionalLong wipeFrom = wipeFrom(c, seq, ref, move);
     if (updateIfCurrent(c, seq, move) == 0) {
@@ -305,6 +316,8 @@ public final class JdbcInstanceStore implements InstanceStore {
     if (wipeFrom.isPresent()) {
       wipe(c, seq, wipeFrom.getAsLong(), move.restartFrom().isEmpty());
     }
+    // the node running the instance (maybe another) acts on the move once this commits
+    ClusterChannels.sendControl(c, dialect, seq);
     return MoveResult.APPLIED;
   }
 
@@ -381,6 +394,9 @@ public final class JdbcInstanceStore implements InstanceStore {
         wipe,
         wipe,
         wipe,
+        move.has(Effect.INTERRUPT_RUN),
+        to.holdsRunSlot(),
+        to.holdsRunSlot(),
         seq,
         WireNames.status(move.decision().from()));
   }
@@ -491,6 +507,7 @@ public final class JdbcInstanceStore implements InstanceStore {
                   ref.workflowName(),
                   ref.instanceId())
               > 0) {
+            ClusterChannels.sendWork(c, dialect);
             return MoveResult.APPLIED;
           }
           return seqOf(c, ref).isPresent() ? MoveResult.NOT_CURRENT : MoveResult.NOT_FOUND;

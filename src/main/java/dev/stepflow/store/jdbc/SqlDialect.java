@@ -1,5 +1,7 @@
 package dev.stepflow.store.jdbc;
 
+import java.util.Optional;
+
 /**
  * The little SQL that differs between the stores. Everything else the JDBC stores run is portable.
  *
@@ -37,6 +39,50 @@ public enum SqlDialect {
             case SHARE -> " FOR SHARE";
             case KEY_SHARE -> " FOR KEY SHARE";
           };
+    };
+  }
+
+  /**
+   * Whether other writers (connections, nodes) run write transactions at the same time. Where they
+   * do, a claim reads the rows it claims under a lock in its own write transaction; where they do
+   * not, it may read them first without holding the writer, and its compare-and-set is enough.
+   */
+  public boolean concurrentWriters() {
+    return this == POSTGRES;
+  }
+
+  /**
+   * The clause that ends a SELECT of instances (aliased {@code i}) that a node is about to claim:
+   * rows another node is claiming at this moment are skipped rather than waited for, so that nodes
+   * never queue behind each other for one batch.
+   */
+  public String claimLock() {
+    return switch (this) {
+      case SQLITE -> "";
+      case POSTGRES -> " FOR NO KEY UPDATE OF i SKIP LOCKED";
+    };
+  }
+
+  /**
+   * A statement with two parameters (channel, payload) that tells every node listening on the
+   * channel once the transaction commits; empty where only one node uses the database.
+   */
+  public Optional<String> notifyStatement() {
+    return switch (this) {
+      case SQLITE -> Optional.empty();
+      case POSTGRES -> Optional.of("SELECT pg_notify(?, ?)");
+    };
+  }
+
+  /**
+   * A query with one parameter (a lock key) that answers true when this transaction got the lock
+   * for that key and false when another transaction holds it; the lock ends with the transaction.
+   * Empty where only one node uses the database, so there is nothing to exclude.
+   */
+  public Optional<String> tryTransactionLock() {
+    return switch (this) {
+      case SQLITE -> Optional.empty();
+      case POSTGRES -> Optional.of("SELECT pg_try_advisory_xact_lock(?)");
     };
   }
 }

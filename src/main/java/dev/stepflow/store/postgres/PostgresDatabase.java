@@ -2,6 +2,7 @@ package dev.stepflow.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.SqlDialect;
@@ -41,9 +42,15 @@ public final class PostgresDatabase implements Database {
 
   private final HikariDataSource pool;
   private final TransientFaults faults = new TransientFaults(ATTEMPTS, FIRST_RETRY_DELAY_MILLIS);
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
 
-  private PostgresDatabase(HikariDataSource pool) {
+  private PostgresDatabase(HikariDataSource pool, String jdbcUrl, String user, String password) {
     this.pool = pool;
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
   }
 
   /**
@@ -66,7 +73,7 @@ public final class PostgresDatabase implements Database {
           .load()
           .migrate();
       warnWhenNotDurable(pool);
-      return new PostgresDatabase(pool);
+      return new PostgresDatabase(pool, jdbcUrl, user, password);
     } catch (RuntimeException | SQLException e) {
       pool.close();
       throw new StoreUnavailable("prepare the PostgreSQL database " + withoutQuery(jdbcUrl), e);
@@ -175,6 +182,12 @@ public final class PostgresDatabase implements Database {
   @Override
   public SqlDialect dialect() {
     return SqlDialect.POSTGRES;
+  }
+
+  /** LISTEN/NOTIFY on a connection of its own, with the credentials of the pool. */
+  @Override
+  public ClusterSignals signals() {
+    return new PostgresSignals(jdbcUrl, user, password);
   }
 
   @Override

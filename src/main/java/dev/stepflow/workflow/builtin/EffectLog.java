@@ -12,12 +12,18 @@ import java.time.Instant;
  * Where the built-in workflows report their side effects, one line per step attempt or rollback
  * call: {@code instanceId kind step-count attempt time}. With a file, each line is written before
  * the work it reports, so it survives a kill -9 of the server; tests read it to prove what ran how
- * often.
+ * often. {@link Scripted} also writes a line when the attempt's work ends (returned, failed or was
+ * interrupted), of kind {@code do-end} or {@code rollback-end}, so that tests can tell when it ran.
  */
 public interface EffectLog {
   EffectLog NONE = (instanceId, kind, step, attempt) -> {};
 
   void record(String instanceId, String kind, String step, int attempt);
+
+  /** The work of an attempt reported with {@link #record} ended: a line of kind KIND-end. */
+  default void ended(String instanceId, String kind, String step, int attempt) {
+    record(instanceId, kind + "-end", step, attempt);
+  }
 
   /** Appends lines to {@code file} (created if missing). */
   static EffectLog toFile(Path file) {

@@ -94,9 +94,13 @@ public final class Scripted implements Workflow {
         rollbackSpec == null
             ? null
             : ctx -> {
-              effects.record(
-                  event.instanceId(), "rollback", ctx.name() + "-" + ctx.count(), ctx.attempt());
-              work(rollbackSpec.path("ms").asLong());
+              String handler = ctx.name() + "-" + ctx.count();
+              effects.record(event.instanceId(), "rollback", handler, ctx.attempt());
+              try {
+                work(rollbackSpec.path("ms").asLong());
+              } finally {
+                effects.ended(event.instanceId(), "rollback", handler, ctx.attempt());
+              }
               if (fails(rollbackSpec.path("fail"), ctx.attempt())) {
                 throw new IllegalStateException("scripted rollback failure of " + ctx.name());
               }
@@ -107,8 +111,13 @@ public final class Scripted implements Workflow {
         name,
         config,
         ctx -> {
-          effects.record(event.instanceId(), "do", ctx.name() + "-" + ctx.count(), ctx.attempt());
-          work(spec.path("ms").asLong());
+          String attempted = ctx.name() + "-" + ctx.count();
+          effects.record(event.instanceId(), "do", attempted, ctx.attempt());
+          try {
+            work(spec.path("ms").asLong());
+          } finally {
+            effects.ended(event.instanceId(), "do", attempted, ctx.attempt());
+          }
           if (fails(spec.path("fail"), ctx.attempt())) {
             String message =
                 "scripted failure of " + ctx.name() + " (attempt " + ctx.attempt() + ")";

@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Retention;
+import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.Transitions;
-import dev.stepflow.store.EngineStore.Candidate;
-import dev.stepflow.store.EngineStore.Claim;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.ClusterSignals;
+import dev.stepflow.store.EngineStore;
+import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.InstanceStore.MoveResult;
-import dev.stepflow.store.RunLease;
-import dev.stepflow.store.StoreContract;
+import dev.stepflow.store.LeaseContract;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
+import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,14 +35,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract on a real PostgreSQL server with fsync on, plus what only a shared database
- * has: several nodes (each its own pool) writing the same instances at once.
+ * The store contract (with its leases) on a real PostgreSQL server with fsync on, plus what only a
+ * shared database has: several nodes (each its own pool) writing and claiming the same instances at
+ * once, and hearing each other's changes.
  */
-class PostgresStoreIT extends StoreContract {
+class PostgresStoreIT extends LeaseContract {
   private static final int POOL_SIZE = 8;
 
   /** One database per test folder, so that reopening a folder reopens its database. */
@@ -100,26 +110,139 @@ class PostgresStoreIT extends StoreContract {
               "t",
               T0);
       List<JdbcEngineStore> nodes = List.of(new JdbcEngineStore(nodeA), new JdbcEngineStore(nodeB));
-      List<RunLease> leases = Collections.synchronizedList(new ArrayList<>());
+      List<Started> started = Collections.synchronizedList(new ArrayList<>());
       runTogether(
           2,
           t -> {
-            JdbcEngineStore node = nodes.get(t);
-            List<Claim> claims = new ArrayList<>();
-            for (Candidate c : node.dueInstances(T0, count)) {
-              Decision start =
-                  Transitions.TABLE.decide(c.instance().status(), EngineEvent.RUN_STARTED);
-              claims.add(new Claim(c, (Decision.Move) start));
+            for (int round = 0; round < 5; round++) {
+              started.addAll(
+                  nodes.get(t).claimDue(T0, 10, owner("node" + t), PostgresStoreIT::startMove));
             }
-            node.claimAll(claims, "node" + t, T0).forEach(l -> l.ifPresent(leases::add));
           });
 
-      assertThat(leases)
-          .extracting(RunLease::instanceSeq)
+      assertThat(started)
+          .extracting(s -> s.lease().instanceSeq())
           .as("every instance was started, and by one node only")
           .hasSize(count)
           .doesNotHaveDuplicates();
     }
+  }
+
+  @Test
+  void aClaimSkipsTheInstancesAnotherTransactionHoldsInsteadOfWaitingForThem() throws Exception {
+    try (Database node = open(dir)) {
+      List<Instance> created =
+          new JdbcInstanceStore(node)
+              .createInstances(
+                  WF,
+                  IntStream.range(0, 6).mapToObj(i -> new NewInstance("held-" + i, null)).toList(),
+                  "t",
+                  T0);
+      String url = databases.get(dir);
+      try (Connection other = DriverManager.getConnection(url, TestPostgres.USER, null)) {
+        other.setAutoCommit(false);
+        try (Statement st = other.createStatement()) {
+          // another node's claim in progress: it holds the first three rows until it commits
+          st.executeQuery(
+              "SELECT seq FROM instance WHERE seq IN ("
+                  + created.get(0).seq()
+                  + ", "
+                  + created.get(1).seq()
+                  + ", "
+                  + created.get(2).seq()
+                  + ") FOR NO KEY UPDATE");
+        }
+        long t0 = System.nanoTime();
+        List<Started> started =
+            new JdbcEngineStore(node).claimDue(T0, 10, owner("b"), PostgresStoreIT::startMove);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(started)
+            .extracting(s -> s.candidate().instance().ref().instanceId())
+            .containsExactly("held-3", "held-4", "held-5");
+        assertThat(millis).as("the claim did not wait for the held rows").isLessThan(5_000);
+        other.rollback();
+      }
+    }
+  }
+
+  @Test
+  void nodesClaimingAtOnceNeverStartMoreThanAWorkflowsConcurrencyLimit() throws Exception {
+    try (Database nodeA = open(dir);
+        Database nodeB = open(dir);
+        Database nodeC = open(dir)) {
+      WorkflowRef limited = new WorkflowRef("acct", "limited");
+      new JdbcWorkflowStore(nodeA)
+          .putWorkflow(
+              limited,
+              new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 3),
+              T0);
+      new JdbcInstanceStore(nodeA)
+          .createInstances(
+              limited,
+              IntStream.range(0, 30).mapToObj(i -> new NewInstance("l-" + i, null)).toList(),
+              "t",
+              T0);
+      List<JdbcEngineStore> nodes =
+          List.of(
+              new JdbcEngineStore(nodeA), new JdbcEngineStore(nodeB), new JdbcEngineStore(nodeC));
+      List<Started> started = Collections.synchronizedList(new ArrayList<>());
+      runTogether(
+          6,
+          t -> {
+            for (int round = 0; round < 5; round++) {
+              started.addAll(
+                  nodes.get(t % 3).claimDue(T0, 2, owner("n" + t), PostgresStoreIT::startMove));
+            }
+          });
+      assertThat(started).as("claims across three nodes, limit 3").hasSize(3);
+    }
+  }
+
+  @Test
+  void everyNodeHearsAStatusMoveOnceItCommittedAndNewWork() throws Exception {
+    try (Database nodeA = open(dir);
+        Database nodeB = open(dir);
+        ClusterSignals signals = nodeB.signals()) {
+      BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+      signals.listen(
+          new ClusterSignals.Listener() {
+            @Override
+            public void workAvailable() {
+              heard.add("work");
+            }
+
+            @Override
+            public void controlled(long instanceSeq) {
+              heard.add("moved " + instanceSeq);
+            }
+
+            @Override
+            public void resync() {
+              heard.add("resync");
+            }
+          });
+      assertThat(heard.poll(10, TimeUnit.SECONDS)).as("listening").isEqualTo("resync");
+      JdbcInstanceStore instances = new JdbcInstanceStore(nodeA);
+      Instance x =
+          instances.createInstances(WF, List.of(new NewInstance("x", null)), "t", T0).getFirst();
+      assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("work");
+      Decision pause = Transitions.TABLE.decide(Status.QUEUED, Action.PAUSE);
+      instances.decideAndMove(x.ref(), s -> pause, "t", T0, Optional.empty());
+      assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("moved " + x.seq());
+      Decision refused = Transitions.TABLE.decide(Status.PAUSED, Action.PAUSE);
+      instances.decideAndMove(x.ref(), s -> refused, "t", T0, Optional.empty());
+      assertThat(heard.poll(1, TimeUnit.SECONDS)).as("a no-op changes nothing: no signal").isNull();
+    }
+  }
+
+  private static EngineStore.Owner owner(String node) {
+    return new EngineStore.Owner(node, T0.plusSeconds(15));
+  }
+
+  private static Optional<Decision.Move> startMove(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.RUN_STARTED) instanceof Decision.Move m
+        ? Optional.of(m)
+        : Optional.empty();
   }
 
   @Test
@@ -141,7 +264,7 @@ class PostgresStoreIT extends StoreContract {
                       return rs.getInt(1);
                     }
                   });
-      assertThat(applied).isEqualTo(4);
+      assertThat(applied).isEqualTo(5);
     } finally {
       nodes.forEach(Database::close);
     }

@@ -1,0 +1,243 @@
+package dev.stepflow.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Retention;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.EngineStore.Candidate;
+import dev.stepflow.store.EngineStore.Owner;
+import dev.stepflow.store.EngineStore.RunState;
+import dev.stepflow.store.EngineStore.Started;
+import dev.stepflow.store.InstanceStore.MoveResult;
+import dev.stepflow.store.jdbc.JdbcEngineStore;
+import dev.stepflow.store.jdbc.JdbcNodeStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The part of the store contract that lets several nodes share a store: claims give the claiming
+ * node a lease, a live lease keeps other nodes away, renewal keeps it live, a node that leaves or
+ * lets it end hands the instance over, and every takeover fences the run that held it. Run on every
+ * store, so that a node alone with SQLite behaves as one node of a cluster does.
+ */
+public abstract class LeaseContract extends StoreContract {
+  private static final Duration LEASE = Duration.ofSeconds(15);
+  private static final Instant AFTER_LEASE = T0.plus(LEASE).plusMillis(1);
+  private static final Decision.Move START =
+      (Decision.Move) Transitions.TABLE.decide(Status.QUEUED, EngineEvent.RUN_STARTED);
+
+  private JdbcEngineStore engine() {
+    return new JdbcEngineStore(db());
+  }
+
+  private JdbcNodeStore nodes() {
+    return new JdbcNodeStore(db());
+  }
+
+  private static Owner owner(String node, Instant at) {
+    return new Owner(node, at.plus(LEASE));
+  }
+
+  private RunLease claim(String node, Instance instance, Instant at) {
+    return engine()
+        .claim(instance.seq(), 0, START, owner(node, at), at, "engine", at)
+        .orElseThrow();
+  }
+
+  private static StepRow step(int seq) {
+    return StepRow.running(seq, "do", "s" + seq, 1, T0, "{}", false);
+  }
+
+  private static Optional<Decision.Move> startMove(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.RUN_STARTED) instanceof Decision.Move m
+        ? Optional.of(m)
+        : Transitions.TABLE.decide(status, EngineEvent.WAIT_ENDED) instanceof Decision.Move w
+            ? Optional.of(w)
+            : Optional.empty();
+  }
+
+  @Test
+  void aLiveLeaseKeepsOtherNodesAwayAndATakeoverAfterItFencesTheOldRun() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    JdbcEngineStore engine = engine();
+    Instant during = T0.plusSeconds(5);
+    assertThat(engine.orphans(Status.RUNNING, during, null, 10)).isEmpty();
+    assertThat(engine.takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", during), during))
+        .isEmpty();
+
+    assertThat(engine.orphans(Status.RUNNING, AFTER_LEASE, null, 10))
+        .extracting(c -> c.instance().seq())
+        .containsExactly(x.seq());
+    RunLease b =
+        engine
+            .takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
+            .orElseThrow();
+    assertThat(b.runId()).isEqualTo(a.runId() + 1);
+    assertThat(engine.insertStep(a, step(0))).as("the old run records nothing").isFalse();
+    assertThat(engine.insertStep(b, step(0))).as("the new run records").isTrue();
+    assertThat(engine.runState(x.seq())).contains(new RunState(Status.RUNNING, b.runId()));
+  }
+
+  @Test
+  void ofTwoNodesTakingOneOrphanOverExactlyOneGetsIt() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      Instance x = create("orphan-" + round);
+      RunLease dead = claim("dead", x, T0);
+      List<RunLease> won = Collections.synchronizedList(new ArrayList<>());
+      runTogether(
+          2,
+          t ->
+              engine()
+                  .takeOver(
+                      x.seq(),
+                      dead.runId(),
+                      Status.RUNNING,
+                      owner("n" + t, AFTER_LEASE),
+                      AFTER_LEASE)
+                  .ifPresent(won::add));
+      assertThat(won).as("round %d", round).hasSize(1);
+    }
+  }
+
+  @Test
+  void renewalKeepsTheLeasesTheNodeHoldsAndLeavesOutTheOnesItLost() {
+    Instance x = create("x");
+    Instance y = create("y");
+    RunLease ax = claim("a", x, T0);
+    RunLease ay = claim("a", y, T0);
+    engine()
+        .takeOver(y.seq(), ay.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
+        .orElseThrow();
+
+    Instant renewedAt = AFTER_LEASE.plusMillis(1);
+    assertThat(nodes().renew("a", List.of(ax, ay), renewedAt, renewedAt.plus(LEASE)))
+        .containsExactly(ax);
+    Instant later = renewedAt.plusSeconds(5);
+    assertThat(engine().takeOver(x.seq(), ax.runId(), Status.RUNNING, owner("b", later), later))
+        .as("x's lease was renewed: it is not b's to take")
+        .isEmpty();
+  }
+
+  @Test
+  void aNodeThatLeavesHandsItsInstancesOverAtOnce() {
+    assertThat(nodes().join("a", T0, LEASE)).isEmpty();
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    nodes().leave("a");
+    Instant soon = T0.plusSeconds(1);
+    assertThat(engine().orphans(Status.RUNNING, soon, null, 10))
+        .extracting(c -> c.instance().seq())
+        .containsExactly(x.seq());
+    assertThat(engine().takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", soon), soon))
+        .isPresent();
+  }
+
+  @Test
+  void aMoveThatInterruptsTheRunFencesItAtOnceAndLeavesTheRollbackToItsNode() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    Decision terminate = Transitions.TABLE.decide(Status.RUNNING, Action.TERMINATE_WITH_ROLLBACK);
+    assertThat(
+            instances()
+                .decideAndMove(x.ref(), s -> terminate, "test", T0, Optional.empty())
+                .result())
+        .isEqualTo(MoveResult.APPLIED);
+
+    JdbcEngineStore engine = engine();
+    assertThat(engine.runState(x.seq())).contains(new RunState(Status.ROLLING_BACK, a.runId() + 1));
+    assertThat(engine.insertStep(a, step(0))).as("the interrupted run records nothing").isFalse();
+    Instant during = T0.plusSeconds(1);
+    assertThat(engine.orphans(Status.ROLLING_BACK, during, null, 10))
+        .as("a's lease is live: no other node compensates")
+        .isEmpty();
+    assertThat(engine.orphans(Status.ROLLING_BACK, during, "a", 10))
+        .extracting(c -> c.instance().seq())
+        .containsExactly(x.seq());
+    assertThat(
+            engine.takeOver(
+                x.seq(), a.runId() + 1, Status.ROLLING_BACK, owner("a", during), during))
+        .isPresent();
+  }
+
+  @Test
+  void aRunThatSuspendsGivesUpItsLeaseSoAnyNodeMayWakeIt() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    Decision.Move suspend =
+        (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUSPENDED);
+    Instant wake = T0.plusSeconds(1);
+    assertThat(engine().moveRun(a, suspend, RunUpdate.suspendedUntil(wake, null), T0)).isTrue();
+
+    Instant beforeLeaseEnd = T0.plusSeconds(2);
+    List<Started> started =
+        engine().claimDue(beforeLeaseEnd, 10, owner("b", beforeLeaseEnd), LeaseContract::startMove);
+    assertThat(started).extracting(s -> s.candidate().instance().seq()).containsExactly(x.seq());
+    assertThat(started.getFirst().lease().runId()).isEqualTo(a.runId() + 1);
+  }
+
+  @Test
+  void aNodeIdWhoseHeartbeatIsLiveJoinsOnlyOnceALeaseTimePassedSinceIt() {
+    JdbcNodeStore nodes = nodes();
+    assertThat(nodes.join("a", T0, LEASE)).isEmpty();
+    assertThat(nodes.join("a", T0.plusSeconds(5), LEASE)).contains(T0);
+    Instant beat = T0.plusSeconds(10);
+    nodes.renew("a", List.of(), beat, beat.plus(LEASE));
+    assertThat(nodes.join("a", T0.plusSeconds(20), LEASE)).contains(beat);
+    assertThat(nodes.join("a", beat.plus(LEASE).plusMillis(1), LEASE)).isEmpty();
+  }
+
+  @Test
+  void claimsOfDueWorkStartEachInstanceOnceWithinItsWorkflowsConcurrencyLimit() {
+    WorkflowRef limited = new WorkflowRef("acct", "limited");
+    workflows()
+        .putWorkflow(
+            limited,
+            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 2),
+            T0);
+    instances()
+        .createInstances(
+            limited,
+            IntStream.range(0, 5).mapToObj(i -> new NewInstance("l" + i, null)).toList(),
+            "t",
+            T0);
+    IntStream.range(0, 3).forEach(i -> create("free" + i));
+
+    JdbcEngineStore engine = engine();
+    List<Started> first = engine.claimDue(T0, 100, owner("a", T0), LeaseContract::startMove);
+    assertThat(first)
+        .extracting(s -> s.candidate().instance().ref().instanceId())
+        .containsExactlyInAnyOrder("l0", "l1", "free0", "free1", "free2");
+    assertThat(engine.claimDue(T0, 100, owner("b", T0), LeaseContract::startMove))
+        .as("nothing more is due: the limited workflow is full")
+        .isEmpty();
+    assertThat(engine.orphans(Status.RUNNING, T0, null, 100))
+        .as("every claim holds a live lease")
+        .extracting(Candidate::runId)
+        .isEmpty();
+  }
+
+  @Test
+  void theStateOfADeletedInstanceIsMissing() {
+    Instance x = create("x");
+    claim("a", x, T0);
+    assertThat(instances().deleteInstance(x.ref())).isTrue();
+    assertThat(engine().runState(x.seq())).isEmpty();
+    assertThat(engine().runStates(List.of(x.seq()))).isEmpty();
+  }
+}
