@@ -1,6 +1,5 @@
 package dev.stepflow.engine;
 
-import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
@@ -10,14 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * The runs working on instances in this process, each with its thread, and how a status move
- * reaches one of them: the move's effects when the move was made on this node ({@link
- * EngineHooks#afterMove}), the instance's state in the store when a signal says a node moved it.
+ * reaches one of them: whichever node made the move ({@link EngineHooks#afterMove} here, a signal
+ * from another), the run follows the instance's state in the store.
  */
 final class ActiveRuns {
   /** A run and the thread it runs on. */
@@ -55,22 +53,6 @@ final class ActiveRuns {
 
   List<Active> snapshot() {
     return List.copyOf(byInstance.values());
-  }
-
-  /**
-   * Applies what the engine does about a move's effects to its run here: interrupt it, let it stop
-   * after the step attempt in flight, or withdraw that pause.
-   */
-  void apply(Active a, Set<Effect> effects) {
-    if (effects.contains(Effect.INTERRUPT_RUN)) {
-      stop(a);
-    }
-    if (effects.contains(Effect.STOP_AFTER_CURRENT_STEP)) {
-      requestPause(a.run());
-    }
-    if (effects.contains(Effect.CANCEL_PAUSE)) {
-      a.run().cancelPause();
-    }
   }
 
   /**

@@ -194,7 +194,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   @Override
   public void afterMove(InstanceRef ref, Decision.Move move) {
-    runs.get(ref).ifPresent(a -> runs.apply(a, move.effects()));
+    // The run here may already be a newer one than the move concerned: a restart moves the
+    // instance to queued, and the dispatcher may claim it and start a new run before this call.
+    // So the run follows the store, which knows which run is current, instead of taking the move's
+    // effects as meant for it (which stopped the new run and left the instance running with none).
+    runs.get(ref).ifPresent(a -> runs.follow(a, store.runState(a.run().lease.instanceSeq())));
     signal();
   }
 
