@@ -40,7 +40,8 @@ final class NodeJoin {
         return;
       }
       if (clock.instant().isAfter(giveUpAt)) {
-        throw new IllegalStateException(
+        // a configuration error, reported by the CLI in one line (IllegalArgumentException)
+        throw new IllegalArgumentException(
             "Another process runs as node '"
                 + node.nodeId()
                 + "' (its heartbeat keeps being renewed): give every node its own --node-id.");
