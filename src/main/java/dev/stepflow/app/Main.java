@@ -24,7 +24,23 @@ import picocli.CommandLine.Option;
 public final class Main {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(
+        new CommandLine(new Main())
+            .setExecutionExceptionHandler(Main::reportConfigurationError)
+            .execute(args));
+  }
+
+  /**
+   * A configuration the commands cannot use (a tokens file that is not valid, a node id in use) is
+   * told in one line with exit code 2; anything else is a bug and keeps its stack trace.
+   */
+  private static int reportConfigurationError(
+      Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof IllegalArgumentException) {
+      command.getErr().println(e.getMessage());
+      return 2;
+    }
+    throw e;
   }
 
   /** Runs the server in the foreground until the process is stopped. */

@@ -155,9 +155,10 @@ final class TokenCommand {
         System.err.println("No tokens file at " + tokens.path());
         return 1;
       }
+      List<ApiToken> all = tokens.read();
       System.out.printf(
           "%-32s  %-20s  %-10s  %-24s  %s%n", "ID", "NAME", "PERMISSION", "CREATED", "ACCOUNTS");
-      for (ApiToken t : tokens.read()) {
+      for (ApiToken t : all) {
         System.out.printf(
             "%-32s  %-20s  %-10s  %-24s  %s%n",
             t.id(),

@@ -154,6 +154,31 @@ class TokensIT {
   }
 
   @Test
+  void aTokensFileThatIsNotValidIsReportedInOneLine() throws Exception {
+    Path tokens = dir.resolve("broken.json");
+    Files.writeString(tokens, "{\"tokens\":[{\"id\":\"x\"}]}");
+    for (List<String> args :
+        List.of(
+            List.of("token", "list", "--tokens", tokens.toString()),
+            List.of(
+                "serve",
+                "--port",
+                "0",
+                "--data",
+                dir.resolve("data").toString(),
+                "--tokens",
+                tokens.toString()))) {
+      CommandResult refused = StepflowProcess.run(args);
+      assertThat(refused.exitCode()).as("%s", args).isEqualTo(2);
+      assertThat(refused.stderr().strip())
+          .as("%s", args)
+          .contains("is not valid")
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void anExplicitTokensFileIsUsedAndNoDevTokenIsMade() throws Exception {
     Path tokens = dir.resolve("tokens.json");
     CommandResult created =
