@@ -4,23 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.Transitions;
-import dev.stepflow.domain.Trigger;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
+import dev.stepflow.testing.StatusHistories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,23 +236,7 @@ class ConcurrentPatchIT {
 
   @Test
   void everyHistoryIsAPathThroughTheTable() {
-    histories.forEach(
-        (id, rows) -> {
-          assertThat(rows.getFirst())
-              .as("creation row of %s", id)
-              .extracting(StatusChange::from, StatusChange::to, StatusChange::trigger)
-              .containsExactly(null, Status.QUEUED, "create");
-          for (int i = 1; i < rows.size(); i++) {
-            StatusChange row = rows.get(i);
-            assertThat(row.from())
-                .as("row %d of %s starts where row %d ended: %s", i, id, i - 1, rows)
-                .isEqualTo(rows.get(i - 1).to());
-            assertThat(Transitions.TABLE.decide(row.from(), triggerFor(row.trigger())))
-                .as("row %d of %s: %s", i, id, row)
-                .isInstanceOfSatisfying(
-                    Decision.Move.class, move -> assertThat(move.to()).isEqualTo(row.to()));
-          }
-        });
+    histories.forEach(StatusHistories::assertPathThroughTable);
   }
 
   @Test
@@ -312,13 +294,5 @@ class ConcurrentPatchIT {
             assertThat(finalStatuses.get(id))
                 .as("status of %s", id)
                 .isEqualTo(WireNames.status(rows.getLast().to())));
-  }
-
-  private static Trigger triggerFor(String label) {
-    return Arrays.stream(Action.values())
-        .filter(a -> a.label().equals(label))
-        .<Trigger>map(a -> a)
-        .findFirst()
-        .orElseGet(() -> EngineEvent.valueOf(label));
   }
 }

@@ -5,25 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
-import dev.stepflow.domain.Action;
-import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
-import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.Transitions;
-import dev.stepflow.domain.Trigger;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
+import dev.stepflow.testing.StatusHistories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,19 +153,7 @@ class RunningRaceIT {
             seed, unsettled.keySet().stream().map(id -> id + " " + histories.get(id)).toList())
         .isEmpty();
     histories.forEach(
-        (id, rows) -> {
-          assertThat(rows.getFirst().to()).isEqualTo(Status.QUEUED);
-          for (int i = 1; i < rows.size(); i++) {
-            StatusChange row = rows.get(i);
-            assertThat(row.from())
-                .as("row %d of %s starts where row %d ended (seed %d)", i, id, i - 1, seed)
-                .isEqualTo(rows.get(i - 1).to());
-            assertThat(Transitions.TABLE.decide(row.from(), triggerFor(row.trigger())))
-                .as("row %d of %s: %s (seed %d)", i, id, row, seed)
-                .isInstanceOfSatisfying(
-                    Decision.Move.class, move -> assertThat(move.to()).isEqualTo(row.to()));
-          }
-        });
+        (id, rows) -> StatusHistories.assertPathThroughTable(id + " (seed " + seed + ")", rows));
     assertThat(answers.stream().filter(a -> a.code() == 200 && a.status() != null))
         .as("every status change answered is a row of history (seed %d)", seed)
         .allSatisfy(
@@ -222,13 +204,5 @@ class RunningRaceIT {
     String status =
         api.get(WF + "/instances/" + id + "?simple=true").result().get("status").asText();
     return List.of("complete", "errored", "terminated", "paused").contains(status);
-  }
-
-  private static Trigger triggerFor(String label) {
-    return Arrays.stream(Action.values())
-        .filter(a -> a.label().equals(label))
-        .<Trigger>map(a -> a)
-        .findFirst()
-        .orElseGet(() -> EngineEvent.valueOf(label));
   }
 }
