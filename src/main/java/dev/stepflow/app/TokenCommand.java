@@ -113,16 +113,7 @@ final class TokenCommand {
       ApiToken token = TokenSetup.describe(secret, name, ids, chosen, Instant.now());
       TokenFile tokens = file.file();
       try {
-        tokens.update(
-            existing -> {
-              if (existing.stream().anyMatch(t -> t.name().equals(name))) {
-                throw new IllegalArgumentException(
-                    "A token named '" + name + "' exists already; revoke it or pick another name.");
-              }
-              List<ApiToken> next = new ArrayList<>(existing);
-              next.add(token);
-              return next;
-            });
+        tokens.add(token);
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 1;

@@ -76,6 +76,25 @@ public final class TokenFile {
     }
   }
 
+  /**
+   * Adds {@code token}. Names must be unique, since {@code token revoke} takes a name: a name in
+   * use is refused with an {@link IllegalArgumentException} and the file stays as it was.
+   */
+  public void add(ApiToken token) {
+    update(
+        existing -> {
+          if (existing.stream().anyMatch(t -> t.name().equals(token.name()))) {
+            throw new IllegalArgumentException(
+                "A token named '"
+                    + token.name()
+                    + "' exists already; revoke it or pick another name.");
+          }
+          List<ApiToken> next = new ArrayList<>(existing);
+          next.add(token);
+          return next;
+        });
+  }
+
   private void write(List<ApiToken> tokens) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode items = root.putArray("tokens");

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -69,12 +67,7 @@ public final class TokenSetup {
       throw new UncheckedIOException("Cannot write " + devToken, e);
     }
     ApiToken token = describe(secret, DEV_TOKEN_NAME, Set.of(), Permission.EDIT, Instant.now());
-    file.update(
-        tokens -> {
-          List<ApiToken> next = new ArrayList<>(tokens);
-          next.add(token);
-          return next;
-        });
+    file.add(token);
   }
 
   /** The stored form of a new secret. */

@@ -91,24 +91,11 @@ public final class ApiClient {
    * Sends a body streamed without a Content-Length (chunked), as a client that does not know it.
    */
   public ApiResponse sendChunked(String method, String path, byte[] body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(origin + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(body)));
-    authorize(builder);
-    HttpRequest request = builder.build();
-    try {
-      return check(method, path, http.send(request, HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return exchange(
+        method,
+        path,
+        HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)),
+        Map.of("Content-Type", "application/json"));
   }
 
   /** Sends any request; {@code path} starts with /client/v4 or is any other absolute path. */
@@ -133,20 +120,26 @@ public final class ApiClient {
    */
   public ApiResponse sendBytes(
       String method, String path, byte[] body, Map<String, String> headers) {
+    return exchange(
+        method,
+        path,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body),
+        headers);
+  }
+
+  /** The one place requests go out: the token, the headers, the send, and the checks. */
+  private ApiResponse exchange(
+      String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(origin + path))
             .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(method, body);
     authorize(request);
     headers.forEach(request::header);
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return check(method, path, response);
+      return check(method, path, http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     } catch (InterruptedException e) {

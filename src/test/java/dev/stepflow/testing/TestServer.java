@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -115,13 +114,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   public String addToken(String name, Permission permission, String... accounts) {
     String secret = TokenSecrets.newSecret();
     ApiToken token = TokenSetup.describe(secret, name, Set.of(accounts), permission, Instant.now());
-    new TokenFile(TokenSetup.defaultTokensFile(dataDir))
-        .update(
-            tokens -> {
-              List<ApiToken> next = new ArrayList<>(tokens);
-              next.add(token);
-              return next;
-            });
+    new TokenFile(TokenSetup.defaultTokensFile(dataDir)).add(token);
     ApiClient holder = client.withToken(secret);
     await()
         .atMost(Duration.ofSeconds(10))
