@@ -8,11 +8,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Cluster benchmark (not a test; run by {@code scripts/bench-cluster}): completed 3-step no-op
@@ -49,49 +46,26 @@ public final class ClusterBench {
       String commandLine) {
 
     static Options parse(String[] args) {
-      Map<String, String> given = new HashMap<>();
-      for (String arg : args) {
-        if (!arg.startsWith("--") || !arg.contains("=")) {
-          throw new IllegalArgumentException("options are --name=value; got " + arg);
-        }
-        given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-      Function<String, String> opt = given::remove;
+      BenchArgs opt = new BenchArgs(args);
       Options o =
           new Options(
-              intOpt(opt.apply("rounds"), 3),
-              intOpt(opt.apply("instances"), 3_000),
-              intOpt(opt.apply("warmup"), 500),
-              intOpt(opt.apply("clients"), 6),
-              intOpt(opt.apply("batch"), 100),
-              intOpt(opt.apply("nodes"), 3),
-              Duration.ofMinutes(intOpt(opt.apply("round-minutes"), 5)),
-              jvm(opt.apply("server-jvm")),
-              Path.of(orElse(opt.apply("jar"), "target/stepflow.jar")),
-              Path.of(orElse(opt.apply("work"), "target/bench-cluster")),
-              Path.of(orElse(opt.apply("results"), "bench/results")),
+              opt.number("rounds", 3),
+              opt.number("instances", 3_000),
+              opt.number("warmup", 500),
+              opt.number("clients", 6),
+              opt.number("batch", 100),
+              opt.number("nodes", 3),
+              Duration.ofMinutes(opt.number("round-minutes", 5)),
+              opt.words("server-jvm", List.of("-Xmx512m")),
+              opt.path("jar", "target/stepflow.jar"),
+              opt.path("work", "target/bench-cluster"),
+              opt.path("results", "bench/results"),
               String.join(" ", args));
-      if (!given.isEmpty()) {
-        throw new IllegalArgumentException("unknown options: " + given.keySet());
-      }
+      opt.requireAllTaken();
       if (o.batch < 1 || o.batch > 100 || o.nodes < 2) {
         throw new IllegalArgumentException("--batch must be 1 to 100 and --nodes at least 2");
       }
       return o;
-    }
-
-    private static int intOpt(String value, int fallback) {
-      return value == null ? fallback : Integer.parseInt(value.replace("_", ""));
-    }
-
-    private static String orElse(String value, String fallback) {
-      return value == null ? fallback : value;
-    }
-
-    private static List<String> jvm(String value) {
-      return value == null || value.isBlank()
-          ? List.of("-Xmx512m")
-          : List.of(value.trim().split("\\s+"));
     }
 
     int nodesOf(Case c) {

@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -81,53 +79,31 @@ public final class EngineBench {
       String commandLine) {
 
     static Options parse(String[] args) {
-      Map<String, String> given = new HashMap<>();
-      for (String arg : args) {
-        if (!arg.startsWith("--") || !arg.contains("=")) {
-          throw new IllegalArgumentException("options are --name=value; got " + arg);
-        }
-        given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      }
-      Function<String, String> opt = name -> given.remove(name);
+      BenchArgs opt = new BenchArgs(args);
       Options o =
           new Options(
-              intOpt(opt.apply("rounds"), 3),
-              intOpt(opt.apply("instances"), 10_000),
-              intOpt(opt.apply("warmup"), 5_000),
-              intOpt(opt.apply("clients"), 4),
-              intOpt(opt.apply("batch"), 100),
-              intOpt(opt.apply("sleepers"), 100_000),
-              Duration.ofSeconds(intOpt(opt.apply("settle-seconds"), 35)),
-              Duration.ofMinutes(intOpt(opt.apply("round-minutes"), 10)),
-              new LinkedHashSet<>(
-                  List.of(orElse(opt.apply("phases"), "throughput,footprint").split(","))),
-              intOpt(opt.apply("stack-samples"), 0),
-              Boolean.parseBoolean(orElse(opt.apply("keep-data"), "false")),
-              opt.apply("max-running"),
-              splitJvm(opt.apply("server-jvm")),
-              Path.of(orElse(opt.apply("jar"), "target/stepflow.jar")),
-              Path.of(orElse(opt.apply("work"), "target/bench-engine")),
-              Path.of(orElse(opt.apply("results"), "bench/results")),
+              opt.number("rounds", 3),
+              opt.number("instances", 10_000),
+              opt.number("warmup", 5_000),
+              opt.number("clients", 4),
+              opt.number("batch", 100),
+              opt.number("sleepers", 100_000),
+              Duration.ofSeconds(opt.number("settle-seconds", 35)),
+              Duration.ofMinutes(opt.number("round-minutes", 10)),
+              new LinkedHashSet<>(List.of(opt.text("phases", "throughput,footprint").split(","))),
+              opt.number("stack-samples", 0),
+              Boolean.parseBoolean(opt.text("keep-data", "false")),
+              opt.text("max-running", null),
+              opt.words("server-jvm", List.of()),
+              opt.path("jar", "target/stepflow.jar"),
+              opt.path("work", "target/bench-engine"),
+              opt.path("results", "bench/results"),
               String.join(" ", args));
-      if (!given.isEmpty()) {
-        throw new IllegalArgumentException("unknown options: " + given.keySet());
-      }
+      opt.requireAllTaken();
       if (o.batch < 1 || o.batch > 100) {
         throw new IllegalArgumentException("--batch must be 1 to 100 (the API's limit)");
       }
       return o;
-    }
-
-    private static int intOpt(String value, int fallback) {
-      return value == null ? fallback : Integer.parseInt(value.replace("_", ""));
-    }
-
-    private static String orElse(String value, String fallback) {
-      return value == null ? fallback : value;
-    }
-
-    private static List<String> splitJvm(String value) {
-      return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     List<String> serveOptions(String durability) {
