@@ -43,7 +43,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
   private static final Duration TAKEOVER_SCAN = Duration.ofSeconds(1);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
-  private static final Duration RETENTION_SWEEP = Duration.ofSeconds(1);
+  private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
 
   /** Every lease counts as ended: what a node alone with its store finds at start. */
   private static final Instant EVERY_LEASE_ENDED = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -63,7 +63,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private boolean signalled;
   private volatile boolean closed;
   private Thread dispatcher;
-  private Instant nextRetentionSweep = Instant.MIN;
+  private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
 
   public Engine(
@@ -118,7 +118,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   private void dispatchOnce() {
-    deleteExpiredInstances();
+    keepHouse();
     Instant now = now();
     if (!now.isBefore(nextTakeoverScan)) {
       nextTakeoverScan = now.plus(TAKEOVER_SCAN);
@@ -155,15 +155,16 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   /**
-   * Retention: at most once a second, finished instances whose time ran out are deleted (by one
-   * node at a time, when several share the store).
+   * Housekeeping, at most once a second (by one node at a time, when several share the store):
+   * finished instances whose retention ran out are deleted, and recorded count changes folded.
    */
-  private void deleteExpiredInstances() {
+  private void keepHouse() {
     Instant now = now();
-    if (now.isBefore(nextRetentionSweep)) {
+    if (now.isBefore(nextHousekeeping)) {
       return;
     }
-    nextRetentionSweep = now.plus(RETENTION_SWEEP);
+    nextHousekeeping = now.plus(HOUSEKEEPING);
+    store.foldInstanceCounts();
     int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
     if (deleted > 0) {
       log.info("Deleted {} finished instances whose retention ran out", deleted);

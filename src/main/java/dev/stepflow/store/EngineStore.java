@@ -125,6 +125,13 @@ public interface EngineStore {
    */
   int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed);
 
+  /**
+   * Brings the per-status instance counts up to date where the store records their changes for
+   * later (PostgreSQL), so that the changes to add up at each count stay few. Returns how many
+   * counts it changed: 0 where counts are always up to date, or while another node folds.
+   */
+  int foldInstanceCounts();
+
   /** Where an instance stands for the run working on it: its status and current run id. */
   record RunState(Status status, long runId) {}
 

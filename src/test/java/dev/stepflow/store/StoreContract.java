@@ -233,6 +233,78 @@ public abstract class StoreContract {
   }
 
   @Test
+  void keptCountsAgreeWithCountingTheRowsThroughCreatesMovesDeletesAndFolds() throws Exception {
+    JdbcEngineStore engine = new JdbcEngineStore(db);
+    List<Action> actions = List.of(Action.PAUSE, Action.RESUME, Action.TERMINATE, Action.RESTART);
+    for (int i = 0; i < 12; i++) {
+      create("k" + i);
+    }
+    assertKeptCountsAgreeWithRows();
+    runTogether(
+        6,
+        t -> {
+          for (int i = 0; i < 20; i++) {
+            Action action = actions.get((t + i) % actions.size());
+            instances.decideAndMove(
+                WF.instance("k" + ((t * 7 + i) % 12)),
+                status -> Transitions.TABLE.decide(status, action),
+                "t" + t,
+                T0.plusMillis(i),
+                Optional.empty());
+            if (i % 5 == 0) {
+              engine.foldInstanceCounts();
+            }
+          }
+        });
+    assertKeptCountsAgreeWithRows();
+    engine.foldInstanceCounts();
+    assertKeptCountsAgreeWithRows();
+
+    assertThat(instances.deleteInstance(WF.instance("k0"))).isTrue();
+    InstanceRef expiring =
+        instances
+            .createInstances(
+                WF,
+                List.of(new NewInstance("expiring", null, new Retention(null, 1_000L))),
+                "t",
+                T0)
+            .getFirst()
+            .ref();
+    instances.moveStatusIfCurrent(expiring, move(Status.QUEUED, Action.TERMINATE, T0));
+    assertThat(engine.deleteExpired(T0.plusSeconds(2), Retention.SUCCEEDED, Retention.FAILED))
+        .isEqualTo(1);
+    assertKeptCountsAgreeWithRows();
+
+    assertThat(workflows.deleteWorkflow(WF)).isTrue();
+    workflows.putWorkflow(
+        WF, new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null)), T0);
+    create("after");
+    engine.foldInstanceCounts();
+    assertThat(total(Optional.empty(), false)).isEqualTo(1);
+    assertThat(total(Optional.of(Status.QUEUED), false)).isEqualTo(1);
+  }
+
+  /**
+   * Every status (and none): the kept count equals a count of the rows (what a time filter does).
+   */
+  private void assertKeptCountsAgreeWithRows() {
+    List<Optional<Status>> filters = new ArrayList<>();
+    filters.add(Optional.empty());
+    EnumSet.allOf(Status.class).forEach(s -> filters.add(Optional.of(s)));
+    for (Optional<Status> status : filters) {
+      assertThat(total(status, false)).as("count of %s", status).isEqualTo(total(status, true));
+    }
+  }
+
+  private long total(Optional<Status> status, boolean countRows) {
+    Optional<Instant> from = countRows ? Optional.of(Instant.EPOCH) : Optional.empty();
+    return instances
+        .listInstances(
+            new InstanceQuery(WF, status, from, Optional.empty(), false, Optional.empty(), 0, 1))
+        .totalCount();
+  }
+
+  @Test
   void deletingTheWorkflowDeletesItsVersionsAndInstances() {
     create("d");
     assertThat(workflows.deleteWorkflow(WF)).isTrue();

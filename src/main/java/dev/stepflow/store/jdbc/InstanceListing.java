@@ -36,10 +36,35 @@ final class InstanceListing {
   }
 
   static Page<Instance> run(Connection c, InstanceQuery q) throws SQLException {
-    InstanceListing listing = new InstanceListing(q);
-    long total =
-        Columns.count(c, "SELECT COUNT(*) FROM instance" + listing.where, listing.values.toArray());
-    return new InstanceListing(q).page(c, q, total);
+    return new InstanceListing(q).page(c, q, total(c, q));
+  }
+
+  /**
+   * How many instances match, for result_info. Without a time filter, the kept per-status counts
+   * (V6) answer in a few rows; a time filter counts the matching rows.
+   */
+  private static long total(Connection c, InstanceQuery q) throws SQLException {
+    if (q.createdFrom().isPresent() || q.createdTo().isPresent()) {
+      InstanceListing listing = new InstanceListing(q);
+      return Columns.count(
+          c, "SELECT COUNT(*) FROM instance" + listing.where, listing.values.toArray());
+    }
+    String of =
+        " WHERE account_id = ? AND workflow_name = ?"
+            + (q.status().isPresent() ? " AND status = ?" : "");
+    List<Object> key =
+        new ArrayList<>(List.of(q.workflow().accountId(), q.workflow().workflowName()));
+    q.status().ifPresent(s -> key.add(WireNames.status(s)));
+    List<Object> values = new ArrayList<>(key);
+    values.addAll(key);
+    return Columns.count(
+        c,
+        "SELECT COALESCE(SUM(n), 0) FROM (SELECT n FROM instance_count"
+            + of
+            + " UNION ALL SELECT n FROM instance_count_delta"
+            + of
+            + ") counts",
+        values.toArray());
   }
 
   private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {

@@ -41,6 +41,12 @@ public final class JdbcEngineStore implements EngineStore {
   /** Lock key of the retention sweep, so that one node at a time deletes expired instances. */
   private static final long RETENTION_LOCK = 0x5f1e_7e7e_0001L;
 
+  /** Lock key of folding instance count deltas, so that one node at a time folds them. */
+  private static final long COUNT_FOLD_LOCK = 0x5f1e_7e7e_0002L;
+
+  /** The most count deltas one fold moves, so that its transaction stays short. */
+  private static final int COUNT_FOLD_BATCH = 10_000;
+
   private static final int STATES_CHUNK = 500;
 
   private static final String NEXT_WAKE =
@@ -156,15 +162,31 @@ public final class JdbcEngineStore implements EngineStore {
         c -> {
           // several nodes: the one that gets the lock sweeps, the others skip this round rather
           // than queue behind it to delete the same rows
-          if (tryLock.isPresent() && !lockTaken(c, tryLock.get())) {
+          if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), RETENTION_LOCK)) {
             return 0;
           }
           return execute(c, sql, now, now);
         });
   }
 
-  private static boolean lockTaken(Connection c, String tryLock) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(tryLock), RETENTION_LOCK);
+  @Override
+  public int foldInstanceCounts() {
+    Optional<String> fold = db.dialect().foldCountDeltas();
+    if (fold.isEmpty()) {
+      return 0;
+    }
+    Optional<String> tryLock = db.dialect().tryTransactionLock();
+    return db.write(
+        c -> {
+          if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), COUNT_FOLD_LOCK)) {
+            return 0;
+          }
+          return execute(c, fold.get(), COUNT_FOLD_BATCH);
+        });
+  }
+
+  private static boolean lockTaken(Connection c, String tryLock, long key) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(tryLock), key);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() && rs.getBoolean(1);
     }

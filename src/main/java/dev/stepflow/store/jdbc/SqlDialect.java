@@ -85,4 +85,31 @@ public enum SqlDialect {
       case POSTGRES -> Optional.of("SELECT pg_try_advisory_xact_lock(?)");
     };
   }
+
+  /**
+   * A statement that folds the instance count deltas other transactions committed into {@code
+   * instance_count}, at most {@code limit} (its one parameter) at a time; empty where counts are
+   * kept in {@code instance_count} directly (see each store's V6 migration for why).
+   */
+  public Optional<String> foldCountDeltas() {
+    return switch (this) {
+      case SQLITE -> Optional.empty();
+      // one statement: a read sees each delta either in the delta table or in the sum, never both;
+      // rows are added in key order so that two folds could not deadlock (the lock prevents that
+      // too, this is belt and braces)
+      case POSTGRES ->
+          Optional.of(
+              """
+              WITH moved AS (
+                DELETE FROM instance_count_delta
+                 WHERE id IN (SELECT id FROM instance_count_delta ORDER BY id LIMIT ?)
+                RETURNING account_id, workflow_name, status, n)
+              INSERT INTO instance_count (account_id, workflow_name, status, n)
+              SELECT account_id, workflow_name, status, SUM(n) FROM moved
+               GROUP BY account_id, workflow_name, status
+               ORDER BY account_id, workflow_name, status
+              ON CONFLICT (account_id, workflow_name, status)
+              DO UPDATE SET n = instance_count.n + EXCLUDED.n""");
+    };
+  }
 }

@@ -264,7 +264,7 @@ class PostgresStoreIT extends LeaseContract {
                       return rs.getInt(1);
                     }
                   });
-      assertThat(applied).isEqualTo(5);
+      assertThat(applied).isEqualTo(6);
     } finally {
       nodes.forEach(Database::close);
     }
