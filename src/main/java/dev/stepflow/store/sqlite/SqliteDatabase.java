@@ -7,6 +7,7 @@ import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.GroupCommitWriter;
 import dev.stepflow.store.jdbc.SqlDialect;
 import dev.stepflow.store.jdbc.SqlWork;
+import dev.stepflow.store.jdbc.StatementCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ public final class SqliteDatabase implements Database {
 
   private static final int READERS = 4;
 
+  /** Statements the writer keeps compiled: the distinct SQL of its writes, with room to spare. */
+  private static final int KEPT_STATEMENTS = 256;
+
   private final GroupCommitWriter writer;
   private final HikariDataSource readers;
 
@@ -63,8 +67,9 @@ public final class SqliteDatabase implements Database {
           .locations("classpath:db/migration/sqlite")
           .load()
           .migrate();
-      GroupCommitWriter writer =
-          new GroupCommitWriter(DriverManager.getConnection(url, props), "stepflow-writer");
+      Connection connection =
+          StatementCache.wrap(DriverManager.getConnection(url, props), KEPT_STATEMENTS);
+      GroupCommitWriter writer = new GroupCommitWriter(connection, "stepflow-writer");
       return new SqliteDatabase(writer, readerPool(url, props));
     } catch (IOException | SQLException e) {
       throw new StoreUnavailable("open " + file, e);
