@@ -123,10 +123,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     if (!now.isBefore(nextTakeoverScan)) {
       nextTakeoverScan = now.plus(TAKEOVER_SCAN);
       takeover.everything(owner(), now, now);
-    } else {
-      takeover.rollbacks(owner(), now);
     }
+    // with every run slot taken nothing can start, so a wake-up (every status change sends one)
+    // costs no query; the run that frees a slot wakes the dispatcher again
     int free = permits.availablePermits();
+    if (free == 0) {
+      return;
+    }
+    takeover.rollbacks(owner(), now);
+    free = permits.availablePermits();
     if (free == 0) {
       return;
     }
@@ -239,12 +244,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   private void awaitSignal() {
     Instant now = now();
+    // a timer that is due cannot start anything while every run slot is taken
     Duration idle =
-        store
-            .nextWake()
-            .map(w -> Duration.between(now, w))
-            .filter(d -> d.compareTo(MAX_IDLE) < 0)
-            .orElse(MAX_IDLE);
+        permits.availablePermits() == 0
+            ? MAX_IDLE
+            : store
+                .nextWake()
+                .map(w -> Duration.between(now, w))
+                .filter(d -> d.compareTo(MAX_IDLE) < 0)
+                .orElse(MAX_IDLE);
     synchronized (signal) {
       if (!signalled && !idle.isNegative() && !idle.isZero()) {
         try {

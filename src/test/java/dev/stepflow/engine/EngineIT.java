@@ -131,7 +131,9 @@ class EngineIT {
     ApiResponse paused = patch(id, "{\"status\":\"pause\"}");
     long pauseMillis = (System.nanoTime() - before) / 1_000_000;
     assertThat(paused.result().get("status").asText()).isEqualTo("paused");
-    assertThat(pauseMillis).isLessThan(100);
+    // at once: not after the 4 s left of the sleep (the bound leaves room for a loaded machine,
+    // where one answer took 250 ms)
+    assertThat(pauseMillis).isLessThan(1000);
     Instant pausedAt = Instant.parse(paused.result().get("timestamp").asText());
 
     Thread.sleep(2000); // the instance stays paused for 2 s: part of the scenario
