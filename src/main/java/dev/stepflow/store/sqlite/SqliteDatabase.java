@@ -16,6 +16,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The embedded store: one SQLite file in WAL mode in the data folder. Schema changes are Flyway
@@ -42,7 +44,7 @@ public final class SqliteDatabase implements Database {
 
   private static final int READERS = 4;
 
-  /** Statements the writer keeps compiled: the distinct SQL of its writes, with room to spare. */
+  /** Statements a connection keeps compiled: the distinct SQL it runs, with room to spare. */
   private static final int KEPT_STATEMENTS = 256;
 
   private final GroupCommitWriter writer;
@@ -89,8 +91,7 @@ public final class SqliteDatabase implements Database {
 
   private static HikariDataSource readerPool(String url, Properties props) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setDataSourceProperties(props);
+    config.setDataSource(new KeptStatementsDataSource(url, props));
     config.setMaximumPoolSize(READERS);
     config.setMinimumIdle(1);
     config.setPoolName("stepflow-readers");
@@ -121,5 +122,18 @@ public final class SqliteDatabase implements Database {
   public void close() {
     writer.close();
     readers.close();
+  }
+
+  /** Readers' connections, each keeping its prepared statements (see {@link StatementCache}). */
+  private static final class KeptStatementsDataSource extends SQLiteDataSource {
+    KeptStatementsDataSource(String url, Properties props) {
+      super(new SQLiteConfig(props));
+      setUrl(url);
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return StatementCache.wrap(super.getConnection(), KEPT_STATEMENTS);
+    }
   }
 }
