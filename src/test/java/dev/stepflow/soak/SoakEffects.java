@@ -32,13 +32,16 @@ import java.util.Set;
  *   <li>An instance that was terminated at a kill starts no step attempt after it, until a restart.
  * </ol>
  *
- * "Until a restart" uses the restart's row in the history: a line belongs to the run after the
- * restart when it was written at least {@link #AFTER_RESTART} after the restart's time (the
- * history's time is truncated to the millisecond and read before the restart commits; the new run
- * starts only after the commit).
+ * "Until a restart" uses the restart's row in the history. Its time is read before the restart
+ * commits, and under load the commit can come tens of milliseconds later, while the old run still
+ * starts attempts; so for rule 2 a restart counts between two starts of an attempt when its time is
+ * after the first start minus {@link #RESTART_COMMIT_SLACK} (an attempt that starts twice in one
+ * process within that time of a restart is not caught). For rules 1 and 3 a start counts as after
+ * the restart when it is after the restart's time (a committed attempt re-run by the recovered run
+ * in that short window would not be caught either).
  */
 final class SoakEffects {
-  private static final Duration AFTER_RESTART = Duration.ofMillis(1);
+  private static final Duration RESTART_COMMIT_SLACK = Duration.ofSeconds(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An attempt of a step of an instance: kind do or rollback, display name, attempt number. */
@@ -173,15 +176,16 @@ final class SoakEffects {
   }
 
   private boolean restartBetween(String id, Instant from, Instant to) {
-    return restarts(id).stream().anyMatch(r -> r.isAfter(from) && !r.isAfter(to));
+    Instant earliest = from.minus(RESTART_COMMIT_SLACK);
+    return restarts(id).stream().anyMatch(r -> r.isAfter(earliest) && !r.isAfter(to));
   }
 
-  /** When the run after the first restart following {@code t} began, or Instant.MAX. */
+  /** The time of the first restart of {@code id} after {@code t}, or Instant.MAX. */
   private Instant firstRestartAfter(String id, Instant t) {
     return restarts(id).stream().filter(r -> r.isAfter(t)).findFirst().orElse(Instant.MAX);
   }
 
-  /** The times from which a line belongs to the run after each restart of {@code id}. */
+  /** The times of the restarts of {@code id}, oldest first. */
   List<Instant> restarts(String id) {
     Held h = held.get(id);
     if (h == null) {
@@ -190,7 +194,6 @@ final class SoakEffects {
     return h.history().stream()
         .filter(r -> r.trigger().equals(Action.RESTART.label()))
         .map(StatusChange::at)
-        .map(at -> at.plus(AFTER_RESTART))
         .toList();
   }
 
