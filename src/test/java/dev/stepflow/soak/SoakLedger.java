@@ -26,6 +26,8 @@ final class SoakLedger {
   /** An event answered 200; {@code n} is in its payload and unique over the soak. */
   record Event(String id, long n, Instant sentAt) {}
 
+  private static final int RECENT = 40;
+
   final Map<String, SoakScript> created = new ConcurrentHashMap<>();
   final Map<String, SoakScript> maybeCreated = new ConcurrentHashMap<>();
   final Queue<Change> changes = new ConcurrentLinkedQueue<>();
@@ -51,10 +53,18 @@ final class SoakLedger {
     }
   }
 
-  /** A known instance picked at random, or null when there is none yet. */
+  /**
+   * A known instance picked at random, or null when there is none yet; four times in five one of
+   * the {@value #RECENT} newest, which are likely still running, so that actions meet live runs
+   * rather than finished instances.
+   */
   String anyInstance(Random random) {
     synchronized (ids) {
-      return ids.isEmpty() ? null : ids.get(random.nextInt(ids.size()));
+      if (ids.isEmpty()) {
+        return null;
+      }
+      int from = random.nextInt(5) == 0 ? 0 : Math.max(0, ids.size() - RECENT);
+      return ids.get(from + random.nextInt(ids.size() - from));
     }
   }
 
