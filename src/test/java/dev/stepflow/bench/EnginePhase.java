@@ -33,6 +33,9 @@ import java.util.Map;
  * --round-minutes=5 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000 --cases=all
  * --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file>}; {@code --cases}
  * takes a comma-separated subset of the case keys (e.g. {@code dbos-postgres,postgres-1-node}).
+ * Diagnostics: {@code --pg-statements=N} writes the N statements PostgreSQL spent most time on in
+ * each PostgreSQL case to {@code work/statements-r<round>-<case>.md}; it needs the JVM property
+ * {@code -Dstepflow.pg.statements=true} (the server then loads pg_stat_statements).
  */
 public final class EnginePhase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +77,7 @@ public final class EnginePhase {
   private final Path results;
   private final List<Case> cases;
   private String statsUrl;
+  private final int statements;
   private final EngineBench.Options sqlite;
   private final ClusterBench.Options postgres;
 
@@ -87,6 +91,7 @@ public final class EnginePhase {
     dbos = args.path("dbos", "bench/dbos/target");
     work = args.path("work", "target/bench-engine-phase");
     results = Path.of(required(args.text("results", null)));
+    statements = args.number("pg-statements", 0);
     String chosen = args.text("cases", "all");
     cases =
         chosen.equals("all")
@@ -148,6 +153,9 @@ public final class EnginePhase {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("position", p + 1);
         result.put("load", EngineBench.loadAverage());
+        if (statements > 0 && c.onPostgres()) {
+          PgStatements.reset(statsUrl);
+        }
         PgActivity before = PgActivity.now(statsUrl);
         String failure = run(c, round, p + 1, result);
         if (c.onPostgres()) {
@@ -156,6 +164,12 @@ public final class EnginePhase {
           result.put(
               "postgres_per_instance",
               PgActivity.now(statsUrl).perInstanceSince(before, instances + warmup));
+          if (statements > 0) {
+            Files.createDirectories(work);
+            Files.writeString(
+                work.resolve("statements-r" + round + "-" + c.key + ".md"),
+                PgStatements.top(statsUrl, statements));
+          }
         }
         result.put("failure", failure);
         failed |= failure != null;
