@@ -153,7 +153,8 @@ def engine_section():
         values = ratios(a, b)
         if values:
             print(f"- {labels[a]} / {labels[b]}, within each round: {spread(values, '{:.2f}')}.")
-    print("- Target (issue 7): Stepflow at least 2x DBOS on the same database with the same durability.")
+    print("- Target (issue 7): Stepflow at least 2x DBOS on the same database with the same durability. What bounds"
+          " Stepflow on PostgreSQL, with JFR and pg_stat_statements evidence: `bench/results/engine-postgres-profile-*.md`.")
     print()
     print("PostgreSQL's work per completed instance (warm-up included), from the server's statistics"
           " (`pg_stat_database`, `pg_stat_wal`) before and after each case, medians over the rounds:")
