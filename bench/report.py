@@ -1,4 +1,6 @@
 """Turns the results of scripts/bench (one JSON object per line) into docs/benchmarks.md."""
+import contextlib
+import io
 import json
 import os
 import platform
@@ -8,8 +10,9 @@ import sys
 from collections import defaultdict
 from datetime import datetime, timezone
 
-results_file, reps, seconds, connections, threads, java_home, scale = sys.argv[1:8]
+results_file, reps, seconds, connections, threads, java_home, scale, phases = sys.argv[1:9]
 scale = int(scale)
+phases = phases.split(",")
 rows = [json.loads(line) for line in open(results_file) if line.strip()]
 by = defaultdict(dict)
 for row in rows:
@@ -96,25 +99,182 @@ def scale_section():
     print()
 
 
+ENGINE_CASES = (
+    ("sqlite-normal", "Stepflow, SQLite, durability normal"),
+    ("sqlite-full", "Stepflow, SQLite, durability full"),
+    ("postgres-1-node", "Stepflow, PostgreSQL, 1 node"),
+    ("postgres-n-nodes", "Stepflow, PostgreSQL, {nodes} nodes"),
+    ("dbos-postgres", "DBOS Transact {version}, same PostgreSQL"),
+)
+
+
+def engine_section():
+    setup = by["engine-setup"][0]
+    runs = {key: {r: v for r, v in by[f"engine:{key}"].items() if v["failure"] is None} for key, _ in ENGINE_CASES}
+    version = next((v["version"] for v in runs["dbos-postgres"].values()), "n/a")
+    labels = {key: label.format(nodes=setup["nodes"], version=version) for key, label in ENGINE_CASES}
+    rounds = sorted({r for key, _ in ENGINE_CASES for r in by[f"engine:{key}"]})
+    print("## Engine: completed 3-step instances per second, Stepflow and DBOS Transact on the same PostgreSQL")
+    print()
+    print(f"Measured {now} with `{command}` ({len(rounds)} rounds).")
+    print()
+    print(f"Every round runs the five cases one after the other in rotated order (round 1: A B C D E, round 2: B C D E A,"
+          f" ...), each on a fresh data folder or database with fresh processes. Each case first completes"
+          f" {setup['warmup']:,} instances (warm-up, same processes), then {setup['instances']:,} are timed."
+          f" Stepflow: `Scripted` instances of 3 no-op steps (`{{\"steps\":[{{\"do\":\"a\"}},...]}}`), POSTed to"
+          f" `.../instances/batch` in batches of 100 by {setup['clients']} client threads (spread over the nodes), timed"
+          f" from the first batch to the poll (every 20 ms) that finds them all complete; servers"
+          f" `java {setup['server_jvm']} -jar target/stepflow.jar serve` with creation rate limits off."
+          f" DBOS Transact: a workflow calling `runStep` three times with no-op functions (each step checkpointed in"
+          f" DBOS's step table before the next one starts), started with `startWorkflow` from {setup['clients']}"
+          f" threads in its own JVM (`java {setup['server_jvm']}`, bench/dbos), timed from the first start to the last"
+          " `getResult`. `startWorkflow` without a queue is DBOS's fastest way to run many workflows in one process"
+          " (the workflow is recorded, then runs at once on a virtual thread; a queue adds polling), so the"
+          " comparison gives DBOS its best case; its connection pool is its default.")
+    print()
+    print(f"PostgreSQL {setup['pg_version']}: one private server of the machine's installation on 127.0.0.1, shared"
+          f" by every PostgreSQL case, with fsync={setup['fsync']}, synchronous_commit={setup['synchronous_commit']}"
+          f" (wal_sync_method={setup['wal_sync_method']}), read from the server: both engines acknowledge a change"
+          " only after its commit is flushed to disk. SQLite: durability normal commits batches in WAL mode without"
+          " an fsync per batch (kill -9 safe); full fsyncs every batch (power-loss safe).")
+    print()
+    print("| case | completed instances/s, median (min–max) | rounds |")
+    print("|---|---|---|")
+    for key, _ in ENGINE_CASES:
+        values = [v["per_second"] for v in runs[key].values()]
+        print(f"| {labels[key]} | {spread(values) if values else 'n/a'} | {len(values)} |")
+    print()
+
+    def ratios(a, b):
+        return [runs[a][r]["per_second"] / runs[b][r]["per_second"] for r in rounds if r in runs[a] and r in runs[b]]
+
+    for a, b in (("postgres-1-node", "dbos-postgres"), ("postgres-n-nodes", "dbos-postgres"),
+                 ("sqlite-normal", "dbos-postgres"), ("postgres-n-nodes", "postgres-1-node")):
+        values = ratios(a, b)
+        if values:
+            print(f"- {labels[a]} / {labels[b]}, within each round: {spread(values, '{:.2f}')}.")
+    print("- Target (issue 7): Stepflow at least 2x DBOS on the same database with the same durability. What bounds"
+          " Stepflow on PostgreSQL, with JFR and pg_stat_statements evidence: `bench/results/engine-postgres-profile-*.md`.")
+    print()
+    print("PostgreSQL's work per completed instance (warm-up included), from the server's statistics"
+          " (`pg_stat_database`, `pg_stat_wal`) before and after each case, medians over the rounds:")
+    print()
+    print("| case | commits | rows written | rows read | WAL records | WAL flushes | WAL bytes |")
+    print("|---|---|---|---|---|---|---|")
+    for key in ("postgres-1-node", "postgres-n-nodes", "dbos-postgres"):
+        stats = [v["postgres_per_instance"] for v in runs[key].values() if "postgres_per_instance" in v]
+        if stats:
+            cells = [f"{statistics.median(x[c] for x in stats):,.1f}" for c in
+                     ("commits", "rows_written", "rows_read", "wal_records", "wal_syncs", "wal_bytes")]
+            print(f"| {labels[key]} | {' | '.join(cells)} |")
+    print()
+    print("| round | position | case | seconds | instances/s | load average before |")
+    print("|---|---|---|---|---|---|")
+    for r in rounds:
+        for key, _ in sorted(ENGINE_CASES, key=lambda c: by[f"engine:{c[0]}"].get(r, {}).get("position", 0)):
+            v = by[f"engine:{key}"].get(r)
+            if v is None:
+                continue
+            if v["failure"] is not None:
+                print(f"| {r} | {v['position']} | {labels[key]} | failed: {v['failure']} | | {v['load']} |")
+            else:
+                print(f"| {r} | {v['position']} | {labels[key]} | {v['seconds']:.1f} | {v['per_second']:,.0f} | {v['load']} |")
+    print()
+
+
+def footprint_section():
+    runs = [v for v in by["footprint"].values() if v["failure"] is None]
+    failed = [v["failure"] for v in by["footprint"].values() if v["failure"] is not None]
+    print("## Footprint: sleeping instances")
+    print()
+    print(f"Measured {now} with `{command}`.")
+    print()
+    if not runs:
+        print(f"Failed: {'; '.join(failed)}")
+        print()
+        return
+    n = runs[0]["sleepers"]
+    print(f"One server (`java -jar target/stepflow.jar serve`, SQLite, durability normal, default heap) measured idle"
+          f" and again holding {n:,} instances that each sleep an hour (`step.sleep`), created through the API;"
+          " heap used after a full GC (`jcmd GC.run`, `GC.heap_info`), Java threads listed by `jcmd Thread.print`"
+          " (virtual threads are not listed), OS threads and resident memory from /proc.")
+    print()
+    print(f"| | idle | {n:,} sleeping |")
+    print("|---|---|---|")
+    print(f"| heap used after full GC, MiB | {spread([v['idle_heap_kb'] / 1024 for v in runs], '{:,.1f}')}"
+          f" | {spread([v['heap_kb'] / 1024 for v in runs], '{:,.1f}')} |")
+    print(f"| Java threads | {spread([v['idle_java_threads'] for v in runs])} | {spread([v['java_threads'] for v in runs])} |")
+    print(f"| OS threads | {spread([v['idle_os_threads'] for v in runs])} | {spread([v['os_threads'] for v in runs])} |")
+    print(f"| resident memory, MiB | | {spread([v['rss_kb'] / 1024 for v in runs], '{:,.0f}')} |")
+    print()
+    print(f"All {n:,} were waiting {spread([v['waiting_seconds'] for v in runs], '{:.1f}')} s after the first was"
+          " submitted. Target (issue 7): no thread per waiting instance, heap under 1 GiB.")
+    print()
+
+
+now = datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+command = (f"scripts/bench --phases={','.join(phases)} --reps={reps}"
+           + (f" --seconds={seconds} --connections={connections} --threads={threads}"
+              if {"control", "scale"} & set(phases) else ""))
+new_sections = {}
+
+
+def capture(render):
+    """Runs a section renderer; keeps each "## " section it printed, with the run that measured it."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        render()
+    for part in ("\n" + buffer.getvalue()).split("\n## ")[1:]:
+        title, _, body = part.partition("\n")
+        if not body.lstrip().startswith("Measured "):
+            body = f"\nMeasured {now} with `{command}`.\n" + body
+        new_sections[title] = body
+
+
+def earlier_sections(path="docs/benchmarks.md"):
+    """The sections of the earlier report, by title, each with the run that measured it."""
+    if not os.path.exists(path):
+        return {}
+    text = open(path).read()
+    measured = ""
+    for line in text.splitlines():
+        if line.startswith("Generated by "):
+            measured = line[len("Generated by "):].rstrip(".").replace(" on ", " on ", 1)
+    sections = {}
+    for part in text.split("\n## ")[1:]:
+        title, _, body = part.partition("\n")
+        if measured and not body.lstrip().startswith("Measured "):
+            body = f"\nMeasured with `{measured.split('`')[1]}` on {measured.rsplit(' on ', 1)[1]}.\n" + body
+        sections[title] = body
+    return sections
+
+
 print("# Benchmarks")
 print()
-print(f"Generated by `scripts/bench --reps={reps} --seconds={seconds} --connections={connections} --threads={threads}`"
-      f" on {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.")
+print("Written by `scripts/bench`; each section says when and with which command it was measured. A run replaces"
+      " the sections of the phases it ran and keeps the others.")
 print()
 print(f"- Machine: {os.cpu_count()} CPUs ({cpu_model()}), {mem_gib:.0f} GiB RAM, {platform.system()} {platform.release()};"
       f" load average at the end {' '.join(load)} (other work shares this machine: read ratios, not absolutes).")
-print(f"- JDK: {java_version()}; server: `java -jar target/stepflow.jar serve` with its defaults (SQLite, durability"
+print(f"- JDK: {java_version()}. Control and scale phases: server `java -jar target/stepflow.jar serve` with its defaults (SQLite, durability"
       " normal), authentication on (every request carries the dev token), instances held queued"
       " (`--max-running 0`), creation rate limits off for the setup.")
-print(f"- Load: wrk 4.1, {threads} threads, {connections} connections, {seconds} s per measured run after a 3 s warm-up,"
+print(f"- Control and scale load: wrk 4.1, {threads} threads, {connections} connections, {seconds} s per measured run after a 3 s warm-up,"
       " on the same machine. Each repetition is a fresh server; the baseline and the measured run alternate order.")
 print("- Every value: median over the repetitions, with min–max.")
 print()
 if reps_done:
-    control_section()
+    capture(control_section)
 if f"get@{scale}" in by:
-    scale_section()
-print("## Engine")
-print()
-print("The engine benchmark (instances completed per second, 100,000 sleeping instances) is `scripts/bench-engine`;"
-      " its latest results are in `bench/results/`.")
+    capture(scale_section)
+if "engine-setup" in by:
+    capture(engine_section)
+if "footprint" in by:
+    capture(footprint_section)
+sections = earlier_sections()
+sections.pop("Engine", None)  # the pointer to scripts/bench-engine that the engine phase replaced
+sections.update(new_sections)
+for title, body in sections.items():
+    print(f"## {title}")
+    print(body.rstrip("\n"))
+    print()

@@ -59,6 +59,19 @@ final class BenchHttp {
     return total.asLong();
   }
 
+  /** The {@code error} of one errored instance of {@code workflow} (for a failure message). */
+  String oneError(String workflow) {
+    JsonNode page =
+        send("GET", "/workflows/" + workflow + "/instances?status=errored&per_page=1", null);
+    JsonNode first = page.path("result").path(0);
+    if (first.isMissingNode()) {
+      return "none errored";
+    }
+    String id = first.path("id").asText();
+    JsonNode instance = send("GET", "/workflows/" + workflow + "/instances/" + id, null);
+    return id + ": " + instance.path("result").path("error");
+  }
+
   private JsonNode send(String method, String path, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(account + path))

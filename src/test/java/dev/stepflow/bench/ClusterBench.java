@@ -161,10 +161,13 @@ public final class ClusterBench {
           EngineBench.awaitCount(
               http.getFirst(), workflow, "complete", count, 20, deadline, submit, first, null);
       submit.await();
-    }
-    long errored = http.getFirst().count(workflow, "errored");
-    if (errored > 0) {
-      throw new IllegalStateException(errored + " instances errored");
+    } finally {
+      // errored instances never complete: say so, and why, instead of only "time limit passed"
+      long errored = http.getFirst().count(workflow, "errored");
+      if (errored > 0) {
+        throw new IllegalStateException(
+            errored + " instances errored, e.g. " + http.getFirst().oneError(workflow));
+      }
     }
     return (done - t0) / 1e9;
   }

@@ -133,6 +133,29 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aRefusedCreateNamesEveryIdInUseButNoneOfItsOwn() {
+    create("taken-1");
+    create("taken-2");
+    List<NewInstance> batch =
+        List.of(
+            new NewInstance("new-1", null),
+            new NewInstance("taken-1", null),
+            new NewInstance("new-2", null),
+            new NewInstance("taken-2", null));
+    assertThatThrownBy(() -> instances.createInstances(WF, batch, "test", T0))
+        .isInstanceOfSatisfying(
+            WorkflowException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.message())
+                    .satisfiesExactly(
+                        m -> assertThat(m).contains("'taken-1'"),
+                        m -> assertThat(m).contains("'taken-2'")));
+    assertThat(instances.findInstance(WF.instance("new-1"))).isEmpty();
+    assertThat(instances.findInstance(WF.instance("new-2"))).isEmpty();
+  }
+
+  @Test
   void createInAMissingWorkflowFails() {
     assertThatThrownBy(
             () ->

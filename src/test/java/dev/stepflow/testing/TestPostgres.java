@@ -126,7 +126,11 @@ public final class TestPostgres {
             "-c listen_addresses=127.0.0.1",
             "-c fsync=on",
             "-c synchronous_commit=on",
-            "-c max_connections=200"),
+            "-c max_connections=200",
+            // diagnostics (the engine benchmark's statement profile): opt-in, off for the tests
+            Boolean.getBoolean("stepflow.pg.statements")
+                ? "-c shared_preload_libraries=pg_stat_statements"
+                : ""),
         "start");
   }
 

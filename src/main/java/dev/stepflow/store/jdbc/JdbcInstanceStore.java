@@ -30,6 +30,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -48,6 +49,13 @@ public final class JdbcInstanceStore implements InstanceStore {
              rollback_error_name, rollback_error_message FROM instance""";
   private static final String FIND_INSTANCE =
       INSTANCE_COLUMNS + " WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+
+  /**
+   * By primary key: reading a new instance back by its id let PostgreSQL pick a plan (cached by the
+   * pooled connection) that scans the workflow's instances while the table has no statistics yet.
+   */
+  private static final String FIND_INSTANCE_BY_SEQ = INSTANCE_COLUMNS + " WHERE seq = ?";
+
   private static final String FIND_SEQ =
       "SELECT seq FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
   private static final String INSERT_INSTANCE =
@@ -143,16 +151,17 @@ public final class JdbcInstanceStore implements InstanceStore {
                   .orElseThrow(
                       () ->
                           WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
-          rejectExistingIds(c, ref, items);
           List<Instance> created = new ArrayList<>(items.size());
           for (NewInstance item : items) {
-            // another writer may create the same id after rejectExistingIds looked: its insert
-            // then does nothing, and this whole create is refused like any existing id
-            long seq =
-                insert(c, workflow, item, now)
-                    .orElseThrow(() -> alreadyExists(ref, items, List.of(item.instanceId())));
-            appendStatusChange(c, seq, null, Status.QUEUED, "create", actor, now);
-            created.add(findInstance(c, ref.instance(item.instanceId())).orElseThrow());
+            // an id in use makes the insert do nothing (the unique index decides, whatever plan
+            // the server would choose for a lookup); the whole create is then refused
+            OptionalLong seq = insert(c, workflow, item, now);
+            if (seq.isEmpty()) {
+              List<String> inUse = existingIds(c, ref, items, created);
+              throw alreadyExists(ref, items, inUse.isEmpty() ? List.of(item.instanceId()) : inUse);
+            }
+            appendStatusChange(c, seq.getAsLong(), null, Status.QUEUED, "create", actor, now);
+            created.add(findInstanceBySeq(c, seq.getAsLong()));
           }
           execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
           ClusterChannels.sendWork(c, dialect);
@@ -160,17 +169,23 @@ public final class JdbcInstanceStore implements InstanceStore {
         });
   }
 
-  private static void rejectExistingIds(Connection c, WorkflowRef ref, List<NewInstance> items)
+  /**
+   * The ids of {@code items} that were in use before this create, which inserted {@code created}
+   * already (rolled back with it): the refusal names every id in use, not only the first found.
+   */
+  private static List<String> existingIds(
+      Connection c, WorkflowRef ref, List<NewInstance> items, List<Instance> created)
       throws SQLException {
+    Set<String> ours = new HashSet<>();
+    created.forEach(i -> ours.add(i.ref().instanceId()));
     List<String> existing = new ArrayList<>();
     for (NewInstance item : items) {
-      if (seqOf(c, ref.instance(item.instanceId())).isPresent()) {
+      if (!ours.contains(item.instanceId())
+          && seqOf(c, ref.instance(item.instanceId())).isPresent()) {
         existing.add(item.instanceId());
       }
     }
-    if (!existing.isEmpty()) {
-      throw alreadyExists(ref, items, existing);
-    }
+    return existing;
   }
 
   /**
@@ -230,6 +245,16 @@ public final class JdbcInstanceStore implements InstanceStore {
   private static Optional<Instance> findInstance(Connection c, InstanceRef ref)
       throws SQLException {
     return findInstance(c, FIND_INSTANCE, ref);
+  }
+
+  private static Instance findInstanceBySeq(Connection c, long seq) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(FIND_INSTANCE_BY_SEQ), seq);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("instance " + seq + " vanished in its own transaction");
+      }
+      return instance(rs);
+    }
   }
 
   private static Optional<Instance> findInstance(Connection c, String sql, InstanceRef ref)
