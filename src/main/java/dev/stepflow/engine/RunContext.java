@@ -25,7 +25,7 @@ final class RunContext {
 
   final Instance instance;
   final RunLease lease;
-  final EngineStore store;
+  final RunStore store;
   final Clock clock;
   final Runnable wakeDispatcher;
   private volatile boolean pauseRequested;
@@ -36,7 +36,7 @@ final class RunContext {
       Instance instance, RunLease lease, EngineStore store, Clock clock, Runnable wakeDispatcher) {
     this.instance = instance;
     this.lease = lease;
-    this.store = store;
+    this.store = new RunStore(store, this::abort);
     this.clock = clock;
     this.wakeDispatcher = wakeDispatcher;
   }

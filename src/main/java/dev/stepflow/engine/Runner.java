@@ -61,7 +61,7 @@ final class Runner implements Runnable {
       log.debug("Run of {} unwound: {}", run.instance.ref(), unwound.reason());
     } catch (RuntimeException e) {
       log.error(
-          "The engine failed while running {}; it runs again after a restart",
+          "The engine failed while running {}; it is taken over once its lease ends",
           run.instance.ref(),
           e);
     } finally {

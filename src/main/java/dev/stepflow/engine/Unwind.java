@@ -1,9 +1,9 @@
 package dev.stepflow.engine;
 
 /**
- * Ends a run without finishing the instance: it suspended (sleep, event wait, backoff), paused, or
- * lost its lease (terminated, restarted). An Error, so workflow code that catches Exception cannot
- * swallow it.
+ * Ends a run without finishing the instance: it suspended (sleep, event wait, backoff), paused,
+ * lost its lease (terminated, restarted), or its store failed. An Error, so workflow code that
+ * catches Exception cannot swallow it.
  */
 final class Unwind extends Error {
   enum Reason {
@@ -11,6 +11,8 @@ final class Unwind extends Error {
     PAUSED,
     FENCED,
     ABORTED,
+    /** The store failed a write or read of the run: the instance is taken over later. */
+    STORE_FAILED,
     COLLECTED
   }
 

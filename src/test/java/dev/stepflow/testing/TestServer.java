@@ -32,24 +32,33 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   private final int maxRunning;
   private final Config.CreationRates creationRates;
   private final boolean onPostgres;
+  private final Duration leaseTime;
+  private StoreSettings storeSettings;
   private StepflowServer server;
   private Path dataDir;
   private ApiClient client;
 
   /** A server whose engine runs instances. */
   public TestServer() {
-    this(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, false);
+    this(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, false, null);
   }
 
-  private TestServer(int maxRunning, Config.CreationRates creationRates, boolean onPostgres) {
+  private TestServer(
+      int maxRunning, Config.CreationRates creationRates, boolean onPostgres, Duration leaseTime) {
     this.maxRunning = maxRunning;
     this.creationRates = creationRates;
     this.onPostgres = onPostgres;
+    this.leaseTime = leaseTime;
   }
 
   /** The same server with other instance-creation rates. */
   public TestServer withCreationRates(Config.CreationRates rates) {
-    return new TestServer(maxRunning, rates, onPostgres);
+    return new TestServer(maxRunning, rates, onPostgres, leaseTime);
+  }
+
+  /** The same server whose leases on instances last {@code value} without renewal. */
+  public TestServer withLeaseTime(Duration value) {
+    return new TestServer(maxRunning, creationRates, onPostgres, value);
   }
 
   /**
@@ -57,17 +66,17 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
    * for tests of the control surface that need instances in a known status.
    */
   public static TestServer holdingQueue() {
-    return new TestServer(0, Config.CreationRates.DEFAULT, false);
+    return new TestServer(0, Config.CreationRates.DEFAULT, false, null);
   }
 
   /** A server that runs at most {@code maxRunning} instances at once. */
   public static TestServer withMaxRunning(int maxRunning) {
-    return new TestServer(maxRunning, Config.CreationRates.DEFAULT, false);
+    return new TestServer(maxRunning, Config.CreationRates.DEFAULT, false, null);
   }
 
   /** A server whose data is in a fresh database of the tests' PostgreSQL server. */
   public static TestServer onPostgres() {
-    return new TestServer(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, true);
+    return new TestServer(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, true, null);
   }
 
   private StoreSettings store() {
@@ -83,13 +92,17 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataDir = Files.createTempDirectory("stepflow-test-");
-    server =
-        StepflowServer.start(
-            Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
-                .withMaxRunning(maxRunning)
-                .withEffectsLog(dataDir.resolve("effects.log"))
-                .withCreationRates(creationRates)
-                .withStore(store()));
+    storeSettings = store();
+    Config config =
+        Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
+            .withMaxRunning(maxRunning)
+            .withEffectsLog(dataDir.resolve("effects.log"))
+            .withCreationRates(creationRates)
+            .withStore(storeSettings);
+    if (leaseTime != null) {
+      config = config.withCluster(new Config.Cluster(null, leaseTime));
+    }
+    server = StepflowServer.start(config);
     client = new ApiClient("http://127.0.0.1:" + server.port(), ApiClient.devToken(dataDir));
   }
 
@@ -121,6 +134,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> holder.get("/client/v4/user/tokens/verify").status() == 200);
     return secret;
+  }
+
+  /** The store the server was started on (its PostgreSQL database, when {@link #onPostgres}). */
+  public StoreSettings storeSettings() {
+    return storeSettings;
   }
 
   public Path dataDir() {
