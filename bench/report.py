@@ -15,8 +15,14 @@ scale = int(scale)
 phases = phases.split(",")
 rows = [json.loads(line) for line in open(results_file) if line.strip()]
 by = defaultdict(dict)
+cpu = defaultdict(dict)  # name -> rep -> {thread group: microseconds of CPU per request}
 for row in rows:
     by[row["name"]][row["rep"]] = row["result"]
+    if row.get("ticks_after"):
+        per_tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
+        cpu[row["name"]][row["rep"]] = {
+            group: (ticks - row["ticks_before"].get(group, 0)) * per_tick_us / row["result"]["requests"]
+            for group, ticks in row["ticks_after"].items()}
 
 
 def spread(values, fmt="{:,.0f}"):
@@ -58,6 +64,7 @@ def control_section():
     print(f"Throughput ratio PATCH / baseline, per repetition: {spread(ratios, '{:.2f}')}."
           " Target (issue 7): at least 0.5, and PATCH p99 under 20 ms.")
     print()
+    cpu_table()
     print("The non-2xx of the PATCH runs are 409s for resuming an instance that was never paused: wrk builds the"
           " first request of a thread without sending it, so the first pause of each thread's walk is lost and"
           " its resume is refused (`BENCH_DEBUG=1 scripts/bench` prints the refusals; the instance's history has"
@@ -68,6 +75,31 @@ def control_section():
     print("From starting the JVM (`java -jar`) to the first answered authenticated request, on a fresh data folder"
           " (which includes creating the database and the dev token):"
           f" {spread([by['startup'][r]['ms'] for r in sorted(by['startup'])], '{:,.0f}')} ms.")
+    print()
+
+
+def cpu_table():
+    """The server's CPU per answered request by thread group (from /proc, over the whole wrk run)."""
+    if not all(cpu[name] for name in ("baseline", "patch")):
+        return
+    groups = set()
+    for name in ("baseline", "patch"):
+        for per_rep in cpu[name].values():
+            groups |= {g for g, us in per_rep.items() if us >= 1}
+    def median(name, group):
+        return statistics.median(cpu[name][r].get(group, 0) for r in sorted(cpu[name]))
+    print("Server CPU per answered request, by thread (µs, median over the repetitions; from /proc over each whole"
+          " run; thread names with digits as N: `ForkJoinPool-N-` are the virtual-thread carriers that run the"
+          " HTTP requests, `stepflow-writer` the single SQLite writer, `HTTP-Dispatcher` the JDK server's"
+          " accept/select loop, `CN CompilerThre` the JIT):")
+    print()
+    print("| thread | baseline | PATCH |")
+    print("|---|---|---|")
+    for group in sorted(groups, key=lambda g: -median("patch", g)):
+        print(f"| `{group}` | {median('baseline', group):,.0f} | {median('patch', group):,.0f} |")
+    total = {name: statistics.median(sum(cpu[name][r].values()) for r in sorted(cpu[name]))
+             for name in ("baseline", "patch")}
+    print(f"| all | {total['baseline']:,.0f} | {total['patch']:,.0f} |")
     print()
 
 
@@ -259,7 +291,8 @@ print(f"- Machine: {os.cpu_count()} CPUs ({cpu_model()}), {mem_gib:.0f} GiB RAM,
 print(f"- JDK: {java_version()}. Control and scale phases: server `java -jar target/stepflow.jar serve` with its defaults (SQLite, durability"
       " normal), authentication on (every request carries the dev token), instances held queued"
       " (`--max-running 0`), creation rate limits off for the setup.")
-print(f"- Control and scale load: wrk 4.1, {threads} threads, {connections} connections, {seconds} s per measured run after a 3 s warm-up,"
+print(f"- Control and scale load: wrk 4.1, {threads} threads, {connections} connections, {seconds} s per measured run after a warm-up"
+      f" (control: {os.environ.get('BENCH_WARMUP_SECONDS', '3')} s of each request type on each fresh server; scale: 3 s per server),"
       " on the same machine. Each repetition is a fresh server; the baseline and the measured run alternate order.")
 print("- Every value: median over the repetitions, with min–max.")
 print()
