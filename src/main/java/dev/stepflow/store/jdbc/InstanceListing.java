@@ -44,27 +44,22 @@ final class InstanceListing {
    * (V6) answer in a few rows; a time filter counts the matching rows.
    */
   private static long total(Connection c, InstanceQuery q) throws SQLException {
+    InstanceListing listing = new InstanceListing(q);
     if (q.createdFrom().isPresent() || q.createdTo().isPresent()) {
-      InstanceListing listing = new InstanceListing(q);
       return Columns.count(
           c, "SELECT COUNT(*) FROM instance" + listing.where, listing.values.toArray());
     }
-    String of =
-        " WHERE account_id = ? AND workflow_name = ?"
-            + (q.status().isPresent() ? " AND status = ?" : "");
-    List<Object> key =
-        new ArrayList<>(List.of(q.workflow().accountId(), q.workflow().workflowName()));
-    q.status().ifPresent(s -> key.add(WireNames.status(s)));
-    List<Object> values = new ArrayList<>(key);
-    values.addAll(key);
+    // without a time filter the conditions name only columns the count tables have too
+    List<Object> twice = new ArrayList<>(listing.values);
+    twice.addAll(listing.values);
     return Columns.count(
         c,
         "SELECT COALESCE(SUM(n), 0) FROM (SELECT n FROM instance_count"
-            + of
+            + listing.where
             + " UNION ALL SELECT n FROM instance_count_delta"
-            + of
+            + listing.where
             + ") counts",
-        values.toArray());
+        twice.toArray());
   }
 
   private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {
