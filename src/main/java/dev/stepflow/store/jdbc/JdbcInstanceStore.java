@@ -11,14 +11,12 @@ import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
-import dev.stepflow.domain.Problem;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StatusMove;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WireNames;
-import dev.stepflow.domain.Workflow;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.InstanceStore;
@@ -30,7 +28,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -49,27 +46,8 @@ public final class JdbcInstanceStore implements InstanceStore {
              rollback_error_name, rollback_error_message FROM instance""";
   private static final String FIND_INSTANCE =
       INSTANCE_COLUMNS + " WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
-
-  /**
-   * By primary key: reading a new instance back by its id let PostgreSQL pick a plan (cached by the
-   * pooled connection) that scans the workflow's instances while the table has no statistics yet.
-   */
-  private static final String FIND_INSTANCE_BY_SEQ = INSTANCE_COLUMNS + " WHERE seq = ?";
-
   private static final String FIND_SEQ =
       "SELECT seq FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
-  private static final String INSERT_INSTANCE =
-      """
-      INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
-                            params_json, trigger_source, created_on, modified_on, queued_on,
-                            status_changed_on, success_retention_ms, error_retention_ms)
-      SELECT ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?,
-             COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms)
-        FROM workflow_version v WHERE v.id = ?
-      ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
-      RETURNING seq""";
-  private static final String TOUCH_WORKFLOW_TRIGGERED =
-      "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
   private static final String DELETE_INSTANCE =
       "DELETE FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
 
@@ -144,97 +122,7 @@ public final class JdbcInstanceStore implements InstanceStore {
   public List<Instance> createInstances(
       WorkflowRef ref, List<NewInstance> items, String actor, Instant now) {
     return db.write(
-        c -> {
-          // a workflow being deleted now is either gone, or waits until these instances exist
-          Workflow workflow =
-              JdbcWorkflowStore.findWorkflow(c, ref, workflowToCreateIn)
-                  .orElseThrow(
-                      () ->
-                          WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
-          List<Instance> created = new ArrayList<>(items.size());
-          for (NewInstance item : items) {
-            // an id in use makes the insert do nothing (the unique index decides, whatever plan
-            // the server would choose for a lookup); the whole create is then refused
-            OptionalLong seq = insert(c, workflow, item, now);
-            if (seq.isEmpty()) {
-              List<String> inUse = existingIds(c, ref, items, created);
-              throw alreadyExists(ref, items, inUse.isEmpty() ? List.of(item.instanceId()) : inUse);
-            }
-            appendStatusChange(c, seq.getAsLong(), null, Status.QUEUED, "create", actor, now);
-            created.add(findInstanceBySeq(c, seq.getAsLong()));
-          }
-          execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
-          ClusterChannels.sendWork(c, dialect);
-          return created;
-        });
-  }
-
-  /**
-   * The ids of {@code items} that were in use before this create, which inserted {@code created}
-   * already (rolled back with it): the refusal names every id in use, not only the first found.
-   */
-  private static List<String> existingIds(
-      Connection c, WorkflowRef ref, List<NewInstance> items, List<Instance> created)
-      throws SQLException {
-    Set<String> ours = new HashSet<>();
-    created.forEach(i -> ours.add(i.ref().instanceId()));
-    List<String> existing = new ArrayList<>();
-    for (NewInstance item : items) {
-      if (!ours.contains(item.instanceId())
-          && seqOf(c, ref.instance(item.instanceId())).isPresent()) {
-        existing.add(item.instanceId());
-      }
-    }
-    return existing;
-  }
-
-  /**
-   * ALREADY_EXISTS naming each of {@code existing}, by its item index when the batch has several.
-   */
-  private static WorkflowException alreadyExists(
-      WorkflowRef ref, List<NewInstance> items, List<String> existing) {
-    List<Problem> problems = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      String id = items.get(i).instanceId();
-      if (existing.contains(id)) {
-        String where = items.size() > 1 ? "Item " + i + ": i" : "I";
-        problems.add(
-            new Problem(
-                ErrorCode.ALREADY_EXISTS,
-                where
-                    + "nstance '"
-                    + id
-                    + "' already exists in workflow '"
-                    + ref.workflowName()
-                    + "'; instance ids must be unique within a workflow."));
-      }
-    }
-    return new WorkflowException(problems);
-  }
-
-  /** The new instance's seq, or empty when an instance with its id exists already. */
-  private static OptionalLong insert(Connection c, Workflow workflow, NewInstance item, Instant now)
-      throws SQLException {
-    try (PreparedStatement ps =
-            bind(
-                c.prepareStatement(INSERT_INSTANCE),
-                workflow.ref().accountId(),
-                workflow.ref().workflowName(),
-                item.instanceId(),
-                WireNames.status(Status.QUEUED),
-                workflow.id(),
-                workflow.versionId(),
-                item.paramsJson(),
-                now,
-                now,
-                now,
-                now,
-                item.retention().successMillis(),
-                item.retention().errorMillis(),
-                workflow.versionId());
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-    }
+        c -> InstanceCreation.create(c, dialect, workflowToCreateIn, ref, items, actor, now));
   }
 
   @Override
@@ -247,16 +135,6 @@ public final class JdbcInstanceStore implements InstanceStore {
     return findInstance(c, FIND_INSTANCE, ref);
   }
 
-  private static Instance findInstanceBySeq(Connection c, long seq) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_INSTANCE_BY_SEQ), seq);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new IllegalStateException("instance " + seq + " vanished in its own transaction");
-      }
-      return instance(rs);
-    }
-  }
-
   private static Optional<Instance> findInstance(Connection c, String sql, InstanceRef ref)
       throws SQLException {
     try (PreparedStatement ps =
@@ -266,7 +144,7 @@ public final class JdbcInstanceStore implements InstanceStore {
     }
   }
 
-  private static OptionalLong seqOf(Connection c, InstanceRef ref) throws SQLException {
+  static OptionalLong seqOf(Connection c, InstanceRef ref) throws SQLException {
     return seqOf(c, FIND_SEQ, ref);
   }
 
