@@ -157,16 +157,7 @@ public final class JdbcEngineStore implements EngineStore {
             + " OR (status IN ("
             + inList(failed)
             + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?)";
-    Optional<String> tryLock = db.dialect().tryTransactionLock();
-    return db.write(
-        c -> {
-          // several nodes: the one that gets the lock sweeps, the others skip this round rather
-          // than queue behind it to delete the same rows
-          if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), RETENTION_LOCK)) {
-            return 0;
-          }
-          return execute(c, sql, now, now);
-        });
+    return executeByOneNode(RETENTION_LOCK, sql, now, now);
   }
 
   @Override
@@ -175,13 +166,22 @@ public final class JdbcEngineStore implements EngineStore {
     if (fold.isEmpty()) {
       return 0;
     }
+    return executeByOneNode(COUNT_FOLD_LOCK, fold.get(), COUNT_FOLD_BATCH);
+  }
+
+  /**
+   * Housekeeping that one node at a time does: where several nodes share the store, the one that
+   * gets the lock {@code key} runs {@code sql}, the others return 0 at once rather than queue
+   * behind it to do the same work.
+   */
+  private int executeByOneNode(long key, String sql, Object... values) {
     Optional<String> tryLock = db.dialect().tryTransactionLock();
     return db.write(
         c -> {
-          if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), COUNT_FOLD_LOCK)) {
+          if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), key)) {
             return 0;
           }
-          return execute(c, fold.get(), COUNT_FOLD_BATCH);
+          return execute(c, sql, values);
         });
   }
 
