@@ -126,12 +126,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     }
     // with every run slot taken nothing can start, so a wake-up (every status change sends one)
     // costs no query; the run that frees a slot wakes the dispatcher again
-    int free = permits.availablePermits();
-    if (free == 0) {
+    if (permits.availablePermits() == 0) {
       return;
     }
     takeover.rollbacks(owner(), now);
-    free = permits.availablePermits();
+    int free = permits.availablePermits();
     if (free == 0) {
       return;
     }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
@@ -69,10 +68,10 @@ public final class SqliteDatabase implements Database {
           .locations("classpath:db/migration/sqlite")
           .load()
           .migrate();
-      Connection connection =
-          StatementCache.wrap(DriverManager.getConnection(url, props), KEPT_STATEMENTS);
-      GroupCommitWriter writer = new GroupCommitWriter(connection, "stepflow-writer");
-      return new SqliteDatabase(writer, readerPool(url, props));
+      KeptStatementsDataSource connections = new KeptStatementsDataSource(url, props);
+      GroupCommitWriter writer =
+          new GroupCommitWriter(connections.getConnection(), "stepflow-writer");
+      return new SqliteDatabase(writer, readerPool(connections));
     } catch (IOException | SQLException e) {
       throw new StoreUnavailable("open " + file, e);
     }
@@ -89,9 +88,9 @@ public final class SqliteDatabase implements Database {
     return props;
   }
 
-  private static HikariDataSource readerPool(String url, Properties props) {
+  private static HikariDataSource readerPool(KeptStatementsDataSource connections) {
     HikariConfig config = new HikariConfig();
-    config.setDataSource(new KeptStatementsDataSource(url, props));
+    config.setDataSource(connections);
     config.setMaximumPoolSize(READERS);
     config.setMinimumIdle(1);
     config.setPoolName("stepflow-readers");
@@ -124,7 +123,7 @@ public final class SqliteDatabase implements Database {
     readers.close();
   }
 
-  /** Readers' connections, each keeping its prepared statements (see {@link StatementCache}). */
+  /** Connections (the writer's, the readers') that keep their prepared statements. */
   private static final class KeptStatementsDataSource extends SQLiteDataSource {
     KeptStatementsDataSource(String url, Properties props) {
       super(new SQLiteConfig(props));
