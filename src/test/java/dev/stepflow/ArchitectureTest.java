@@ -6,9 +6,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,7 +76,8 @@ class ArchitectureTest {
             "dev.stepflow.auth",
             "dev.stepflow.http",
             "dev.stepflow.domain",
-            "dev.stepflow.engine",
+            "dev.stepflow.engine.service",
+            "dev.stepflow.engine.runtime",
             "dev.stepflow.store",
             "dev.stepflow.store.jdbc");
   }
@@ -112,6 +120,96 @@ class ArchitectureTest {
     assertThat(violations)
         .as("engine must not depend on http, app, the generated api or JAX-RS")
         .isEmpty();
+  }
+
+  /**
+   * The execution runtime (dispatcher, runs, leases) is what the request-side services drive; it
+   * never calls back into them, so it can be started, tested and reasoned about on its own.
+   */
+  @Test
+  void runtimeNeverDependsOnServices() {
+    List<Dependency> violations =
+        violations(
+            inTree("dev.stepflow.engine.runtime"),
+            name -> within(name, "dev.stepflow.engine.service"));
+
+    assertThat(violations).as("engine.runtime must not depend on engine.service").isEmpty();
+  }
+
+  /** Every class of the engine lives in one of its two halves. */
+  @Test
+  void engineHasOnlyItsServiceAndRuntimeHalves() {
+    assertThat(
+            sources.stream()
+                .map(Source::packageName)
+                .filter(name -> within(name, "dev.stepflow.engine"))
+                .distinct())
+        .containsExactlyInAnyOrder("dev.stepflow.engine.service", "dev.stepflow.engine.runtime");
+  }
+
+  /** No two packages depend on each other, directly or through others. */
+  @Test
+  void packagesFormNoCycle() {
+    Map<String, Set<String>> graph = packageGraph();
+    List<List<String>> cycles = new ArrayList<>();
+    for (String start : graph.keySet()) {
+      findCycle(graph, start).ifPresent(cycles::add);
+    }
+
+    assertThat(cycles).as("package dependency cycles").isEmpty();
+  }
+
+  @Test
+  void cycleSearchFindsACycle() {
+    Map<String, Set<String>> graph =
+        Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a"));
+
+    assertThat(findCycle(graph, "a")).contains(List.of("a", "b", "c", "a"));
+    assertThat(findCycle(graph, "d")).isEmpty();
+  }
+
+  /** Which packages of Stepflow each package of Stepflow depends on (the generated api aside). */
+  private static Map<String, Set<String>> packageGraph() {
+    Set<String> packages = new TreeSet<>();
+    sources.forEach(source -> packages.add(source.packageName()));
+    Map<String, Set<String>> graph = new TreeMap<>();
+    for (Source source : sources) {
+      Set<String> targets = graph.computeIfAbsent(source.packageName(), k -> new TreeSet<>());
+      for (Dependency dependency : source.dependencies()) {
+        packageOf(dependency.name(), packages)
+            .filter(target -> !target.equals(source.packageName()))
+            .ifPresent(targets::add);
+      }
+    }
+    return graph;
+  }
+
+  /** The longest scanned package that {@code name} lies in. */
+  private static Optional<String> packageOf(String name, Set<String> packages) {
+    return packages.stream()
+        .filter(pkg -> name.startsWith(pkg + "."))
+        .max(Comparator.comparingInt(String::length));
+  }
+
+  /** A path from {@code start} back to itself, if there is one. */
+  static Optional<List<String>> findCycle(Map<String, Set<String>> graph, String start) {
+    ArrayDeque<List<String>> paths = new ArrayDeque<>();
+    paths.add(List.of(start));
+    Set<String> seen = new HashSet<>();
+    while (!paths.isEmpty()) {
+      List<String> path = paths.poll();
+      for (String next : graph.getOrDefault(path.getLast(), Set.of())) {
+        List<String> longer = new ArrayList<>(path);
+        longer.add(next);
+        if (next.equals(start)) {
+          return Optional.of(longer);
+        }
+        if (seen.add(next)) {
+          paths.add(longer);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Tokens are a concern of their own: files and hashes, no HTTP, no engine, no store. */
@@ -202,7 +300,7 @@ class ArchitectureTest {
               /* nor jakarta.ws.rs.Path */ char quote = '"';
               String text = "dev.stepflow.api.model.Workflow \\" jakarta.ws.rs.GET";
               String block = \"""
-                  dev.stepflow.engine.InstanceControl
+                  dev.stepflow.engine.service.InstanceControl
                   \""";
               char escaped = '\\'';
               dev.stepflow.store.InstanceStore store;

@@ -1,6 +1,6 @@
 package dev.stepflow.app;
 
-import dev.stepflow.engine.NodeSettings;
+import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.stepflow.app;
 
 import dev.stepflow.auth.TokenSetup;
-import dev.stepflow.engine.NodeSettings;
+import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
 import java.time.Duration;

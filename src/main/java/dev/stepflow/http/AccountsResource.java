@@ -10,7 +10,7 @@ import dev.stepflow.api.model.MembershipAccount;
 import dev.stepflow.api.model.MembershipListResponse;
 import dev.stepflow.auth.ApiToken;
 import dev.stepflow.domain.Page;
-import dev.stepflow.engine.WorkflowService;
+import dev.stepflow.engine.service.WorkflowService;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.stepflow.http;
 
-import dev.stepflow.engine.InstanceControl;
-import dev.stepflow.engine.InstanceService;
-import dev.stepflow.engine.TerminateAllJobs;
-import dev.stepflow.engine.WorkflowService;
+import dev.stepflow.engine.service.InstanceControl;
+import dev.stepflow.engine.service.InstanceService;
+import dev.stepflow.engine.service.TerminateAllJobs;
+import dev.stepflow.engine.service.WorkflowService;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;

@@ -10,7 +10,7 @@ import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
-import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.service.InstanceService;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 

@@ -16,7 +16,7 @@ import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WorkflowException;
-import dev.stepflow.engine.InstanceService;
+import dev.stepflow.engine.service.InstanceService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -9,7 +9,7 @@ import dev.stepflow.api.model.VersionResponse;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.domain.WorkflowVersion;
-import dev.stepflow.engine.WorkflowService;
+import dev.stepflow.engine.service.WorkflowService;
 import java.util.UUID;
 
 /** Workflow versions, newest first, and their graphs. */

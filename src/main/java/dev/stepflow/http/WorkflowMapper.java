@@ -9,7 +9,7 @@ import dev.stepflow.api.model.WorkflowPutResult;
 import dev.stepflow.api.model.WorkflowVersion;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Workflow;
-import dev.stepflow.engine.WorkflowService.WorkflowWithCounts;
+import dev.stepflow.engine.service.WorkflowService.WorkflowWithCounts;
 import java.util.Map;
 import java.util.UUID;
 

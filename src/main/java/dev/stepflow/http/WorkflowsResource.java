@@ -14,8 +14,8 @@ import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
-import dev.stepflow.engine.WorkflowService;
-import dev.stepflow.engine.WorkflowService.WorkflowWithCounts;
+import dev.stepflow.engine.service.WorkflowService;
+import dev.stepflow.engine.service.WorkflowService.WorkflowWithCounts;
 import java.util.Optional;
 
 /** Workflows: list, get, create or update (a new version each time), delete. */

@@ -3,7 +3,7 @@ package dev.stepflow.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stepflow.engine.NodeSettings;
+import dev.stepflow.engine.runtime.NodeSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stepflow.engine.WorkflowRegistry;
+import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.workflow.StepConfig;

@@ -1,7 +1,0 @@
-package dev.stepflow.engine;
-
-import dev.stepflow.domain.Status;
-import java.time.Instant;
-
-/** The status of an instance after a client action, and the time it entered that status. */
-public record StatusOutcome(Status status, Instant at) {}

@@ -1,0 +1,74 @@
+package dev.stepflow.engine.runtime;
+
+import dev.stepflow.workflow.NonRetryableException;
+import dev.stepflow.workflow.StepContext;
+import dev.stepflow.workflow.StepFunction;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one attempt of a step function on its own virtual thread, so that the attempt can be timed
+ * out and so that a terminate, which interrupts the run's thread, abandons the attempt at once; its
+ * result is then never recorded.
+ */
+final class AttemptRunner {
+  /** How an attempt ended: a value, or an error by name and message. */
+  record Outcome(
+      boolean succeeded,
+      Object value,
+      String errorName,
+      String errorMessage,
+      boolean nonRetryable) {
+    static Outcome success(Object value) {
+      return new Outcome(true, value, null, null, false);
+    }
+
+    static Outcome failure(Throwable error) {
+      String message = error.getMessage() == null ? error.toString() : error.getMessage();
+      boolean nonRetryable = error instanceof NonRetryableException;
+      String name = nonRetryable ? "NonRetryableError" : error.getClass().getSimpleName();
+      return new Outcome(false, null, name, message, nonRetryable);
+    }
+  }
+
+  private final RunContext run;
+
+  AttemptRunner(RunContext run) {
+    this.run = run;
+  }
+
+  Outcome attempt(StepFunction fn, StepContext context, Duration timeout) {
+    FutureTask<Object> task = new FutureTask<>(() -> fn.call(context));
+    run.attemptInFlight(true);
+    if (run.pauseRequested()) {
+      // a pause that raced with the start of this attempt wins: no new attempt starts once it is
+      // asked (unless a resume withdrew it meanwhile, and settlePause returns)
+      run.attemptInFlight(false);
+      run.settlePause();
+      run.attemptInFlight(true);
+    }
+    try {
+      Thread.ofVirtual().name("step-" + context.name()).start(task);
+      return Outcome.success(task.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      return Outcome.failure(e.getCause());
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      return new Outcome(
+          false,
+          null,
+          "TimeoutError",
+          "The attempt took longer than its timeout of " + timeout.toMillis() + "ms.",
+          false);
+    } catch (InterruptedException | CancellationException e) {
+      task.cancel(true);
+      throw new Unwind(Unwind.Reason.ABORTED);
+    } finally {
+      run.attemptInFlight(false);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.stepflow.engine.runtime;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.workflow.RollbackContext;
+import dev.stepflow.workflow.StepConfig;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Runs rollback handlers in reverse step-start order, each with its own retries, recording one
+ * rollback row per handler. The first handler that still fails after its retries halts the chain.
+ */
+final class Compensation {
+  /** How the rollback ended: outcome complete or failed, with the failing handler's error. */
+  record Result(String outcome, String errorName, String errorMessage) {}
+
+  private final RunContext run;
+  private final AttemptRunner attempts;
+
+  Compensation(RunContext run) {
+    this.run = run;
+    this.attempts = new AttemptRunner(run);
+  }
+
+  /**
+   * Compensates every started step that registered a handler and whose handler has not finished.
+   * {@code recorded} are the run's rows; a step whose handler replay did not reach fails as
+   * RollbackMissing. A rollback row that is still running was left by a process that died while the
+   * handler ran: the handler runs again on that row (at-least-once, like a step attempt). An
+   * errored rollback row means the chain already halted there, so nothing more runs.
+   */
+  Result run(List<StepRow> recorded, List<DurableStep.Handler> handlers, String triggerError) {
+    Map<Integer, DurableStep.Handler> byStep =
+        handlers.stream()
+            .collect(Collectors.toMap(h -> h.step().stepSeq(), Function.identity(), (a, b) -> a));
+    Map<String, StepRow> rollbackRows =
+        recorded.stream()
+            .filter(r -> r.kind().equals("rollback"))
+            .collect(Collectors.toMap(StepRow::displayName, Function.identity(), (a, b) -> a));
+    Optional<StepRow> halted =
+        rollbackRows.values().stream().filter(r -> r.status().equals("errored")).findFirst();
+    if (halted.isPresent()) {
+      return new Result("failed", halted.get().errorName(), halted.get().errorMessage());
+    }
+    int nextSeq = recorded.stream().mapToInt(StepRow::stepSeq).max().orElse(-1) + 1;
+    List<StepRow> eligible =
+        recorded.stream()
+            .filter(r -> r.kind().equals("do") && r.hasRollback())
+            .filter(r -> !isComplete(rollbackRows.get(r.displayName())))
+            .sorted(Comparator.comparingInt(StepRow::stepSeq).reversed())
+            .toList();
+    for (StepRow step : eligible) {
+      StepRow interrupted = rollbackRows.get(step.displayName());
+      StepRow row = interrupted != null ? interrupted : insertRow(step, byStep, nextSeq++);
+      Result failed = compensate(step, byStep.get(step.stepSeq()), row, triggerError);
+      if (failed != null) {
+        return failed;
+      }
+    }
+    return new Result("complete", null, null);
+  }
+
+  private static boolean isComplete(StepRow rollbackRow) {
+    return rollbackRow != null && rollbackRow.status().equals("complete");
+  }
+
+  /** Records that the handler of {@code step} starts, as a new running rollback row. */
+  private StepRow insertRow(StepRow step, Map<Integer, DurableStep.Handler> byStep, int seq) {
+    DurableStep.Handler handler = byStep.get(step.stepSeq());
+    StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
+    StepRow row =
+        StepRow.running(
+            seq, "rollback", step.name(), step.count(), run.now(), StepJson.config(config), false);
+    fenced(run.store.insertStep(run.lease, row));
+    return row;
+  }
+
+  /**
+   * Runs one handler with its retries, recording on {@code row}; returns null when it succeeded.
+   */
+  private Result compensate(
+      StepRow step, DurableStep.Handler handler, StepRow row, String trigger) {
+    StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
+    ArrayNode tried = StepJson.attempts("[]");
+    if (handler == null) {
+      return fail(
+          row,
+          tried,
+          run.now(),
+          "RollbackMissing",
+          "The rollback handler of step '"
+              + step.displayName()
+              + "' was not registered on replay.");
+    }
+    for (int attempt = 1; ; attempt++) {
+      Instant start = run.now();
+      RollbackContext context =
+          new RollbackContext(
+              step.name(),
+              step.count(),
+              step.outputJson() == null ? null : StepJson.read(step.outputJson()),
+              trigger,
+              attempt);
+      AttemptRunner.Outcome outcome =
+          attempts.attempt(
+              ctx -> {
+                handler.rollback().compensate(context);
+                return null;
+              },
+              new dev.stepflow.workflow.StepContext(step.name(), step.count(), attempt),
+              config.timeout());
+      if (outcome.succeeded()) {
+        StepJson.addAttempt(tried, start, run.now(), null, null);
+        fenced(
+            run.store.updateStep(
+                run.lease,
+                row.finished("complete", run.now(), null, null, null, tried.toString())));
+        return null;
+      }
+      if (outcome.nonRetryable() || attempt > config.retryLimit()) {
+        return fail(row, tried, start, outcome.errorName(), outcome.errorMessage());
+      }
+      StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
+      sleepBeforeRetry(config, attempt);
+    }
+  }
+
+  private Result fail(StepRow row, ArrayNode tried, Instant start, String name, String message) {
+    StepJson.addAttempt(tried, start, run.now(), name, message);
+    fenced(
+        run.store.updateStep(
+            run.lease, row.finished("errored", run.now(), null, name, message, tried.toString())));
+    return new Result("failed", name, message);
+  }
+
+  /**
+   * Rollback retries wait in place: a rolling-back instance refuses pause, so nothing else waits.
+   */
+  private void sleepBeforeRetry(StepConfig config, int attempt) {
+    try {
+      Thread.sleep(config.delayBeforeRetry(attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unwind(Unwind.Reason.ABORTED);
+    }
+  }
+
+  private static void fenced(boolean written) {
+    if (!written) {
+      throw new Unwind(Unwind.Reason.FENCED);
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package dev.stepflow.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.stepflow.domain.Limits;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.workflow.NonRetryableException;
+import dev.stepflow.workflow.Rollback;
+import dev.stepflow.workflow.Step;
+import dev.stepflow.workflow.StepConfig;
+import dev.stepflow.workflow.StepContext;
+import dev.stepflow.workflow.StepFailedException;
+import dev.stepflow.workflow.StepFunction;
+import dev.stepflow.workflow.WaitTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@link Step} workflow code sees. Each call is identified by (kind, name, count); a call whose
+ * step is recorded as finished returns (or throws) the record without running. Otherwise it runs
+ * and checkpoints through fenced writes, or suspends the run by throwing {@link Unwind}.
+ *
+ * <p>In collect mode (rebuilding rollback handlers for a terminate with rollback) nothing runs:
+ * recorded steps replay, a started but unfinished step registers its handler and returns null, and
+ * the first step that never started ends the replay.
+ */
+final class DurableStep implements Step {
+  static final int MAX_NAME_LENGTH = 256;
+  private static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofHours(24);
+  private static final Pattern EVENT_TYPE = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9-_]{0,99}$");
+
+  /** A rollback handler registered by a step that started, in step-start order. */
+  record Handler(StepRow step, Rollback rollback, StepConfig config) {}
+
+  private final RunContext run;
+  private final boolean collectOnly;
+  private final Map<String, StepRow> recorded = new HashMap<>();
+  private final Map<String, Integer> counters = new HashMap<>();
+  private final List<Handler> handlers = new ArrayList<>();
+  private final int stepLimit;
+  private final AttemptRunner attempts;
+  private int nextStepSeq;
+  private int doSteps;
+
+  DurableStep(RunContext run, List<StepRow> steps, int stepLimit, boolean collectOnly) {
+    this.run = run;
+    this.collectOnly = collectOnly;
+    this.stepLimit = stepLimit;
+    this.attempts = new AttemptRunner(run);
+    for (StepRow row : steps) {
+      recorded.put(key(row.kind(), row.name(), row.count()), row);
+      nextStepSeq = Math.max(nextStepSeq, row.stepSeq() + 1);
+      doSteps += row.kind().equals("do") ? 1 : 0;
+    }
+  }
+
+  List<Handler> handlers() {
+    return handlers;
+  }
+
+  private static String key(String kind, String name, int count) {
+    return kind + "\u0000" + name + "\u0000" + count;
+  }
+
+  private int count(String kind, String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      throw new NonRetryableException(
+          "Step names must be 1 to "
+              + MAX_NAME_LENGTH
+              + " characters (got "
+              + (name == null ? "null" : name.length() + " characters")
+              + ").");
+    }
+    return counters.merge(kind + "\u0000" + name, 1, Integer::sum);
+  }
+
+  @Override
+  public JsonNode run(String name, StepFunction fn) {
+    return run(name, StepConfig.DEFAULT, fn, null, null);
+  }
+
+  @Override
+  public JsonNode run(String name, StepConfig config, StepFunction fn) {
+    return run(name, config, fn, null, null);
+  }
+
+  @Override
+  public JsonNode run(
+      String name, StepConfig config, StepFunction fn, Rollback rollback, StepConfig rbConfig) {
+    int count = count("do", name);
+    StepRow row = recorded.get(key("do", name, count));
+    if (row != null && rollback != null) {
+      handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
+    }
+    if (row != null && row.status().equals("complete")) {
+      return StepJson.read(row.outputJson());
+    }
+    if (row != null && row.status().equals("errored")) {
+      throw new StepFailedException(row.errorName(), row.errorMessage());
+    }
+    if (collectOnly) {
+      if (row == null) {
+        throw new Unwind(Unwind.Reason.COLLECTED);
+      }
+      return NullNode.getInstance();
+    }
+    run.checkBoundary();
+    if (row == null) {
+      row = start(name, count, config, rollback != null);
+      if (rollback != null) {
+        handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
+      }
+    }
+    return attemptsUntilSettled(row, config, fn);
+  }
+
+  private StepRow start(String name, int count, StepConfig config, boolean hasRollback) {
+    if (doSteps >= stepLimit) {
+      throw new NonRetryableException(
+          "The instance reached its limit of "
+              + stepLimit
+              + " steps (limits.steps of the workflow).");
+    }
+    StepRow row =
+        StepRow.running(
+            nextStepSeq++, "do", name, count, run.now(), StepJson.config(config), hasRollback);
+    fenced(run.store.insertStep(run.lease, row));
+    recorded.put(key("do", name, count), row);
+    doSteps++;
+    return row;
+  }
+
+  private JsonNode attemptsUntilSettled(StepRow row, StepConfig config, StepFunction fn) {
+    ArrayNode tried = StepJson.attempts(row.attemptsJson());
+    while (true) {
+      if (row.wakeAt() != null && row.wakeAt().isAfter(run.now())) {
+        throw run.suspend(row.wakeAt(), null);
+      }
+      int attempt = tried.size() + 1;
+      Instant start = run.now();
+      AttemptRunner.Outcome outcome =
+          attempts.attempt(fn, new StepContext(row.name(), row.count(), attempt), config.timeout());
+      if (outcome.succeeded()) {
+        return succeed(row, tried, start, outcome.value());
+      }
+      StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
+      boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
+      if (!retriesLeft) {
+        StepRow failed =
+            row.finished(
+                "errored",
+                run.now(),
+                null,
+                outcome.errorName(),
+                outcome.errorMessage(),
+                tried.toString());
+        checkpoint(failed);
+        throw new StepFailedException(outcome.errorName(), outcome.errorMessage());
+      }
+      row =
+          row.waitingUntil(run.now().plus(config.delayBeforeRetry(attempt)), tried.toString())
+              .withError(outcome.errorName(), outcome.errorMessage());
+      checkpoint(row);
+    }
+  }
+
+  private JsonNode succeed(StepRow row, ArrayNode tried, Instant start, Object value) {
+    String json;
+    try {
+      json = StepJson.write(value);
+    } catch (NonRetryableException e) {
+      return failForGood(row, tried, start, "NonRetryableError", e.getMessage());
+    }
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Limits.MAX_PAYLOAD_BYTES) {
+      return failForGood(
+          row,
+          tried,
+          start,
+          "StepResultTooLarge",
+          "The step result is " + bytes + " bytes; the limit is " + Limits.MAX_PAYLOAD_BYTES + ".");
+    }
+    StepJson.addAttempt(tried, start, run.now(), null, null);
+    checkpoint(row.finished("complete", run.now(), json, null, null, tried.toString()));
+    return StepJson.read(json);
+  }
+
+  private JsonNode failForGood(
+      StepRow row, ArrayNode tried, Instant start, String name, String message) {
+    StepJson.addAttempt(tried, start, run.now(), name, message);
+    checkpoint(row.finished("errored", run.now(), null, name, message, tried.toString()));
+    throw new StepFailedException(name, message);
+  }
+
+  /** Records the step; then a pause that was requested while it ran takes effect. */
+  private void checkpoint(StepRow row) {
+    fenced(run.store.updateStep(run.lease, row));
+    recorded.put(key(row.kind(), row.name(), row.count()), row);
+    if (run.pauseRequested()) {
+      run.settlePause();
+    }
+  }
+
+  private static void fenced(boolean written) {
+    if (!written) {
+      throw new Unwind(Unwind.Reason.FENCED);
+    }
+  }
+
+  @Override
+  public void sleep(String name, Duration duration) {
+    sleepUntil("sleep", name, run.now().plus(duration), false);
+  }
+
+  @Override
+  public void sleepUntil(String name, Instant until) {
+    sleepUntil("sleep", name, until, true);
+  }
+
+  private void sleepUntil(String kind, String name, Instant until, boolean absolute) {
+    int count = count(kind, name);
+    StepRow row = recorded.get(key(kind, name, count));
+    if (row != null && row.status().equals("complete")) {
+      return;
+    }
+    if (collectOnly) {
+      throw new Unwind(Unwind.Reason.COLLECTED);
+    }
+    run.checkBoundary();
+    if (row == null) {
+      row = StepRow.waiting(nextStepSeq++, kind, name, count, run.now(), until, absolute, null);
+      fenced(run.store.insertStep(run.lease, row));
+      recorded.put(key(kind, name, count), row);
+    }
+    if (row.wakeAt().isAfter(run.now())) {
+      throw run.suspend(row.wakeAt(), null);
+    }
+    checkpoint(row.finished("complete", run.now(), null, null, null, null));
+  }
+
+  @Override
+  public JsonNode waitForEvent(String name, String type) {
+    return waitForEvent(name, type, DEFAULT_EVENT_TIMEOUT);
+  }
+
+  @Override
+  public JsonNode waitForEvent(String name, String type, Duration timeout) {
+    if (type == null || !EVENT_TYPE.matcher(type).matches()) {
+      throw new NonRetryableException("Event types are 1 to 100 letters, digits, '-' and '_'.");
+    }
+    int count = count("waitForEvent", name);
+    StepRow row = recorded.get(key("waitForEvent", name, count));
+    if (row != null && row.status().equals("complete")) {
+      return StepJson.read(row.outputJson());
+    }
+    if (row != null && row.status().equals("errored")) {
+      throw new WaitTimeoutException(row.errorMessage());
+    }
+    if (collectOnly) {
+      throw new Unwind(Unwind.Reason.COLLECTED);
+    }
+    run.checkBoundary();
+    if (row == null) {
+      row =
+          StepRow.waiting(
+              nextStepSeq++,
+              "waitForEvent",
+              name,
+              count,
+              run.now(),
+              run.now().plus(timeout),
+              false,
+              type);
+      fenced(run.store.insertStep(run.lease, row));
+      recorded.put(key("waitForEvent", name, count), row);
+    }
+    var consumed = run.store.consumeEvent(run.lease, row, run.now());
+    if (consumed.isPresent()) {
+      recorded.put(key("waitForEvent", name, count), consumed.get());
+      return StepJson.read(consumed.get().outputJson());
+    }
+    if (!row.wakeAt().isAfter(run.now())) {
+      String message = "Execution timed out after " + timeout.toMillis() + "ms";
+      checkpoint(row.finished("errored", run.now(), null, "WaitTimeoutError", message, null));
+      throw new WaitTimeoutException(message);
+    }
+    throw run.suspend(row.wakeAt(), type);
+  }
+}

@@ -1,0 +1,321 @@
+package dev.stepflow.engine.runtime;
+
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Retention;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.store.ClusterSignals;
+import dev.stepflow.store.EngineStore;
+import dev.stepflow.store.EngineStore.Candidate;
+import dev.stepflow.store.EngineStore.Owner;
+import dev.stepflow.store.EngineStore.Started;
+import dev.stepflow.store.NodeStore;
+import dev.stepflow.store.RunLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs instances. One dispatcher thread claims due work from the store (waiting instances whose
+ * time came or whose event arrived, then queued ones first in first out) while fewer than {@code
+ * maxRunning} runs are active, and starts each run on a virtual thread. Waiting instances hold no
+ * thread and do not count. Status changes reach the engine as the effects of a move: through {@link
+ * EngineHooks} when this node made it, as a {@link ClusterSignals} signal when another node did;
+ * they interrupt, pause or compensate the run, wherever it runs.
+ *
+ * <p>Several nodes may share the store. A claim gives this node a lease on the instance, which
+ * {@link Heartbeat} renews while the run goes on; {@link Takeover} takes over the instances whose
+ * lease ended (their node died), once at start and then every second; {@link FenceWatch} stops runs
+ * whose instance moved on. At start a node alone with its store (SQLite) takes over every run a
+ * previous process left, at once.
+ */
+public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+  private static final Duration TAKEOVER_SCAN = Duration.ofSeconds(1);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
+
+  /** Every lease counts as ended: what a node alone with its store finds at start. */
+  private static final Instant EVERY_LEASE_ENDED = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+  private final EngineStore store;
+  private final NodeStore nodes;
+  private final ClusterSignals signals;
+  private final WorkflowRegistry registry;
+  private final Clock clock;
+  private final NodeSettings node;
+  private final Semaphore permits;
+  private final ActiveRuns runs = new ActiveRuns();
+  private final Takeover takeover;
+  private final Heartbeat heartbeat;
+  private final FenceWatch fenceWatch;
+  private final Object signal = new Object();
+  private boolean signalled;
+  private volatile boolean closed;
+  private Thread dispatcher;
+  private Instant nextHousekeeping = Instant.MIN;
+  private Instant nextTakeoverScan = Instant.MIN;
+
+  public Engine(
+      EngineStore store,
+      NodeStore nodes,
+      ClusterSignals signals,
+      WorkflowRegistry registry,
+      Clock clock,
+      int maxRunning,
+      NodeSettings node) {
+    this.store = store;
+    this.nodes = nodes;
+    this.signals = signals;
+    this.registry = registry;
+    this.clock = clock;
+    this.node = node;
+    this.permits = new Semaphore(maxRunning);
+    this.takeover = new Takeover(store, node, runs, permits, this::launch);
+    this.heartbeat = new Heartbeat(nodes, node, runs, clock);
+    this.fenceWatch = new FenceWatch(store, runs);
+  }
+
+  public WorkflowRegistry registry() {
+    return registry;
+  }
+
+  /** This node's id among the nodes that share the store. */
+  public String nodeId() {
+    return node.nodeId();
+  }
+
+  public void start() {
+    new NodeJoin(nodes, node, clock).join();
+    heartbeat.start();
+    takeover.everything(owner(), now(), node.alone() ? EVERY_LEASE_ENDED : now());
+    nextTakeoverScan = now().plus(TAKEOVER_SCAN);
+    dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
+    fenceWatch.start();
+    signals.listen(this);
+  }
+
+  private void loop() {
+    while (!closed) {
+      try {
+        dispatchOnce();
+        awaitSignal();
+      } catch (RuntimeException e) {
+        log.error("Dispatching failed; retrying shortly", e);
+        sleepQuietly(MAX_IDLE);
+      }
+    }
+  }
+
+  private void dispatchOnce() {
+    keepHouse();
+    Instant now = now();
+    if (!now.isBefore(nextTakeoverScan)) {
+      nextTakeoverScan = now.plus(TAKEOVER_SCAN);
+      takeover.everything(owner(), now, now);
+    }
+    // with every run slot taken nothing can start, so a wake-up (every status change sends one)
+    // costs no query; the run that frees a slot wakes the dispatcher again
+    if (permits.availablePermits() == 0) {
+      return;
+    }
+    takeover.rollbacks(owner(), now);
+    int free = permits.availablePermits();
+    if (free == 0) {
+      return;
+    }
+    // only this thread takes permits, so the claims (at most `free`) find them all still there
+    List<Started> started = store.claimDue(now(), free, owner(), Engine::startMove);
+    if (!permits.tryAcquire(started.size())) {
+      throw new IllegalStateException("run permits were taken outside the dispatcher");
+    }
+    started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
+  }
+
+  /** The move that starts a due instance: queued -> running, or waiting -> running. */
+  private static Optional<Decision.Move> startMove(Status status) {
+    return move(status, EngineEvent.RUN_STARTED).or(() -> move(status, EngineEvent.WAIT_ENDED));
+  }
+
+  private static Optional<Decision.Move> move(Status status, EngineEvent event) {
+    return Transitions.TABLE.decide(status, event) instanceof Decision.Move m
+        ? Optional.of(m)
+        : Optional.empty();
+  }
+
+  /** This node, with the lease a claim made now gives it. */
+  private Owner owner() {
+    return new Owner(node.nodeId(), now().plus(node.leaseTime()));
+  }
+
+  /**
+   * Housekeeping, at most once a second (by one node at a time, when several share the store):
+   * finished instances whose retention ran out are deleted, and recorded count changes folded.
+   */
+  private void keepHouse() {
+    Instant now = now();
+    if (now.isBefore(nextHousekeeping)) {
+      return;
+    }
+    nextHousekeeping = now.plus(HOUSEKEEPING);
+    store.foldInstanceCounts();
+    int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
+    if (deleted > 0) {
+      log.info("Deleted {} finished instances whose retention ran out", deleted);
+    }
+  }
+
+  private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
+    RunContext run = new RunContext(c.instance(), lease, store, clock, this::signal);
+    Runner runner =
+        new Runner(
+            run,
+            registry.create(c.className()),
+            c.className(),
+            mode,
+            c.rollbackCause(),
+            () -> finished(run));
+    Thread thread =
+        Thread.ofVirtual().name("run-" + c.instance().ref().instanceId()).unstarted(runner);
+    runs.add(run, thread);
+    thread.start();
+  }
+
+  private void finished(RunContext run) {
+    runs.remove(run);
+    permits.release();
+    signal();
+  }
+
+  @Override
+  public void afterMove(InstanceRef ref, Decision.Move move) {
+    // The run here may already be a newer one than the move concerned: a restart moves the
+    // instance to queued, and the dispatcher may claim it and start a new run before this call.
+    // So the run follows the store, which knows which run is current, instead of taking the move's
+    // effects as meant for it (which stopped the new run and left the instance running with none).
+    runs.get(ref).ifPresent(a -> runs.follow(a, store.runState(a.run().lease.instanceSeq())));
+    signal();
+  }
+
+  /**
+   * A node (another, or this one: every node hears every signal) moved the instance: if it runs
+   * here, its run follows what the store says now.
+   */
+  @Override
+  public void controlled(long instanceSeq) {
+    runs.bySeq(instanceSeq).ifPresent(a -> runs.follow(a, store.runState(instanceSeq)));
+    signal();
+  }
+
+  @Override
+  public void resync() {
+    fenceWatch.checkNow();
+    signal();
+  }
+
+  @Override
+  public void deleted(Predicate<InstanceRef> which) {
+    runs.stopIf(which);
+  }
+
+  /** New work here or on another node: the dispatcher looks now rather than at its next poll. */
+  @Override
+  public void workAvailable() {
+    signal();
+  }
+
+  private void signal() {
+    synchronized (signal) {
+      signalled = true;
+      signal.notifyAll();
+    }
+  }
+
+  private void awaitSignal() {
+    Instant now = now();
+    // a timer that is due cannot start anything while every run slot is taken
+    Duration idle =
+        permits.availablePermits() == 0
+            ? MAX_IDLE
+            : store
+                .nextWake()
+                .map(w -> Duration.between(now, w))
+                .filter(d -> d.compareTo(MAX_IDLE) < 0)
+                .orElse(MAX_IDLE);
+    synchronized (signal) {
+      if (!signalled && !idle.isNegative() && !idle.isZero()) {
+        try {
+          signal.wait(Math.max(1, idle.toMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          closed = true;
+        }
+      }
+      signalled = false;
+    }
+  }
+
+  /** How many runs are active now (for tests and metrics). */
+  public int activeRuns() {
+    return runs.size();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(SHUTDOWN_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Stops dispatching and interrupts the active runs, then waits a little for them to unwind so
+   * none writes to a store that is being closed. Interrupted runs stay running in the store; the
+   * node then gives up its leases, so that another node (or the next start) takes them over at
+   * once.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    signals.close();
+    fenceWatch.close();
+    heartbeat.close();
+    signal();
+    if (dispatcher != null) {
+      dispatcher.interrupt();
+      joinQuietly(dispatcher); // no claim may commit after the leases are given up
+    }
+    runs.interruptAllAndWait(SHUTDOWN_GRACE);
+    try {
+      nodes.leave(node.nodeId());
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not give up this node's leases; other nodes take its instances over when they"
+              + " end, in at most {}",
+          node.leaseTime(),
+          e);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.stepflow.engine.runtime;
+
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.store.EngineStore;
+import dev.stepflow.store.EngineStore.RunState;
+import dev.stepflow.store.RunLease;
+import dev.stepflow.store.RunUpdate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * What one run of one instance shares between its parts: the lease that fences its writes, the
+ * store, the clock, and the signals the engine sends it (pause requested, aborted). Status changes
+ * the run makes itself go through the table like every other.
+ */
+final class RunContext {
+  /** How often a run's own move is tried again when the instance changed underneath it. */
+  private static final int SETTLE_TRIES = 3;
+
+  final Instance instance;
+  final RunLease lease;
+  final RunStore store;
+  final Clock clock;
+  final Runnable wakeDispatcher;
+  private volatile boolean pauseRequested;
+  private volatile boolean aborted;
+  private volatile boolean attemptInFlight;
+
+  RunContext(
+      Instance instance, RunLease lease, EngineStore store, Clock clock, Runnable wakeDispatcher) {
+    this.instance = instance;
+    this.lease = lease;
+    this.store = new RunStore(store, this::abort);
+    this.clock = clock;
+    this.wakeDispatcher = wakeDispatcher;
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** Applies a run-made status change if the table allows it from {@code from}; false otherwise. */
+  boolean move(Status from, EngineEvent event, RunUpdate update) {
+    if (!(Transitions.TABLE.decide(from, event) instanceof Decision.Move move)) {
+      return false;
+    }
+    return store.moveRun(lease, move, update, now());
+  }
+
+  void requestPause() {
+    pauseRequested = true;
+  }
+
+  void cancelPause() {
+    pauseRequested = false;
+  }
+
+  boolean pauseRequested() {
+    return pauseRequested;
+  }
+
+  void abort() {
+    aborted = true;
+  }
+
+  boolean aborted() {
+    return aborted;
+  }
+
+  boolean attemptInFlight() {
+    return attemptInFlight;
+  }
+
+  void attemptInFlight(boolean inFlight) {
+    attemptInFlight = inFlight;
+  }
+
+  /**
+   * At a step boundary: stop if terminated, restarted or asked to pause. The store is asked too,
+   * since a change can be accepted before the engine knew this run, or by another node whose signal
+   * has not arrived (or never will).
+   */
+  void checkBoundary() {
+    if (aborted || Thread.currentThread().isInterrupted()) {
+      throw new Unwind(Unwind.Reason.ABORTED);
+    }
+    refreshFromStore();
+    if (pauseRequested) {
+      settlePause();
+    }
+  }
+
+  /**
+   * Reads the instance: a run whose instance has another run id now (terminated, restarted, taken
+   * over) or is gone stops here; a pause is pending when the table lets the instance settle into
+   * paused from its status.
+   */
+  void refreshFromStore() {
+    if (settlesIntoPause(currentState().status())) {
+      requestPause();
+    }
+  }
+
+  /** The instance's status and run id; a run that lost its instance stops here. */
+  private RunState currentState() {
+    Optional<RunState> state = store.runState(lease.instanceSeq());
+    if (state.isEmpty() || state.get().runId() != lease.runId()) {
+      abort();
+      throw new Unwind(Unwind.Reason.FENCED);
+    }
+    return state.get();
+  }
+
+  /** The instance waits for its run to pause (waitingForPause), by the table. */
+  static boolean settlesIntoPause(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.STEPS_SETTLED) instanceof Decision.Move;
+  }
+
+  /** The run may carry on from {@code status} (running: no pause asked), by the table. */
+  static boolean carriesOn(Status status) {
+    return Transitions.TABLE.decide(status, EngineEvent.RUN_SUSPENDED) instanceof Decision.Move;
+  }
+
+  /**
+   * The pause requested while this run was working takes effect now: waitingForPause -> paused, and
+   * the run ends. Signals may arrive late or out of order, so the store has the last word: when a
+   * resume withdrew the pause meanwhile, the run carries on and this returns; when the instance is
+   * paused already, or the run lost it, the run ends.
+   */
+  void settlePause() {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      if (move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none())) {
+        throw new Unwind(Unwind.Reason.PAUSED);
+      }
+      Status now = currentState().status();
+      if (carriesOn(now)) {
+        pauseRequested = false;
+        return;
+      }
+      if (!settlesIntoPause(now)) {
+        throw new Unwind(Unwind.Reason.PAUSED);
+      }
+    }
+    throw new Unwind(Unwind.Reason.PAUSED);
+  }
+
+  /**
+   * Suspends the run until {@code wakeAt} (or an event of {@code eventType}) without holding a
+   * thread.
+   */
+  Unwind suspend(Instant wakeAt, String eventType) {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      if (move(
+          Status.RUNNING, EngineEvent.RUN_SUSPENDED, RunUpdate.suspendedUntil(wakeAt, eventType))) {
+        wakeDispatcher.run();
+        return new Unwind(Unwind.Reason.SUSPENDED);
+      }
+      // a pause (maybe not signalled yet) or a lost instance; a withdrawn pause suspends again
+      refreshFromStore();
+      if (pauseRequested) {
+        settlePause();
+      }
+    }
+    return new Unwind(Unwind.Reason.FENCED);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.stepflow.engine.runtime;
+
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.store.EngineStore;
+import dev.stepflow.store.EngineStore.RunState;
+import dev.stepflow.store.RunLease;
+import dev.stepflow.store.RunUpdate;
+import dev.stepflow.store.StoreUnavailable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store as one run uses it. A store that fails (PostgreSQL unreachable, its pool exhausted)
+ * ends the run, never the instance: the failure must not reach the workflow code as an exception it
+ * could catch, nor the runner as the workflow's own failure, which errored the instance (seen under
+ * load on three nodes). The run unwinds instead, its lease is no longer renewed, and a new run
+ * takes the instance over from its last checkpoint once the lease ended.
+ */
+final class RunStore {
+  private static final Logger log = LoggerFactory.getLogger(RunStore.class);
+
+  private final EngineStore store;
+  private final Runnable abortRun;
+
+  RunStore(EngineStore store, Runnable abortRun) {
+    this.store = store;
+    this.abortRun = abortRun;
+  }
+
+  List<StepRow> steps(long instanceSeq) {
+    return guarded(() -> store.steps(instanceSeq));
+  }
+
+  int stepLimit(long instanceSeq) {
+    return guarded(() -> store.stepLimit(instanceSeq));
+  }
+
+  boolean insertStep(RunLease lease, StepRow row) {
+    return guarded(() -> store.insertStep(lease, row));
+  }
+
+  boolean updateStep(RunLease lease, StepRow row) {
+    return guarded(() -> store.updateStep(lease, row));
+  }
+
+  Optional<StepRow> consumeEvent(RunLease lease, StepRow waitStep, Instant now) {
+    return guarded(() -> store.consumeEvent(lease, waitStep, now));
+  }
+
+  boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
+    return guarded(() -> store.moveRun(lease, move, update, at));
+  }
+
+  Optional<RunState> runState(long instanceSeq) {
+    return guarded(() -> store.runState(instanceSeq));
+  }
+
+  private <T> T guarded(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (StoreUnavailable e) {
+      // one line: an outage stops every run at once
+      log.warn(
+          "A run stops because the store failed ({}); its instance is taken over once its lease"
+              + " ends",
+          e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+      abortRun.run();
+      throw new Unwind(Unwind.Reason.STORE_FAILED);
+    }
+  }
+}

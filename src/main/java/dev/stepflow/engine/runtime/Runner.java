@@ -1,0 +1,188 @@
+package dev.stepflow.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.Status;
+import dev.stepflow.store.RunUpdate;
+import dev.stepflow.workflow.StepFailedException;
+import dev.stepflow.workflow.Workflow;
+import dev.stepflow.workflow.WorkflowEvent;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one instance on its own virtual thread: replays the workflow from the top, and ends it
+ * as complete, errored (after running its rollback handlers), suspended, or paused. In compensation
+ * mode it only rebuilds the handlers by replay and runs them (terminate with rollback, or recovery
+ * of an interrupted rollback).
+ */
+final class Runner implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Runner.class);
+  static final String TERMINATED_ERROR = "Terminated: Instance terminated during rollback";
+  private static final int FINISH_TRIES = 3;
+
+  enum Mode {
+    EXECUTE,
+    COMPENSATE
+  }
+
+  private final RunContext run;
+  private final Optional<Workflow> workflow;
+  private final String className;
+  private final Mode mode;
+  private final String rollbackCause;
+  private final Runnable onFinish;
+
+  Runner(
+      RunContext run,
+      Optional<Workflow> workflow,
+      String className,
+      Mode mode,
+      String rollbackCause,
+      Runnable onFinish) {
+    this.run = run;
+    this.workflow = workflow;
+    this.className = className;
+    this.mode = mode;
+    this.rollbackCause = rollbackCause;
+    this.onFinish = onFinish;
+  }
+
+  @Override
+  public void run() {
+    try {
+      switch (mode) {
+        case EXECUTE -> execute();
+        case COMPENSATE -> compensateOnly();
+      }
+    } catch (Unwind unwound) {
+      log.debug("Run of {} unwound: {}", run.instance.ref(), unwound.reason());
+    } catch (RuntimeException e) {
+      log.error(
+          "The engine failed while running {}; it is taken over once its lease ends",
+          run.instance.ref(),
+          e);
+    } finally {
+      onFinish.run();
+    }
+  }
+
+  private WorkflowEvent event() {
+    Instance i = run.instance;
+    JsonNode params = i.paramsJson() == null ? null : StepJson.read(i.paramsJson());
+    return new WorkflowEvent(params, i.ref().instanceId(), i.createdOn());
+  }
+
+  private void execute() {
+    if (workflow.isEmpty()) {
+      run.move(
+          Status.RUNNING,
+          EngineEvent.RUN_FAILED,
+          RunUpdate.failed(
+              "UnknownWorkflowClass",
+              "No workflow class named '" + className + "' is registered with this engine."));
+      return;
+    }
+    long seq = run.lease.instanceSeq();
+    DurableStep step = new DurableStep(run, run.store.steps(seq), run.store.stepLimit(seq), false);
+    Object output;
+    try {
+      output = workflow.get().run(event(), step);
+    } catch (Unwind unwound) {
+      throw unwound;
+    } catch (Throwable failure) {
+      if (run.aborted()) {
+        throw new Unwind(Unwind.Reason.ABORTED);
+      }
+      fail(step, failure);
+      return;
+    }
+    String json;
+    try {
+      json = StepJson.write(output);
+    } catch (RuntimeException notJson) {
+      fail(step, notJson);
+      return;
+    }
+    finish(Status.RUNNING, EngineEvent.RUN_SUCCEEDED, RunUpdate.succeeded(json));
+  }
+
+  private void fail(DurableStep step, Throwable failure) {
+    String name =
+        failure instanceof StepFailedException f
+            ? f.errorName()
+            : failure.getClass().getSimpleName();
+    String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    if (step.handlers().isEmpty()) {
+      finish(Status.RUNNING, EngineEvent.RUN_FAILED, RunUpdate.failed(name, message));
+      return;
+    }
+    if (!finish(
+        Status.RUNNING,
+        EngineEvent.RUN_FAILED_WITH_COMPENSATIONS,
+        RunUpdate.failed(name, message))) {
+      return;
+    }
+    Compensation.Result result =
+        new Compensation(run)
+            .run(run.store.steps(run.lease.instanceSeq()), step.handlers(), name + ": " + message);
+    finishRollback(EngineEvent.FAILURE_COMPENSATED, result);
+  }
+
+  private void compensateOnly() {
+    DurableStep collector =
+        new DurableStep(run, run.store.steps(run.lease.instanceSeq()), Integer.MAX_VALUE, true);
+    workflow.ifPresent(w -> replayForHandlers(w, collector));
+    boolean terminating = "terminate+rollback".equals(rollbackCause);
+    String trigger =
+        terminating
+            ? TERMINATED_ERROR
+            : run.instance.errorName() + ": " + run.instance.errorMessage();
+    Compensation.Result result =
+        new Compensation(run)
+            .run(run.store.steps(run.lease.instanceSeq()), collector.handlers(), trigger);
+    finishRollback(
+        terminating ? EngineEvent.TERMINATION_COMPENSATED : EngineEvent.FAILURE_COMPENSATED,
+        result);
+  }
+
+  /** Replays the code to register handlers; whatever the replay throws ends it, nothing runs. */
+  private void replayForHandlers(Workflow workflow, DurableStep collector) {
+    try {
+      workflow.run(event(), collector);
+    } catch (Unwind unwound) {
+      if (unwound.reason() != Unwind.Reason.COLLECTED) {
+        throw unwound;
+      }
+    } catch (Throwable ignored) {
+      // a recorded failure re-thrown during the replay; the handlers seen so far are what counts
+    }
+  }
+
+  private void finishRollback(EngineEvent event, Compensation.Result result) {
+    finish(
+        Status.ROLLING_BACK,
+        event,
+        RunUpdate.none().withRollback(result.outcome(), result.errorName(), result.errorMessage()));
+  }
+
+  /**
+   * Applies the run's final status change. When it no longer applies because a pause arrived as the
+   * run ended, the pause takes effect instead; the finished steps replay instantly on resume.
+   */
+  private boolean finish(Status from, EngineEvent event, RunUpdate update) {
+    for (int tries = 0; tries < FINISH_TRIES; tries++) {
+      if (run.move(from, event, update)) {
+        return true;
+      }
+      run.refreshFromStore();
+      if (!run.pauseRequested()) {
+        return false;
+      }
+      run.settlePause(); // returns only when a resume withdrew the pause: finish again
+    }
+    return false;
+  }
+}

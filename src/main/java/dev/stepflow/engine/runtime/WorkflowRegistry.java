@@ -1,0 +1,33 @@
+package dev.stepflow.engine.runtime;
+
+import dev.stepflow.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The workflow classes the engine can run, by the name a workflow's {@code class_name} gives. The
+ * server registers the built-in ones; an application embedding Stepflow registers its own.
+ */
+public final class WorkflowRegistry {
+  private final Map<String, Supplier<? extends Workflow>> classes = new ConcurrentHashMap<>();
+
+  public WorkflowRegistry register(String className, Supplier<? extends Workflow> factory) {
+    classes.put(className, factory);
+    return this;
+  }
+
+  public Optional<Workflow> create(String className) {
+    return Optional.ofNullable(classes.get(className)).map(Supplier::get);
+  }
+
+  public boolean contains(String className) {
+    return classes.containsKey(className);
+  }
+
+  public List<String> names() {
+    return classes.keySet().stream().sorted().toList();
+  }
+}

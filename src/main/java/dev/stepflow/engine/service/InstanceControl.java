@@ -1,0 +1,102 @@
+package dev.stepflow.engine.service;
+
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.TransitionRejected;
+import dev.stepflow.domain.TransitionTable;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.engine.runtime.EngineHooks;
+import dev.stepflow.store.InstanceStore;
+import dev.stepflow.store.InstanceStore.MoveAttempt;
+import dev.stepflow.store.InstanceStore.MoveResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * The one entry point for pause, resume, terminate and restart. The store reads the instance, asks
+ * the transition table and applies a move as a compare-and-set on the status the table decided
+ * from, in one write transaction, so a legal action cannot lose a race with another writer. Should
+ * the compare-and-set still update no row (a store without a single writer), the decision is made
+ * again, a bounded number of times, and after that the client is told to retry.
+ */
+public final class InstanceControl {
+  /** Each retry means another writer won a race on this very instance between read and write. */
+  private static final int MAX_DECISIONS = 5;
+
+  private final InstanceStore store;
+  private final TransitionTable table;
+  private final Clock clock;
+  private final EngineHooks engine;
+
+  public InstanceControl(
+      InstanceStore store, TransitionTable table, Clock clock, EngineHooks engine) {
+    this.store = store;
+    this.table = table;
+    this.clock = clock;
+    this.engine = engine;
+  }
+
+  /**
+   * Applies {@code action}; {@code restartFrom} only accompanies RESTART (the http layer checks).
+   */
+  public StatusOutcome apply(
+      InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
+    for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      MoveAttempt tried =
+          store.decideAndMove(ref, status -> table.decide(status, action), actor, now, restartFrom);
+      if (tried.result() == MoveResult.NOT_FOUND) {
+        throw WorkflowException.instanceNotFound(ref);
+      }
+      Optional<StatusOutcome> outcome = outcome(tried, action, now);
+      if (outcome.isPresent()) {
+        return outcome.get();
+      }
+    }
+    throw new WorkflowException(
+        ErrorCode.STORE_UNAVAILABLE,
+        "Instance '"
+            + ref.instanceId()
+            + "' kept changing status while "
+            + action.label()
+            + " was applied; read its status and try again.");
+  }
+
+  /** The answer for one decision; empty when the compare-and-set lost and must be decided again. */
+  private Optional<StatusOutcome> outcome(MoveAttempt tried, Action action, Instant now) {
+    Instance before = tried.before();
+    return switch (tried.decision()) {
+      case Decision.NoOp noOp ->
+          Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn()));
+      case Decision.Reject reject ->
+          throw new TransitionRejected(
+              before.ref(), reject.current(), action, reject.allowedActions());
+      case Decision.Move move -> {
+        if (tried.result() != MoveResult.APPLIED) {
+          yield Optional.empty();
+        }
+        engine.afterMove(before.ref(), move);
+        yield Optional.of(new StatusOutcome(move.to(), now));
+      }
+    };
+  }
+
+  /** True when {@code action} was applied; a rejection or a vanished instance counts as skipped. */
+  public boolean applyIfAllowed(InstanceRef ref, Action action, String actor) {
+    try {
+      apply(ref, action, Optional.empty(), actor);
+      return true;
+    } catch (WorkflowException e) {
+      if (e.problems().getFirst().code() == ErrorCode.STORE_UNAVAILABLE) {
+        throw e;
+      }
+      return false;
+    }
+  }
+}

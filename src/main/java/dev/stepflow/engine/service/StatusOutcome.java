@@ -1,0 +1,7 @@
+package dev.stepflow.engine.service;
+
+import dev.stepflow.domain.Status;
+import java.time.Instant;
+
+/** The status of an instance after a client action, and the time it entered that status. */
+public record StatusOutcome(Status status, Instant at) {}

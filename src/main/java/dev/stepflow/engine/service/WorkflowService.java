@@ -1,0 +1,116 @@
+package dev.stepflow.engine.service;
+
+import dev.stepflow.domain.Account;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Workflow;
+import dev.stepflow.domain.WorkflowDefinition;
+import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.domain.WorkflowVersion;
+import dev.stepflow.engine.runtime.EngineHooks;
+import dev.stepflow.engine.runtime.WorkflowRegistry;
+import dev.stepflow.store.WorkflowStore;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+
+/** Workflows and their versions: binding a name to a workflow class, listing, deleting. */
+public final class WorkflowService {
+  private final WorkflowStore store;
+  private final Clock clock;
+  private final WorkflowRegistry registry;
+  private final EngineHooks engine;
+
+  public WorkflowService(
+      WorkflowStore store, Clock clock, WorkflowRegistry registry, EngineHooks engine) {
+    this.store = store;
+    this.clock = clock;
+    this.registry = registry;
+    this.engine = engine;
+  }
+
+  /** A workflow with the number of its instances in each status. */
+  public record WorkflowWithCounts(Workflow workflow, Map<Status, Long> instanceCounts) {}
+
+  /** Creates or updates the workflow and records a new version; returns the stored workflow. */
+  public Workflow put(WorkflowRef ref, WorkflowDefinition definition) {
+    if (definition.stepLimit() < 1 || definition.stepLimit() > WorkflowDefinition.MAX_STEP_LIMIT) {
+      throw WorkflowException.invalid(
+          "limits.steps must be between 1 and "
+              + WorkflowDefinition.MAX_STEP_LIMIT
+              + " (got "
+              + definition.stepLimit()
+              + ").");
+    }
+    if (!registry.contains(definition.className())) {
+      throw WorkflowException.invalid(
+          "class_name '"
+              + definition.className()
+              + "' names no registered workflow class; registered: "
+              + String.join(", ", registry.names())
+              + ".");
+    }
+    store.putWorkflow(ref, definition, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    return require(ref);
+  }
+
+  public WorkflowWithCounts get(WorkflowRef ref) {
+    return new WorkflowWithCounts(require(ref), store.countInstances(ref));
+  }
+
+  public Page<WorkflowWithCounts> list(
+      String accountId, Optional<String> search, int page, int perPage) {
+    Page<Workflow> found =
+        store.listWorkflows(accountId, search, (long) (page - 1) * perPage, perPage);
+    return new Page<>(
+        found.items().stream()
+            .map(w -> new WorkflowWithCounts(w, store.countInstances(w.ref())))
+            .toList(),
+        found.totalCount(),
+        null);
+  }
+
+  public void delete(WorkflowRef ref) {
+    if (!store.deleteWorkflow(ref)) {
+      throw WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName());
+    }
+    engine.deleted(instance -> instance.workflow().equals(ref));
+  }
+
+  public Page<WorkflowVersion> versions(WorkflowRef ref, int page, int perPage) {
+    require(ref);
+    return store.listVersions(ref, (long) (page - 1) * perPage, perPage);
+  }
+
+  public WorkflowVersion version(WorkflowRef ref, String versionId) {
+    require(ref);
+    return store
+        .findVersion(ref, versionId)
+        .orElseThrow(
+            () ->
+                new WorkflowException(
+                    dev.stepflow.domain.ErrorCode.WORKFLOW_NOT_FOUND,
+                    "Version '"
+                        + versionId
+                        + "' of workflow '"
+                        + ref.workflowName()
+                        + "' does not exist."));
+  }
+
+  public Page<Account> accounts(int page, int perPage) {
+    return store.listAccounts((long) (page - 1) * perPage, perPage);
+  }
+
+  /** The account, if a workflow was ever created in it and one still exists. */
+  public Optional<Account> account(String accountId) {
+    return store.findAccount(accountId);
+  }
+
+  private Workflow require(WorkflowRef ref) {
+    return store
+        .findWorkflow(ref)
+        .orElseThrow(() -> WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName()));
+  }
+}
