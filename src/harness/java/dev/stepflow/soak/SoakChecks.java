@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.soak.SoakStore.Held;
 import dev.stepflow.testing.StatusHistories;
@@ -157,8 +158,8 @@ final class SoakChecks {
     Map<Long, Integer> numbers = new HashMap<>();
     h.events().forEach(e -> count(numbers, read(e.payloadJson())));
     h.steps().stream()
-        .filter(s -> s.kind().equals("waitForEvent") && s.outputJson() != null)
-        .map(StepRow::outputJson)
+        .filter(s -> s.kind() == StepKind.WAIT_FOR_EVENT && s.outputJson() != null)
+        .map(StepRecord::outputJson)
         .forEach(json -> count(numbers, read(json).path("payload")));
     return numbers;
   }

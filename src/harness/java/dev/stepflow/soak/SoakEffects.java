@@ -3,7 +3,9 @@ package dev.stepflow.soak;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.soak.SoakStore.Held;
 import dev.stepflow.testing.EffectLine;
 import java.io.IOException;
@@ -75,11 +77,12 @@ final class SoakEffects {
     Set<Attempt> committed = new HashSet<>();
     held.forEach(
         (id, h) -> {
-          for (StepRow row : h.steps()) {
-            if (row.kind().equals("do") || row.kind().equals("rollback")) {
+          for (StepRecord row : h.steps()) {
+            if (row.kind() == StepKind.DO || row.kind() == StepKind.ROLLBACK) {
               int attempts = attemptsOf(row);
               for (int a = 1; a <= attempts; a++) {
-                committed.add(new Attempt(id, row.kind(), row.displayName(), a));
+                committed.add(
+                    new Attempt(id, WireNames.stepKind(row.kind()), row.displayName(), a));
               }
             }
           }
@@ -88,7 +91,7 @@ final class SoakEffects {
   }
 
   /** Recorded attempts; a finished rollback row without an attempt list counts as one. */
-  static int attemptsOf(StepRow row) {
+  static int attemptsOf(StepRecord row) {
     int recorded = 0;
     if (row.attemptsJson() != null) {
       try {
@@ -97,7 +100,7 @@ final class SoakEffects {
         throw new IllegalStateException("unreadable attempts of " + row, e);
       }
     }
-    boolean finished = row.status().equals("complete") || row.status().equals("errored");
+    boolean finished = row.status().isFinished();
     return finished ? Math.max(1, recorded) : recorded;
   }
 

@@ -3,7 +3,9 @@ package dev.stepflow.soak;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepStatus;
 import dev.stepflow.soak.SoakStore.Held;
 import dev.stepflow.testing.EffectLine;
 import java.util.List;
@@ -97,14 +99,13 @@ final class SoakOutcomes {
 
   /** The store recorded the step with as many attempts as the script makes (none: no row). */
   private void recorded(String id, SoakScript.DoStep step, Held h) {
-    Optional<StepRow> row =
+    Optional<StepRecord> row =
         h.steps().stream()
-            .filter(r -> r.kind().equals("do") && r.displayName().equals(step.step()))
+            .filter(r -> r.kind() == StepKind.DO && r.displayName().equals(step.step()))
             .findFirst();
     int attempts = row.map(SoakEffects::attemptsOf).orElse(0);
-    String status = step.fails() ? "errored" : "complete";
-    if (attempts != step.attempts()
-        || (step.attempts() > 0 && !row.get().status().equals(status))) {
+    StepStatus status = step.fails() ? StepStatus.ERRORED : StepStatus.COMPLETE;
+    if (attempts != step.attempts() || (step.attempts() > 0 && row.get().status() != status)) {
       checks.fail(
           "%s: step %s recorded as %s, expected %s after %d attempts",
           id, step.step(), row, status, step.attempts());

@@ -4,7 +4,7 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.store.InstanceStore.BufferedEvent;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
@@ -68,7 +68,10 @@ record SoakStore(String kind, Path dataDir, String durability, String jdbcUrl) {
 
   /** One instance as the store holds it. */
   record Held(
-      Status status, List<StatusChange> history, List<StepRow> steps, List<BufferedEvent> events) {}
+      Status status,
+      List<StatusChange> history,
+      List<StepRecord> steps,
+      List<BufferedEvent> events) {}
 
   /** What the store holds of each of {@code ids} that exists. */
   Map<String, Held> read(String account, String workflow, Collection<String> ids) {

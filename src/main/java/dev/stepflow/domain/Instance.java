@@ -24,6 +24,6 @@ public record Instance(
     String outputJson,
     String errorName,
     String errorMessage,
-    String rollbackOutcome,
+    RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
     String rollbackErrorMessage) {}

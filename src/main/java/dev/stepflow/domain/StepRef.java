@@ -1,7 +1,7 @@
 package dev.stepflow.domain;
 
-/** Names one recorded step: the {@code count}-th (1-based) step of that type and name in a run. */
-public record StepRef(StepType type, String name, int count) {
+/** Names one recorded step: the {@code count}-th (1-based) step of that kind and name in a run. */
+public record StepRef(StepKind kind, String name, int count) {
 
   /** How logs and GET instance show it: {@code name-count}. */
   public String displayName() {

@@ -115,6 +115,7 @@ public final class TransitionTable {
       found.addAll(unreachableStatuses());
       found.addAll(statusesThatCannotFinish());
       found.addAll(unusedActions());
+      found.addAll(unusedEffects());
       found.addAll(illegalRowsOutOfTerminal());
       if (!found.isEmpty()) {
         throw new IllegalStateException("Invalid transition table: " + String.join("; ", found));
@@ -151,6 +152,19 @@ public final class TransitionTable {
       for (Action action : Action.values()) {
         if (rows.keySet().stream().noneMatch(key -> key.trigger() == action)) {
           out.add("action " + action + " appears in no row");
+        }
+      }
+      return out;
+    }
+
+    /** An effect no row asks for is dead weight in every handler that carries it out. */
+    private List<String> unusedEffects() {
+      Set<Effect> used = EnumSet.noneOf(Effect.class);
+      rows.values().forEach(row -> used.addAll(row.effects()));
+      List<String> out = new ArrayList<>();
+      for (Effect effect : Effect.values()) {
+        if (!used.contains(effect)) {
+          out.add("effect " + effect + " appears in no row");
         }
       }
       return out;

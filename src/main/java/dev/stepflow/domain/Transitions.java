@@ -6,13 +6,15 @@ import static dev.stepflow.domain.Action.RESUME;
 import static dev.stepflow.domain.Action.TERMINATE;
 import static dev.stepflow.domain.Action.TERMINATE_WITH_ROLLBACK;
 import static dev.stepflow.domain.Effect.CANCEL_PAUSE;
+import static dev.stepflow.domain.Effect.COMPENSATE_FAILURE;
+import static dev.stepflow.domain.Effect.COMPENSATE_TERMINATION;
 import static dev.stepflow.domain.Effect.ENQUEUE;
 import static dev.stepflow.domain.Effect.INTERRUPT_RUN;
 import static dev.stepflow.domain.Effect.INTERRUPT_WAIT;
 import static dev.stepflow.domain.Effect.RECORD_TERMINATION;
-import static dev.stepflow.domain.Effect.RUN_COMPENSATIONS;
 import static dev.stepflow.domain.Effect.SHIFT_DEADLINES_BY_PAUSE;
 import static dev.stepflow.domain.Effect.STAMP_PAUSE_START;
+import static dev.stepflow.domain.Effect.START_RUN;
 import static dev.stepflow.domain.Effect.STOP_AFTER_CURRENT_STEP;
 import static dev.stepflow.domain.Effect.WIPE_STEPS;
 import static dev.stepflow.domain.EngineEvent.FAILURE_COMPENSATED;
@@ -49,39 +51,42 @@ public final class Transitions {
           .on(QUEUED, TERMINATE).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(QUEUED, TERMINATE_WITH_ROLLBACK).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(QUEUED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
-          .on(QUEUED, RUN_STARTED).moveTo(RUNNING)
+          .on(QUEUED, RUN_STARTED).moveTo(RUNNING, START_RUN)
           // running
           .on(RUNNING, PAUSE).moveTo(WAITING_FOR_PAUSE, STOP_AFTER_CURRENT_STEP)
           .on(RUNNING, TERMINATE).moveTo(TERMINATED, INTERRUPT_RUN, RECORD_TERMINATION)
-          .on(RUNNING, TERMINATE_WITH_ROLLBACK).moveTo(ROLLING_BACK, INTERRUPT_RUN, RUN_COMPENSATIONS)
+          .on(RUNNING, TERMINATE_WITH_ROLLBACK)
+              .moveTo(ROLLING_BACK, INTERRUPT_RUN, COMPENSATE_TERMINATION, RECORD_TERMINATION)
           .on(RUNNING, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
           .on(RUNNING, RUN_SUSPENDED).moveTo(WAITING)
           .on(RUNNING, RUN_SUCCEEDED).moveTo(COMPLETE)
           .on(RUNNING, RUN_FAILED).moveTo(ERRORED)
-          .on(RUNNING, RUN_FAILED_WITH_COMPENSATIONS).moveTo(ROLLING_BACK, RUN_COMPENSATIONS)
+          .on(RUNNING, RUN_FAILED_WITH_COMPENSATIONS).moveTo(ROLLING_BACK, COMPENSATE_FAILURE)
           // waiting: sleeping, waiting for an event, or backing off before a retry
           .on(WAITING, PAUSE).moveTo(PAUSED, INTERRUPT_WAIT, STAMP_PAUSE_START)
           .on(WAITING, TERMINATE).moveTo(TERMINATED, INTERRUPT_RUN, RECORD_TERMINATION)
-          .on(WAITING, TERMINATE_WITH_ROLLBACK).moveTo(ROLLING_BACK, INTERRUPT_RUN, RUN_COMPENSATIONS)
+          .on(WAITING, TERMINATE_WITH_ROLLBACK)
+              .moveTo(ROLLING_BACK, INTERRUPT_RUN, COMPENSATE_TERMINATION, RECORD_TERMINATION)
           .on(WAITING, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
-          .on(WAITING, WAIT_ENDED).moveTo(RUNNING)
+          .on(WAITING, WAIT_ENDED).moveTo(RUNNING, START_RUN)
           // waitingForPause: a step attempt is in flight and will be the last before the pause
           .on(WAITING_FOR_PAUSE, PAUSE).noOp()
           .on(WAITING_FOR_PAUSE, RESUME).moveTo(RUNNING, CANCEL_PAUSE)
           .on(WAITING_FOR_PAUSE, TERMINATE).moveTo(TERMINATED, INTERRUPT_RUN, RECORD_TERMINATION)
           .on(WAITING_FOR_PAUSE, TERMINATE_WITH_ROLLBACK)
-              .moveTo(ROLLING_BACK, INTERRUPT_RUN, RUN_COMPENSATIONS)
+              .moveTo(ROLLING_BACK, INTERRUPT_RUN, COMPENSATE_TERMINATION, RECORD_TERMINATION)
           .on(WAITING_FOR_PAUSE, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
           .on(WAITING_FOR_PAUSE, STEPS_SETTLED).moveTo(PAUSED, STAMP_PAUSE_START)
           // paused
           .on(PAUSED, PAUSE).noOp()
           .on(PAUSED, RESUME).moveTo(QUEUED, ENQUEUE, SHIFT_DEADLINES_BY_PAUSE)
           .on(PAUSED, TERMINATE).moveTo(TERMINATED, RECORD_TERMINATION)
-          .on(PAUSED, TERMINATE_WITH_ROLLBACK).moveTo(ROLLING_BACK, RUN_COMPENSATIONS)
+          .on(PAUSED, TERMINATE_WITH_ROLLBACK)
+              .moveTo(ROLLING_BACK, COMPENSATE_TERMINATION, RECORD_TERMINATION)
           .on(PAUSED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
           // rollingBack: compensation handlers are running; every client action is refused
           .on(ROLLING_BACK, FAILURE_COMPENSATED).moveTo(ERRORED)
-          .on(ROLLING_BACK, TERMINATION_COMPENSATED).moveTo(TERMINATED, RECORD_TERMINATION)
+          .on(ROLLING_BACK, TERMINATION_COMPENSATED).moveTo(TERMINATED)
           // finished instances can only be restarted
           .on(COMPLETE, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
           .on(ERRORED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)

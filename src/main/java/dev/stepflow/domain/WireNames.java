@@ -2,10 +2,11 @@ package dev.stepflow.domain;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The contract's names for statuses ("waitingForPause"), used in messages, in the store and by the
- * http mapper. Written once, as a switch.
+ * The names statuses, step kinds and outcomes have outside Java: in the contract, in messages and
+ * in the store. Each is written once, here, as an exhaustive switch; everything else asks for them.
  */
 public final class WireNames {
   private WireNames() {}
@@ -24,7 +25,70 @@ public final class WireNames {
     };
   }
 
+  public static String stepKind(StepKind kind) {
+    return switch (kind) {
+      case DO -> "do";
+      case SLEEP -> "sleep";
+      case WAIT_FOR_EVENT -> "waitForEvent";
+      case ROLLBACK -> "rollback";
+    };
+  }
+
+  public static String stepStatus(StepStatus status) {
+    return switch (status) {
+      case RUNNING -> "running";
+      case WAITING -> "waiting";
+      case COMPLETE -> "complete";
+      case ERRORED -> "errored";
+    };
+  }
+
+  public static String rollbackOutcome(RollbackOutcome outcome) {
+    return switch (outcome) {
+      case COMPLETE -> "complete";
+      case FAILED -> "failed";
+    };
+  }
+
+  public static String rollbackCause(RollbackCause cause) {
+    return switch (cause) {
+      case TERMINATION -> "termination";
+      case FAILURE -> "failure";
+    };
+  }
+
+  /**
+   * The contract's type of a step's entry in GET instance's log: a do step is a "step"; the other
+   * kinds are named as in the store.
+   */
+  public static String logEntryType(StepKind kind) {
+    return kind == StepKind.DO ? "step" : stepKind(kind);
+  }
+
+  /** The log entry of a termination, which is no step. */
+  public static final String TERMINATION_ENTRY = "termination";
+
   public static Optional<Status> parseStatus(String wire) {
-    return Arrays.stream(Status.values()).filter(s -> status(s).equals(wire)).findFirst();
+    return parse(Status.values(), WireNames::status, wire);
+  }
+
+  public static Optional<StepKind> parseStepKind(String wire) {
+    return parse(StepKind.values(), WireNames::stepKind, wire);
+  }
+
+  public static Optional<StepStatus> parseStepStatus(String wire) {
+    return parse(StepStatus.values(), WireNames::stepStatus, wire);
+  }
+
+  public static Optional<RollbackOutcome> parseRollbackOutcome(String wire) {
+    return parse(RollbackOutcome.values(), WireNames::rollbackOutcome, wire);
+  }
+
+  public static Optional<RollbackCause> parseRollbackCause(String wire) {
+    return parse(RollbackCause.values(), WireNames::rollbackCause, wire);
+  }
+
+  private static <E> Optional<E> parse(E[] values, Function<E, String> name, String wire) {
+    return Arrays.stream(values).filter(v -> name.apply(v).equals(wire)).findFirst();
   }
 }

@@ -1,6 +1,7 @@
 package dev.stepflow.http;
 
 import static dev.stepflow.http.Envelopes.NONE;
+import static java.util.stream.Collectors.joining;
 
 import dev.stepflow.api.InstanceBatchApi;
 import dev.stepflow.api.model.BatchDeleteRequest;
@@ -17,9 +18,11 @@ import dev.stepflow.api.model.TerminateJobStartResponse;
 import dev.stepflow.api.model.TerminateJobStatus;
 import dev.stepflow.api.model.TerminateJobStatusResponse;
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
@@ -32,6 +35,7 @@ import dev.stepflow.engine.service.WorkflowService;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -138,16 +142,22 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);
   }
 
-  /** The statuses wrangler lets terminate-all filter on. */
+  /** The statuses terminate-all may filter on: those a terminate moves an instance out of. */
+  private static final List<Status> TERMINABLE =
+      Arrays.stream(Status.values())
+          .filter(s -> Transitions.TABLE.decide(s, Action.TERMINATE) instanceof Decision.Move)
+          .toList();
+
   private static Status jobStatus(String wire) {
-    return switch (wire) {
-      case "queued", "running", "paused", "waitingForPause", "waiting" ->
-          WireNames.parseStatus(wire).orElseThrow();
-      default ->
-          throw WorkflowException.invalid(
-              "'status' must be one of queued, running, paused, waitingForPause, waiting (got '"
-                  + wire
-                  + "').");
-    };
+    return WireNames.parseStatus(wire)
+        .filter(TERMINABLE::contains)
+        .orElseThrow(
+            () ->
+                WorkflowException.invalid(
+                    "'status' must be one of "
+                        + TERMINABLE.stream().map(WireNames::status).collect(joining(", "))
+                        + " (got '"
+                        + wire
+                        + "')."));
   }
 }

@@ -14,7 +14,9 @@ import dev.stepflow.api.model.StepLogEntry;
 import dev.stepflow.api.model.TriggerSource;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.service.InstanceService;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ final class InstanceMapper {
       return null;
     }
     return new RollbackOutcome(
-        RollbackOutcome.OutcomeEnum.fromValue(i.rollbackOutcome()),
+        RollbackOutcome.OutcomeEnum.fromValue(WireNames.rollbackOutcome(i.rollbackOutcome())),
         error(i.rollbackErrorName(), i.rollbackErrorMessage()));
   }
 
@@ -87,9 +89,10 @@ final class InstanceMapper {
     };
   }
 
-  static StepDetail step(StepRow s) {
+  static StepDetail step(StepRecord s) {
     return new StepDetail(
-            StepDetail.StatusEnum.fromValue(s.status()), error(s.errorName(), s.errorMessage()))
+            StepDetail.StatusEnum.fromValue(WireNames.stepStatus(s.status())),
+            error(s.errorName(), s.errorMessage()))
         .eventType(s.eventType())
         .output(JsonValues.fromText(s.outputJson()));
   }
@@ -98,12 +101,12 @@ final class InstanceMapper {
    * One attempt of a step (1-based): its own status and error; the output only for the attempt that
    * succeeded. A waitForEvent has one attempt, the wait itself.
    */
-  static StepDetail step(StepRow s, String instanceId, int attempt) {
-    if (s.kind().equals("waitForEvent") && attempt == 1) {
+  static StepDetail step(StepRecord s, String instanceId, int attempt) {
+    if (s.kind() == StepKind.WAIT_FOR_EVENT && attempt == 1) {
       return step(s);
     }
     List<StepAttempt> attempts =
-        s.kind().equals("waitForEvent") ? List.of() : StepLogMapper.attempts(s);
+        s.kind() == StepKind.WAIT_FOR_EVENT ? List.of() : StepLogMapper.attempts(s);
     if (attempt > attempts.size()) {
       throw new WorkflowException(
           ErrorCode.STEP_NOT_FOUND,

@@ -13,8 +13,8 @@ import dev.stepflow.api.model.StatusChangeResult;
 import dev.stepflow.api.model.TerminateRequest;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepType;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.StatusOutcome;
@@ -70,17 +70,17 @@ public final class InstanceStatusResource implements InstanceStatusApi {
       return Optional.empty();
     }
     RestartFrom from = restart.getFrom();
-    return Optional.of(new StepRef(stepType(from), from.getName(), count(from.getCount())));
+    return Optional.of(new StepRef(stepKind(from), from.getName(), count(from.getCount())));
   }
 
-  private static StepType stepType(RestartFrom from) {
+  private static StepKind stepKind(RestartFrom from) {
     if (from.getType() == null) {
-      return StepType.DO;
+      return StepKind.DO;
     }
     return switch (from.getType()) {
-      case DO -> StepType.DO;
-      case SLEEP -> StepType.SLEEP;
-      case WAIT_FOR_EVENT -> StepType.WAIT_FOR_EVENT;
+      case DO -> StepKind.DO;
+      case SLEEP -> StepKind.SLEEP;
+      case WAIT_FOR_EVENT -> StepKind.WAIT_FOR_EVENT;
     };
   }
 

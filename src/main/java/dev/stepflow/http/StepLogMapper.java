@@ -15,7 +15,9 @@ import dev.stepflow.api.model.TerminationEntry;
 import dev.stepflow.api.model.TriggerSource;
 import dev.stepflow.api.model.WaitForEventEntry;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepStatus;
+import dev.stepflow.domain.WireNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +25,9 @@ import java.util.List;
 
 /**
  * The step log of GET instance: one entry per recorded step (do as "step", sleep, waitForEvent,
- * rollback), plus a "termination" entry for each terminate in the status history, in time order.
- * Each entry is the contract variant of its type, so the members that variant requires are written
- * even when null (wrangler reads {@code success: null} as "still running").
+ * rollback), plus a termination entry for each move of the status history that recorded one, in
+ * time order. Each entry is the contract variant of its type, so the members that variant requires
+ * are written even when null (wrangler reads {@code success: null} as "still running").
  */
 final class StepLogMapper {
   private record Timed(Instant at, int order, StepLogEntry entry) {}
@@ -33,18 +35,19 @@ final class StepLogMapper {
   private StepLogMapper() {}
 
   static List<StepLogEntry> log(
-      List<StepRow> steps, List<StatusChange> history, boolean ascending) {
+      List<StepRecord> steps, List<StatusChange> history, boolean ascending) {
     List<Timed> timed = new ArrayList<>();
-    for (StepRow row : steps) {
+    for (StepRecord row : steps) {
       timed.add(new Timed(row.startedOn(), row.stepSeq(), entry(row)));
     }
     for (StatusChange change : history) {
-      if (change.trigger().startsWith("terminate")) {
+      if (change.recordsTermination()) {
         timed.add(
             new Timed(
                 change.at(),
                 Integer.MAX_VALUE,
-                new TerminationEntry("termination", new InstanceTrigger(TriggerSource.API))));
+                new TerminationEntry(
+                    WireNames.TERMINATION_ENTRY, new InstanceTrigger(TriggerSource.API))));
       }
     }
     Comparator<Timed> order = Comparator.comparing(Timed::at).thenComparingInt(Timed::order);
@@ -52,19 +55,20 @@ final class StepLogMapper {
     return timed.stream().map(Timed::entry).toList();
   }
 
-  private static StepLogEntry entry(StepRow row) {
+  private static StepLogEntry entry(StepRecord row) {
+    String type = WireNames.logEntryType(row.kind());
     return switch (row.kind()) {
-      case "sleep" ->
+      case SLEEP ->
           new SleepEntry(
-              "sleep",
+              type,
               row.displayName(),
               time(row.startedOn()),
               time(row.endedOn()),
               finished(row),
               error(row));
-      case "waitForEvent" ->
+      case WAIT_FOR_EVENT ->
           new WaitForEventEntry(
-                  "waitForEvent",
+                  type,
                   row.displayName(),
                   time(row.startedOn()),
                   time(row.endedOn()),
@@ -72,9 +76,9 @@ final class StepLogMapper {
                   error(row))
               .eventType(row.eventType())
               .output(JsonValues.fromText(row.outputJson()));
-      case "rollback" ->
+      case ROLLBACK ->
           new RollbackEntry(
-                  "rollback",
+                  type,
                   row.displayName(),
                   time(row.startedOn()),
                   time(row.endedOn()),
@@ -83,9 +87,9 @@ final class StepLogMapper {
                   config(row),
                   attempts(row))
               .error(error(row));
-      default ->
+      case DO ->
           new StepEntry(
-                  "step",
+                  type,
                   row.displayName(),
                   time(row.startedOn()),
                   time(row.endedOn()),
@@ -97,11 +101,11 @@ final class StepLogMapper {
     };
   }
 
-  private static boolean finished(StepRow row) {
-    return row.status().equals("complete");
+  private static boolean finished(StepRecord row) {
+    return row.status() == StepStatus.COMPLETE;
   }
 
-  private static StepConfig config(StepRow row) {
+  private static StepConfig config(StepRecord row) {
     return JsonValues.read(row.configJson(), new TypeReference<StepConfig>() {});
   }
 
@@ -109,25 +113,25 @@ final class StepLogMapper {
    * The finished attempts, plus the first attempt while it is in flight (a running step has no
    * finished attempt, and its first attempt started with the step), so clients see it as working.
    */
-  static List<StepAttempt> attempts(StepRow row) {
+  static List<StepAttempt> attempts(StepRecord row) {
     List<StepAttempt> recorded =
         JsonValues.read(row.attemptsJson(), new TypeReference<List<StepAttempt>>() {});
     List<StepAttempt> attempts = recorded == null ? new ArrayList<>() : new ArrayList<>(recorded);
-    if (row.status().equals("running") && attempts.isEmpty()) {
+    if (row.status() == StepStatus.RUNNING && attempts.isEmpty()) {
       attempts.add(new StepAttempt(time(row.startedOn()), null, null, null));
     }
     return attempts;
   }
 
-  static Boolean success(String stepStatus) {
+  static Boolean success(StepStatus stepStatus) {
     return switch (stepStatus) {
-      case "complete" -> true;
-      case "errored" -> false;
-      default -> null;
+      case COMPLETE -> true;
+      case ERRORED -> false;
+      case RUNNING, WAITING -> null;
     };
   }
 
-  private static ErrorDetail error(StepRow row) {
+  private static ErrorDetail error(StepRecord row) {
     return row.errorName() == null ? null : new ErrorDetail(row.errorName(), row.errorMessage());
   }
 }

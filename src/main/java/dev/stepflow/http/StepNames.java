@@ -1,23 +1,35 @@
 package dev.stepflow.http;
 
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepType;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Step names as logs show them: {@code name-count}, with the wire step types of GET .../step. */
 final class StepNames {
+  /** The kinds GET .../step can name, by their log entry type. */
+  private static final List<StepKind> ADDRESSABLE = List.of(StepKind.DO, StepKind.WAIT_FOR_EVENT);
+
   private StepNames() {}
 
   /** Parses {@code charge-2} with type {@code step} into (do, charge, 2). */
   static StepRef parse(String displayName, String wireType) {
-    StepType type =
-        switch (wireType) {
-          case "step" -> StepType.DO;
-          case "waitForEvent" -> StepType.WAIT_FOR_EVENT;
-          default ->
-              throw WorkflowException.invalid(
-                  "'type' must be step or waitForEvent (got '" + wireType + "').");
-        };
+    StepKind type =
+        ADDRESSABLE.stream()
+            .filter(kind -> WireNames.logEntryType(kind).equals(wireType))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    WorkflowException.invalid(
+                        "'type' must be "
+                            + ADDRESSABLE.stream()
+                                .map(WireNames::logEntryType)
+                                .collect(Collectors.joining(" or "))
+                            + " (got '"
+                            + wireType
+                            + "')."));
     int dash = displayName.lastIndexOf('-');
     if (dash > 0 && dash < displayName.length() - 1) {
       String suffix = displayName.substring(dash + 1);

@@ -3,9 +3,10 @@ package dev.stepflow.store;
 /**
  * What the nodes sharing a store tell each other besides the data: that work may be due (instances
  * were created, an event was buffered), and that a client's status move of an instance committed,
- * which the node running the instance must act on (interrupt the run, pause after the current step,
- * withdraw a pause). The store sends them in the transaction of the change they report, so a node
- * hears of a change only once it has committed, and every node hears them, the sender included.
+ * whose effects the node running the instance must carry out (interrupt the run, pause after the
+ * current step, withdraw a pause). The store sends them in the transaction of the change they
+ * report, so a node hears of a change only once it has committed, and every node hears them, the
+ * sender included.
  *
  * <p>Signals are hints: a node reads what changed from the store, so that late, repeated or
  * reordered signals do no harm. Delivery is not guaranteed either (a connection can break); {@link
@@ -18,8 +19,8 @@ public interface ClusterSignals extends AutoCloseable {
   interface Listener {
     void workAvailable();
 
-    /** A client's status move of the instance {@code instanceSeq} committed. */
-    void controlled(long instanceSeq);
+    /** A move whose effects the runtime carries out committed (on any node, this one included). */
+    void moved(AppliedMove applied);
 
     /** Signals may have been missed: the state of every run should be checked against the store. */
     void resync();

@@ -2,8 +2,9 @@ package dev.stepflow.store;
 
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -25,14 +26,14 @@ import java.util.function.Function;
 public interface EngineStore {
 
   /**
-   * An instance the engine should start or continue: its current run id (to claim it), the trigger
-   * that started its rollback if one is under way, the workflow class of its version, and that
+   * An instance the engine should start or continue: its current run id (to claim it), why it rolls
+   * back if a rollback is under way (else null), the workflow class of its version, and that
    * version's concurrency limit with the number of its workflow's instances holding a run slot now.
    */
   record Candidate(
       Instance instance,
       long runId,
-      String rollbackCause,
+      RollbackCause rollbackCause,
       String className,
       Integer concurrencyLimit,
       int activeRuns) {
@@ -50,13 +51,8 @@ public interface EngineStore {
   record Started(Candidate candidate, RunLease lease) {}
 
   /**
-   * Instances to run now, in order: waiting ones that are due (their wake time passed or the event
-   * they wait for arrived) first, then queued ones first in, first out.
-   */
-  List<Candidate> dueInstances(Instant now, int limit);
-
-  /**
-   * Claims up to {@code limit} of the {@link #dueInstances} for {@code owner}, in one write
+   * Claims up to {@code limit} instances due to run for {@code owner}: waiting ones whose wake time
+   * passed or whose awaited event arrived first, then queued ones first in, first out. In one write
    * transaction: each gets the move {@code start} returns for its status (none: it is left), a new
    * run id and the owner's lease, and no workflow starts more instances than its concurrency limit
    * leaves room for, counted across every node. Instances another node is claiming at this moment
@@ -100,20 +96,20 @@ public interface EngineStore {
       long instanceSeq, long expectedRunId, Status expected, Owner owner, Instant expiredBefore);
 
   /** The steps recorded for the instance's current run, in start order. */
-  List<StepRow> steps(long instanceSeq);
+  List<StepRecord> steps(long instanceSeq);
 
   /** The instance's step limit, from the version it runs. */
   int stepLimit(long instanceSeq);
 
-  boolean insertStep(RunLease lease, StepRow row);
+  boolean insertStep(RunLease lease, StepRecord row);
 
-  boolean updateStep(RunLease lease, StepRow row);
+  boolean updateStep(RunLease lease, StepRecord row);
 
   /**
    * Takes the oldest buffered event of {@code type}, deletes it and completes {@code waitStep} with
    * {@code {type, payload, timestamp}}, in one transaction. Empty when no event of that type waits.
    */
-  Optional<StepRow> consumeEvent(RunLease lease, StepRow waitStep, Instant now);
+  Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now);
 
   /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at);

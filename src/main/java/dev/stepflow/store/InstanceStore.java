@@ -8,9 +8,8 @@ import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WorkflowRef;
 import java.time.Instant;
 import java.util.List;
@@ -49,24 +48,19 @@ public interface InstanceStore {
   boolean deleteInstance(InstanceRef ref);
 
   /**
-   * Moves the instance from {@code move.decision().from()} to its target and appends the history
-   * row, in one transaction. A restart from a step that is not in the history throws
-   * CANNOT_RESTART.
-   */
-  MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move);
-
-  /**
    * What {@link #decideAndMove} did: the instance as it was read, the table's decision, and for a
-   * move whether the compare-and-set applied. {@code before} is null when the instance does not
+   * move that committed, the move as applied. {@code before} is null when the instance does not
    * exist.
    */
-  record MoveAttempt(Instance before, Decision decision, MoveResult result) {}
+  record MoveAttempt(
+      Instance before, Decision decision, MoveResult result, Optional<AppliedMove> applied) {}
 
   /**
    * Reads the instance, asks {@code decide} for the decision on its status and applies a move as a
    * compare-and-set, all in one write transaction that holds the instance (SQLite: the one writer;
    * PostgreSQL: a row lock, whichever connection or node writes): the status cannot change between
-   * the decision and the write, so a legal action never loses a race.
+   * the decision and the write, so a legal action never loses a race. A restart from a step the
+   * current run never recorded throws {@link dev.stepflow.domain.StepNotInHistory}.
    */
   MoveAttempt decideAndMove(
       InstanceRef ref,
@@ -79,10 +73,10 @@ public interface InstanceStore {
   List<StatusChange> history(InstanceRef ref);
 
   /** The recorded step, if the instance's current run started it. */
-  Optional<StepRow> findStep(InstanceRef ref, StepRef step);
+  Optional<StepRecord> findStep(InstanceRef ref, StepRef step);
 
   /** The steps of the instance's current run, in start order. */
-  List<StepRow> steps(InstanceRef ref);
+  List<StepRecord> steps(InstanceRef ref);
 
   /**
    * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT

@@ -1,15 +1,19 @@
 package dev.stepflow.store;
 
+import dev.stepflow.domain.RollbackOutcome;
 import java.time.Instant;
 
-/** Instance fields a run's own status change sets besides the status. Null fields are cleared. */
+/**
+ * The run's data that its own status change sets besides the status: the wake time and awaited
+ * event of a suspension (null: none), and a result, error or rollback outcome (null: unchanged).
+ */
 public record RunUpdate(
     String outputJson,
     String errorName,
     String errorMessage,
     Instant wakeAt,
     String waitingForEvent,
-    String rollbackOutcome,
+    RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
     String rollbackErrorMessage) {
 
@@ -30,7 +34,7 @@ public record RunUpdate(
   }
 
   /** A finished rollback keeps the run's error (failure path) and adds the rollback outcome. */
-  public RunUpdate withRollback(String outcome, String errorName, String errorMessage) {
+  public RunUpdate withRollback(RollbackOutcome outcome, String errorName, String errorMessage) {
     return new RunUpdate(
         outputJson,
         this.errorName,

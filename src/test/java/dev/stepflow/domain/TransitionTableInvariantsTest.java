@@ -27,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -143,12 +145,21 @@ class TransitionTableInvariantsTest {
   void rowLeavingATerminalStatusIsRejectedWhenNoTriggerIsDeclared() {
     TransitionTable.Builder builder = TransitionTable.startingAt(QUEUED);
     for (Line line : VALID) {
-      builder.on(line.from(), line.trigger()).moveTo(line.to());
+      add(builder, line, Set.of());
     }
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Invalid transition table: row (COMPLETE, restart) leaves a terminal status");
+  }
+
+  @Test
+  void effectInNoRowIsRejected() {
+    TransitionTable.Builder builder = builder(VALID, Set.of(Effect.CANCEL_PAUSE));
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Invalid transition table: effect CANCEL_PAUSE appears in no row");
   }
 
   @Test
@@ -229,11 +240,24 @@ class TransitionTableInvariantsTest {
   }
 
   private static TransitionTable.Builder builder(List<Line> lines) {
+    return builder(lines, Set.of());
+  }
+
+  /** The lines as rows; the row that starts a run carries every effect but {@code unused}. */
+  private static TransitionTable.Builder builder(List<Line> lines, Set<Effect> unused) {
     TransitionTable.Builder builder = TransitionTable.startingAt(QUEUED);
     for (Line line : lines) {
-      builder.on(line.from(), line.trigger()).moveTo(line.to());
+      add(builder, line, unused);
     }
     return builder.terminalStatusesLeftOnlyBy(RESTART);
+  }
+
+  private static void add(TransitionTable.Builder builder, Line line, Set<Effect> unused) {
+    Effect[] effects =
+        line.trigger() == RUN_STARTED
+            ? Arrays.stream(Effect.values()).filter(e -> !unused.contains(e)).toArray(Effect[]::new)
+            : new Effect[0];
+    builder.on(line.from(), line.trigger()).moveTo(line.to(), effects);
   }
 
   private static List<Line> without(Line line) {

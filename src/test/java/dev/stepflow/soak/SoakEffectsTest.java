@@ -59,7 +59,7 @@ class SoakEffectsTest {
     List<EffectLine> lines = List.of(start(S1, 1), start(S1, 20));
     Kill kill = new Kill(0, at(3), 1, Set.of(S1), Set.of());
     List<StatusChange> history = history();
-    history.add(new StatusChange(Status.RUNNING, Status.QUEUED, "restart", "t", at(10)));
+    history.add(new StatusChange(Status.RUNNING, Status.QUEUED, "restart", "t", at(10), false));
 
     SoakChecks checks = check(lines, List.of(kill), history);
 
@@ -94,8 +94,8 @@ class SoakEffectsTest {
 
   private static List<StatusChange> history() {
     List<StatusChange> rows = new ArrayList<>();
-    rows.add(new StatusChange(null, Status.QUEUED, "create", "t", T0));
-    rows.add(new StatusChange(Status.QUEUED, Status.RUNNING, "RUN_STARTED", "t", at(1)));
+    rows.add(new StatusChange(null, Status.QUEUED, "create", "t", T0, false));
+    rows.add(new StatusChange(Status.QUEUED, Status.RUNNING, "RUN_STARTED", "t", at(1), false));
     return rows;
   }
 

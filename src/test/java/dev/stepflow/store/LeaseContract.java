@@ -9,7 +9,8 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
@@ -59,8 +60,8 @@ public abstract class LeaseContract extends StoreContract {
         .orElseThrow();
   }
 
-  private static StepRow step(int seq) {
-    return StepRow.running(seq, "do", "s" + seq, 1, T0, "{}", false);
+  private static StepRecord step(int seq) {
+    return StepRecord.running(seq, StepKind.DO, "s" + seq, 1, T0, "{}", false);
   }
 
   private static Optional<Decision.Move> startMove(Status status) {

@@ -15,10 +15,9 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
-import dev.stepflow.domain.StepType;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
@@ -106,9 +105,13 @@ public abstract class StoreContract {
         .getFirst();
   }
 
-  private static StatusMove move(Status from, Action action, Instant at) {
+  /**
+   * Applies the table's decision for {@code action} on an instance in {@code from}, whatever status
+   * the instance is in: the store's compare-and-set is what decides whether it applies.
+   */
+  private MoveResult move(InstanceRef ref, Status from, Action action, Instant at) {
     Decision decision = Transitions.TABLE.decide(from, action);
-    return new StatusMove((Decision.Move) decision, "test", at, Optional.empty());
+    return instances.decideAndMove(ref, status -> decision, "test", at, Optional.empty()).result();
   }
 
   @Test
@@ -118,7 +121,7 @@ public abstract class StoreContract {
     assertThat(created.versionId()).isEqualTo(workflows.findWorkflow(WF).orElseThrow().versionId());
     assertThat(created.paramsJson()).isEqualTo("{\"n\":1}");
     assertThat(instances.history(created.ref()))
-        .containsExactly(new StatusChange(null, Status.QUEUED, "create", "test", T0));
+        .containsExactly(new StatusChange(null, Status.QUEUED, "create", "test", T0, false));
   }
 
   @Test
@@ -171,19 +174,15 @@ public abstract class StoreContract {
   void moveAppliesOnlyFromTheExpectedStatusAndRecordsHistory() {
     InstanceRef ref = create("m").ref();
     Instant t1 = T0.plusSeconds(1);
-    assertThat(instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.PAUSE, t1)))
-        .isEqualTo(MoveResult.APPLIED);
-    assertThat(instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, t1)))
-        .isEqualTo(MoveResult.NOT_CURRENT);
+    assertThat(move(ref, Status.QUEUED, Action.PAUSE, t1)).isEqualTo(MoveResult.APPLIED);
+    assertThat(move(ref, Status.QUEUED, Action.TERMINATE, t1)).isEqualTo(MoveResult.NOT_CURRENT);
     Instance paused = instances.findInstance(ref).orElseThrow();
     assertThat(paused.status()).isEqualTo(Status.PAUSED);
     assertThat(paused.statusChangedOn()).isEqualTo(t1);
     assertThat(instances.history(ref))
         .extracting(StatusChange::to)
         .containsExactly(Status.QUEUED, Status.PAUSED);
-    assertThat(
-            instances.moveStatusIfCurrent(
-                WF.instance("ghost"), move(Status.QUEUED, Action.PAUSE, t1)))
+    assertThat(move(WF.instance("ghost"), Status.QUEUED, Action.PAUSE, t1))
         .isEqualTo(MoveResult.NOT_FOUND);
   }
 
@@ -191,11 +190,10 @@ public abstract class StoreContract {
   void terminalMoveSetsTheEndAndRestartWipesRunState() {
     InstanceRef ref = create("r").ref();
     Instant t1 = T0.plusSeconds(1);
-    instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, t1));
+    move(ref, Status.QUEUED, Action.TERMINATE, t1);
     assertThat(instances.findInstance(ref).orElseThrow().endedOn()).isEqualTo(t1);
     Instant t2 = T0.plusSeconds(2);
-    assertThat(instances.moveStatusIfCurrent(ref, move(Status.TERMINATED, Action.RESTART, t2)))
-        .isEqualTo(MoveResult.APPLIED);
+    assertThat(move(ref, Status.TERMINATED, Action.RESTART, t2)).isEqualTo(MoveResult.APPLIED);
     Instance restarted = instances.findInstance(ref).orElseThrow();
     assertThat(restarted.endedOn()).isNull();
     assertThat(restarted.queuedOn()).isEqualTo(t2);
@@ -206,10 +204,9 @@ public abstract class StoreContract {
   void restartFromAMissingStepChangesNothing() {
     InstanceRef ref = create("s").ref();
     Decision.Move restart = (Decision.Move) Transitions.TABLE.decide(Status.QUEUED, Action.RESTART);
-    StatusMove fromStep =
-        new StatusMove(
-            restart, "t", T0.plusSeconds(1), Optional.of(new StepRef(StepType.DO, "b", 1)));
-    assertThatThrownBy(() -> instances.moveStatusIfCurrent(ref, fromStep))
+    Optional<StepRef> fromStep = Optional.of(new StepRef(StepKind.DO, "b", 1));
+    assertThatThrownBy(
+            () -> instances.decideAndMove(ref, s -> restart, "t", T0.plusSeconds(1), fromStep))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e -> assertThat(e.problems().getFirst().code()).isEqualTo(ErrorCode.CANNOT_RESTART));
@@ -225,11 +222,11 @@ public abstract class StoreContract {
     assertThat(instances.bufferedEvents(ref))
         .extracting(InstanceStore.BufferedEvent::payloadJson)
         .containsExactly("1", "2");
-    instances.moveStatusIfCurrent(ref, move(Status.QUEUED, Action.TERMINATE, T0));
+    move(ref, Status.QUEUED, Action.TERMINATE, T0);
     assertThat(instances.bufferEvent(ref, "go", "3", T0, open)).isEqualTo(MoveResult.NOT_CURRENT);
     assertThat(instances.bufferEvent(WF.instance("ghost"), "go", "3", T0, open))
         .isEqualTo(MoveResult.NOT_FOUND);
-    instances.moveStatusIfCurrent(ref, move(Status.TERMINATED, Action.RESTART, T0));
+    move(ref, Status.TERMINATED, Action.RESTART, T0);
     assertThat(instances.bufferedEvents(ref)).isEmpty();
   }
 
@@ -293,7 +290,7 @@ public abstract class StoreContract {
                 T0)
             .getFirst()
             .ref();
-    instances.moveStatusIfCurrent(expiring, move(Status.QUEUED, Action.TERMINATE, T0));
+    move(expiring, Status.QUEUED, Action.TERMINATE, T0);
     assertThat(engine.deleteExpired(T0.plusSeconds(2), Retention.SUCCEEDED, Retention.FAILED))
         .isEqualTo(1);
     assertKeptCountsAgreeWithRows();
@@ -381,8 +378,8 @@ public abstract class StoreContract {
             .getFirst()
             .ref();
     InstanceRef stillRunning = create("open").ref();
-    instances.moveStatusIfCurrent(keptByDefault, move(Status.QUEUED, Action.TERMINATE, T0));
-    instances.moveStatusIfCurrent(ownRetention, move(Status.QUEUED, Action.TERMINATE, T0));
+    move(keptByDefault, Status.QUEUED, Action.TERMINATE, T0);
+    move(ownRetention, Status.QUEUED, Action.TERMINATE, T0);
     JdbcEngineStore engine = new JdbcEngineStore(db);
 
     assertThat(engine.deleteExpired(T0.plusSeconds(2), Retention.SUCCEEDED, Retention.FAILED))
@@ -515,7 +512,7 @@ public abstract class StoreContract {
             if (t == 0) {
               int stepSeq = 1;
               while (engine.insertStep(
-                  lease, StepRow.running(stepSeq, "do", "s", stepSeq, T0, "{}", false))) {
+                  lease, StepRecord.running(stepSeq, StepKind.DO, "s", stepSeq, T0, "{}", false))) {
                 stepSeq++;
               }
             } else {

@@ -1,7 +1,10 @@
 package dev.stepflow.engine.runtime;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.RollbackOutcome;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepStatus;
 import dev.stepflow.workflow.RollbackContext;
 import dev.stepflow.workflow.StepConfig;
 import java.time.Instant;
@@ -18,7 +21,7 @@ import java.util.stream.Collectors;
  */
 final class Compensation {
   /** How the rollback ended: outcome complete or failed, with the failing handler's error. */
-  record Result(String outcome, String errorName, String errorMessage) {}
+  record Result(RollbackOutcome outcome, String errorName, String errorMessage) {}
 
   private final RunContext run;
   private final AttemptRunner attempts;
@@ -35,48 +38,55 @@ final class Compensation {
    * handler ran: the handler runs again on that row (at-least-once, like a step attempt). An
    * errored rollback row means the chain already halted there, so nothing more runs.
    */
-  Result run(List<StepRow> recorded, List<DurableStep.Handler> handlers, String triggerError) {
+  Result run(List<StepRecord> recorded, List<DurableStep.Handler> handlers, String triggerError) {
     Map<Integer, DurableStep.Handler> byStep =
         handlers.stream()
             .collect(Collectors.toMap(h -> h.step().stepSeq(), Function.identity(), (a, b) -> a));
-    Map<String, StepRow> rollbackRows =
+    Map<String, StepRecord> rollbackRows =
         recorded.stream()
-            .filter(r -> r.kind().equals("rollback"))
-            .collect(Collectors.toMap(StepRow::displayName, Function.identity(), (a, b) -> a));
-    Optional<StepRow> halted =
-        rollbackRows.values().stream().filter(r -> r.status().equals("errored")).findFirst();
+            .filter(r -> r.kind() == StepKind.ROLLBACK)
+            .collect(Collectors.toMap(StepRecord::displayName, Function.identity(), (a, b) -> a));
+    Optional<StepRecord> halted =
+        rollbackRows.values().stream().filter(r -> r.status() == StepStatus.ERRORED).findFirst();
     if (halted.isPresent()) {
-      return new Result("failed", halted.get().errorName(), halted.get().errorMessage());
+      return new Result(
+          RollbackOutcome.FAILED, halted.get().errorName(), halted.get().errorMessage());
     }
-    int nextSeq = recorded.stream().mapToInt(StepRow::stepSeq).max().orElse(-1) + 1;
-    List<StepRow> eligible =
+    int nextSeq = recorded.stream().mapToInt(StepRecord::stepSeq).max().orElse(-1) + 1;
+    List<StepRecord> eligible =
         recorded.stream()
-            .filter(r -> r.kind().equals("do") && r.hasRollback())
+            .filter(r -> r.kind() == StepKind.DO && r.hasRollback())
             .filter(r -> !isComplete(rollbackRows.get(r.displayName())))
-            .sorted(Comparator.comparingInt(StepRow::stepSeq).reversed())
+            .sorted(Comparator.comparingInt(StepRecord::stepSeq).reversed())
             .toList();
-    for (StepRow step : eligible) {
-      StepRow interrupted = rollbackRows.get(step.displayName());
-      StepRow row = interrupted != null ? interrupted : insertRow(step, byStep, nextSeq++);
+    for (StepRecord step : eligible) {
+      StepRecord interrupted = rollbackRows.get(step.displayName());
+      StepRecord row = interrupted != null ? interrupted : insertRow(step, byStep, nextSeq++);
       Result failed = compensate(step, byStep.get(step.stepSeq()), row, triggerError);
       if (failed != null) {
         return failed;
       }
     }
-    return new Result("complete", null, null);
+    return new Result(RollbackOutcome.COMPLETE, null, null);
   }
 
-  private static boolean isComplete(StepRow rollbackRow) {
-    return rollbackRow != null && rollbackRow.status().equals("complete");
+  private static boolean isComplete(StepRecord rollbackRow) {
+    return rollbackRow != null && rollbackRow.status() == StepStatus.COMPLETE;
   }
 
   /** Records that the handler of {@code step} starts, as a new running rollback row. */
-  private StepRow insertRow(StepRow step, Map<Integer, DurableStep.Handler> byStep, int seq) {
+  private StepRecord insertRow(StepRecord step, Map<Integer, DurableStep.Handler> byStep, int seq) {
     DurableStep.Handler handler = byStep.get(step.stepSeq());
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
-    StepRow row =
-        StepRow.running(
-            seq, "rollback", step.name(), step.count(), run.now(), StepJson.config(config), false);
+    StepRecord row =
+        StepRecord.running(
+            seq,
+            StepKind.ROLLBACK,
+            step.name(),
+            step.count(),
+            run.now(),
+            StepJson.config(config),
+            false);
     fenced(run.store.insertStep(run.lease, row));
     return row;
   }
@@ -85,7 +95,7 @@ final class Compensation {
    * Runs one handler with its retries, recording on {@code row}; returns null when it succeeded.
    */
   private Result compensate(
-      StepRow step, DurableStep.Handler handler, StepRow row, String trigger) {
+      StepRecord step, DurableStep.Handler handler, StepRecord row, String trigger) {
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
     ArrayNode tried = StepJson.attempts("[]");
     if (handler == null) {
@@ -117,10 +127,7 @@ final class Compensation {
               config.timeout());
       if (outcome.succeeded()) {
         StepJson.addAttempt(tried, start, run.now(), null, null);
-        fenced(
-            run.store.updateStep(
-                run.lease,
-                row.finished("complete", run.now(), null, null, null, tried.toString())));
+        fenced(run.store.updateStep(run.lease, row.completed(run.now(), null, tried.toString())));
         return null;
       }
       if (outcome.nonRetryable() || attempt > config.retryLimit()) {
@@ -131,12 +138,10 @@ final class Compensation {
     }
   }
 
-  private Result fail(StepRow row, ArrayNode tried, Instant start, String name, String message) {
+  private Result fail(StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
-    fenced(
-        run.store.updateStep(
-            run.lease, row.finished("errored", run.now(), null, name, message, tried.toString())));
-    return new Result("failed", name, message);
+    fenced(run.store.updateStep(run.lease, row.failed(run.now(), name, message, tried.toString())));
+    return new Result(RollbackOutcome.FAILED, name, message);
   }
 
   /**

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.stepflow.domain.Limits;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepStatus;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.Rollback;
 import dev.stepflow.workflow.Step;
@@ -37,27 +40,27 @@ final class DurableStep implements Step {
   private static final Pattern EVENT_TYPE = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9-_]{0,99}$");
 
   /** A rollback handler registered by a step that started, in step-start order. */
-  record Handler(StepRow step, Rollback rollback, StepConfig config) {}
+  record Handler(StepRecord step, Rollback rollback, StepConfig config) {}
 
   private final RunContext run;
   private final boolean collectOnly;
-  private final Map<String, StepRow> recorded = new HashMap<>();
-  private final Map<String, Integer> counters = new HashMap<>();
+  private final Map<StepRef, StepRecord> recorded = new HashMap<>();
+  private final Map<StepRef, Integer> counters = new HashMap<>();
   private final List<Handler> handlers = new ArrayList<>();
   private final int stepLimit;
   private final AttemptRunner attempts;
   private int nextStepSeq;
   private int doSteps;
 
-  DurableStep(RunContext run, List<StepRow> steps, int stepLimit, boolean collectOnly) {
+  DurableStep(RunContext run, List<StepRecord> steps, int stepLimit, boolean collectOnly) {
     this.run = run;
     this.collectOnly = collectOnly;
     this.stepLimit = stepLimit;
     this.attempts = new AttemptRunner(run);
-    for (StepRow row : steps) {
-      recorded.put(key(row.kind(), row.name(), row.count()), row);
+    for (StepRecord row : steps) {
+      recorded.put(row.ref(), row);
       nextStepSeq = Math.max(nextStepSeq, row.stepSeq() + 1);
-      doSteps += row.kind().equals("do") ? 1 : 0;
+      doSteps += row.kind() == StepKind.DO ? 1 : 0;
     }
   }
 
@@ -65,11 +68,8 @@ final class DurableStep implements Step {
     return handlers;
   }
 
-  private static String key(String kind, String name, int count) {
-    return kind + "\u0000" + name + "\u0000" + count;
-  }
-
-  private int count(String kind, String name) {
+  /** The next step of this kind and name: its identity, with its 1-based count in this run. */
+  private StepRef next(StepKind kind, String name) {
     if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
       throw new NonRetryableException(
           "Step names must be 1 to "
@@ -78,7 +78,7 @@ final class DurableStep implements Step {
               + (name == null ? "null" : name.length() + " characters")
               + ").");
     }
-    return counters.merge(kind + "\u0000" + name, 1, Integer::sum);
+    return new StepRef(kind, name, counters.merge(new StepRef(kind, name, 0), 1, Integer::sum));
   }
 
   @Override
@@ -94,15 +94,15 @@ final class DurableStep implements Step {
   @Override
   public JsonNode run(
       String name, StepConfig config, StepFunction fn, Rollback rollback, StepConfig rbConfig) {
-    int count = count("do", name);
-    StepRow row = recorded.get(key("do", name, count));
+    StepRef step = next(StepKind.DO, name);
+    StepRecord row = recorded.get(step);
     if (row != null && rollback != null) {
       handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
     }
-    if (row != null && row.status().equals("complete")) {
+    if (row != null && row.status() == StepStatus.COMPLETE) {
       return StepJson.read(row.outputJson());
     }
-    if (row != null && row.status().equals("errored")) {
+    if (row != null && row.status() == StepStatus.ERRORED) {
       throw new StepFailedException(row.errorName(), row.errorMessage());
     }
     if (collectOnly) {
@@ -113,7 +113,7 @@ final class DurableStep implements Step {
     }
     run.checkBoundary();
     if (row == null) {
-      row = start(name, count, config, rollback != null);
+      row = start(step, config, rollback != null);
       if (rollback != null) {
         handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
       }
@@ -121,23 +121,29 @@ final class DurableStep implements Step {
     return attemptsUntilSettled(row, config, fn);
   }
 
-  private StepRow start(String name, int count, StepConfig config, boolean hasRollback) {
+  private StepRecord start(StepRef step, StepConfig config, boolean hasRollback) {
     if (doSteps >= stepLimit) {
       throw new NonRetryableException(
           "The instance reached its limit of "
               + stepLimit
               + " steps (limits.steps of the workflow).");
     }
-    StepRow row =
-        StepRow.running(
-            nextStepSeq++, "do", name, count, run.now(), StepJson.config(config), hasRollback);
+    StepRecord row =
+        StepRecord.running(
+            nextStepSeq++,
+            StepKind.DO,
+            step.name(),
+            step.count(),
+            run.now(),
+            StepJson.config(config),
+            hasRollback);
     fenced(run.store.insertStep(run.lease, row));
-    recorded.put(key("do", name, count), row);
+    recorded.put(step, row);
     doSteps++;
     return row;
   }
 
-  private JsonNode attemptsUntilSettled(StepRow row, StepConfig config, StepFunction fn) {
+  private JsonNode attemptsUntilSettled(StepRecord row, StepConfig config, StepFunction fn) {
     ArrayNode tried = StepJson.attempts(row.attemptsJson());
     while (true) {
       if (row.wakeAt() != null && row.wakeAt().isAfter(run.now())) {
@@ -153,25 +159,21 @@ final class DurableStep implements Step {
       StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
       boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
       if (!retriesLeft) {
-        StepRow failed =
-            row.finished(
-                "errored",
-                run.now(),
-                null,
-                outcome.errorName(),
-                outcome.errorMessage(),
-                tried.toString());
-        checkpoint(failed);
+        checkpoint(
+            row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString()));
         throw new StepFailedException(outcome.errorName(), outcome.errorMessage());
       }
       row =
-          row.waitingUntil(run.now().plus(config.delayBeforeRetry(attempt)), tried.toString())
-              .withError(outcome.errorName(), outcome.errorMessage());
+          row.retryingAt(
+              run.now().plus(config.delayBeforeRetry(attempt)),
+              tried.toString(),
+              outcome.errorName(),
+              outcome.errorMessage());
       checkpoint(row);
     }
   }
 
-  private JsonNode succeed(StepRow row, ArrayNode tried, Instant start, Object value) {
+  private JsonNode succeed(StepRecord row, ArrayNode tried, Instant start, Object value) {
     String json;
     try {
       json = StepJson.write(value);
@@ -188,21 +190,21 @@ final class DurableStep implements Step {
           "The step result is " + bytes + " bytes; the limit is " + Limits.MAX_PAYLOAD_BYTES + ".");
     }
     StepJson.addAttempt(tried, start, run.now(), null, null);
-    checkpoint(row.finished("complete", run.now(), json, null, null, tried.toString()));
+    checkpoint(row.completed(run.now(), json, tried.toString()));
     return StepJson.read(json);
   }
 
   private JsonNode failForGood(
-      StepRow row, ArrayNode tried, Instant start, String name, String message) {
+      StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
-    checkpoint(row.finished("errored", run.now(), null, name, message, tried.toString()));
+    checkpoint(row.failed(run.now(), name, message, tried.toString()));
     throw new StepFailedException(name, message);
   }
 
   /** Records the step; then a pause that was requested while it ran takes effect. */
-  private void checkpoint(StepRow row) {
+  private void checkpoint(StepRecord row) {
     fenced(run.store.updateStep(run.lease, row));
-    recorded.put(key(row.kind(), row.name(), row.count()), row);
+    recorded.put(row.ref(), row);
     if (run.pauseRequested()) {
       run.settlePause();
     }
@@ -216,18 +218,18 @@ final class DurableStep implements Step {
 
   @Override
   public void sleep(String name, Duration duration) {
-    sleepUntil("sleep", name, run.now().plus(duration), false);
+    sleepUntil(name, run.now().plus(duration), false);
   }
 
   @Override
   public void sleepUntil(String name, Instant until) {
-    sleepUntil("sleep", name, until, true);
+    sleepUntil(name, until, true);
   }
 
-  private void sleepUntil(String kind, String name, Instant until, boolean absolute) {
-    int count = count(kind, name);
-    StepRow row = recorded.get(key(kind, name, count));
-    if (row != null && row.status().equals("complete")) {
+  private void sleepUntil(String name, Instant until, boolean absolute) {
+    StepRef step = next(StepKind.SLEEP, name);
+    StepRecord row = recorded.get(step);
+    if (row != null && row.status() == StepStatus.COMPLETE) {
       return;
     }
     if (collectOnly) {
@@ -235,14 +237,16 @@ final class DurableStep implements Step {
     }
     run.checkBoundary();
     if (row == null) {
-      row = StepRow.waiting(nextStepSeq++, kind, name, count, run.now(), until, absolute, null);
+      row =
+          StepRecord.waiting(
+              nextStepSeq++, StepKind.SLEEP, name, step.count(), run.now(), until, absolute, null);
       fenced(run.store.insertStep(run.lease, row));
-      recorded.put(key(kind, name, count), row);
+      recorded.put(step, row);
     }
     if (row.wakeAt().isAfter(run.now())) {
       throw run.suspend(row.wakeAt(), null);
     }
-    checkpoint(row.finished("complete", run.now(), null, null, null, null));
+    checkpoint(row.completed(run.now(), null, null));
   }
 
   @Override
@@ -255,12 +259,12 @@ final class DurableStep implements Step {
     if (type == null || !EVENT_TYPE.matcher(type).matches()) {
       throw new NonRetryableException("Event types are 1 to 100 letters, digits, '-' and '_'.");
     }
-    int count = count("waitForEvent", name);
-    StepRow row = recorded.get(key("waitForEvent", name, count));
-    if (row != null && row.status().equals("complete")) {
+    StepRef step = next(StepKind.WAIT_FOR_EVENT, name);
+    StepRecord row = recorded.get(step);
+    if (row != null && row.status() == StepStatus.COMPLETE) {
       return StepJson.read(row.outputJson());
     }
-    if (row != null && row.status().equals("errored")) {
+    if (row != null && row.status() == StepStatus.ERRORED) {
       throw new WaitTimeoutException(row.errorMessage());
     }
     if (collectOnly) {
@@ -269,26 +273,26 @@ final class DurableStep implements Step {
     run.checkBoundary();
     if (row == null) {
       row =
-          StepRow.waiting(
+          StepRecord.waiting(
               nextStepSeq++,
-              "waitForEvent",
+              StepKind.WAIT_FOR_EVENT,
               name,
-              count,
+              step.count(),
               run.now(),
               run.now().plus(timeout),
               false,
               type);
       fenced(run.store.insertStep(run.lease, row));
-      recorded.put(key("waitForEvent", name, count), row);
+      recorded.put(step, row);
     }
     var consumed = run.store.consumeEvent(run.lease, row, run.now());
     if (consumed.isPresent()) {
-      recorded.put(key("waitForEvent", name, count), consumed.get());
+      recorded.put(step, consumed.get());
       return StepJson.read(consumed.get().outputJson());
     }
     if (!row.wakeAt().isAfter(run.now())) {
       String message = "Execution timed out after " + timeout.toMillis() + "ms";
-      checkpoint(row.finished("errored", run.now(), null, "WaitTimeoutError", message, null));
+      checkpoint(row.failed(run.now(), "WaitTimeoutError", message, null));
       throw new WaitTimeoutException(message);
     }
     throw run.suspend(row.wakeAt(), type);

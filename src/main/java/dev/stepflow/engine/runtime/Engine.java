@@ -6,6 +6,7 @@ import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.store.AppliedMove;
 import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Candidate;
@@ -56,6 +57,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final NodeSettings node;
   private final Semaphore permits;
   private final ActiveRuns runs = new ActiveRuns();
+  private final MoveReactions reactions = new MoveReactions(runs, this::signal);
   private final Takeover takeover;
   private final Heartbeat heartbeat;
   private final FenceWatch fenceWatch;
@@ -84,10 +86,6 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     this.takeover = new Takeover(store, node, runs, permits, this::launch);
     this.heartbeat = new Heartbeat(nodes, node, runs, clock);
     this.fenceWatch = new FenceWatch(store, runs);
-  }
-
-  public WorkflowRegistry registry() {
-    return registry;
   }
 
   /** This node's id among the nodes that share the store. */
@@ -197,24 +195,19 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     signal();
   }
 
+  /** A move made on this node committed: its effects reach the run it concerns, if it is here. */
   @Override
-  public void afterMove(InstanceRef ref, Decision.Move move) {
-    // The run here may already be a newer one than the move concerned: a restart moves the
-    // instance to queued, and the dispatcher may claim it and start a new run before this call.
-    // So the run follows the store, which knows which run is current, instead of taking the move's
-    // effects as meant for it (which stopped the new run and left the instance running with none).
-    runs.get(ref).ifPresent(a -> runs.follow(a, store.runState(a.run().lease.instanceSeq())));
-    signal();
+  public void afterMove(AppliedMove applied) {
+    reactions.react(applied);
   }
 
   /**
-   * A node (another, or this one: every node hears every signal) moved the instance: if it runs
-   * here, its run follows what the store says now.
+   * A move made on any node (this one too: every node hears every signal) committed; the same
+   * reactions, so a late or repeated signal does no harm.
    */
   @Override
-  public void controlled(long instanceSeq) {
-    runs.bySeq(instanceSeq).ifPresent(a -> runs.follow(a, store.runState(instanceSeq)));
-    signal();
+  public void moved(AppliedMove applied) {
+    reactions.react(applied);
   }
 
   @Override
@@ -263,11 +256,6 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       }
       signalled = false;
     }
-  }
-
-  /** How many runs are active now (for tests and metrics). */
-  public int activeRuns() {
-    return runs.size();
   }
 
   private Instant now() {

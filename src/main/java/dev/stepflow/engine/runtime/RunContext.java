@@ -57,6 +57,17 @@ final class RunContext {
     pauseRequested = true;
   }
 
+  /**
+   * A pause was asked for: with no step attempt in flight it takes effect at once (the run settles
+   * into paused from the caller's thread); otherwise after the attempt.
+   */
+  void pauseAfterAttempt() {
+    requestPause();
+    if (!attemptInFlight) {
+      move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
+    }
+  }
+
   void cancelPause() {
     pauseRequested = false;
   }

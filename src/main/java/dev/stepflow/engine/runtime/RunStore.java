@@ -1,7 +1,7 @@
 package dev.stepflow.engine.runtime;
 
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.RunState;
 import dev.stepflow.store.RunLease;
@@ -32,7 +32,7 @@ final class RunStore {
     this.abortRun = abortRun;
   }
 
-  List<StepRow> steps(long instanceSeq) {
+  List<StepRecord> steps(long instanceSeq) {
     return guarded(() -> store.steps(instanceSeq));
   }
 
@@ -40,15 +40,15 @@ final class RunStore {
     return guarded(() -> store.stepLimit(instanceSeq));
   }
 
-  boolean insertStep(RunLease lease, StepRow row) {
+  boolean insertStep(RunLease lease, StepRecord row) {
     return guarded(() -> store.insertStep(lease, row));
   }
 
-  boolean updateStep(RunLease lease, StepRow row) {
+  boolean updateStep(RunLease lease, StepRecord row) {
     return guarded(() -> store.updateStep(lease, row));
   }
 
-  Optional<StepRow> consumeEvent(RunLease lease, StepRow waitStep, Instant now) {
+  Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now) {
     return guarded(() -> store.consumeEvent(lease, waitStep, now));
   }
 

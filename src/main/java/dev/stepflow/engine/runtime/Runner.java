@@ -3,6 +3,7 @@ package dev.stepflow.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
 import dev.stepflow.store.RunUpdate;
 import dev.stepflow.workflow.StepFailedException;
@@ -32,7 +33,7 @@ final class Runner implements Runnable {
   private final Optional<Workflow> workflow;
   private final String className;
   private final Mode mode;
-  private final String rollbackCause;
+  private final RollbackCause rollbackCause;
   private final Runnable onFinish;
 
   Runner(
@@ -40,7 +41,7 @@ final class Runner implements Runnable {
       Optional<Workflow> workflow,
       String className,
       Mode mode,
-      String rollbackCause,
+      RollbackCause rollbackCause,
       Runnable onFinish) {
     this.run = run;
     this.workflow = workflow;
@@ -135,17 +136,21 @@ final class Runner implements Runnable {
     DurableStep collector =
         new DurableStep(run, run.store.steps(run.lease.instanceSeq()), Integer.MAX_VALUE, true);
     workflow.ifPresent(w -> replayForHandlers(w, collector));
-    boolean terminating = "terminate+rollback".equals(rollbackCause);
-    String trigger =
-        terminating
-            ? TERMINATED_ERROR
-            : run.instance.errorName() + ": " + run.instance.errorMessage();
     Compensation.Result result =
         new Compensation(run)
-            .run(run.store.steps(run.lease.instanceSeq()), collector.handlers(), trigger);
-    finishRollback(
-        terminating ? EngineEvent.TERMINATION_COMPENSATED : EngineEvent.FAILURE_COMPENSATED,
-        result);
+            .run(
+                run.store.steps(run.lease.instanceSeq()),
+                collector.handlers(),
+                triggerError(rollbackCause));
+    finishRollback(rollbackCause.compensated(), result);
+  }
+
+  /** What the handlers are told made the instance roll back. */
+  private String triggerError(RollbackCause cause) {
+    return switch (cause) {
+      case TERMINATION -> TERMINATED_ERROR;
+      case FAILURE -> run.instance.errorName() + ": " + run.instance.errorMessage();
+    };
   }
 
   /** Replays the code to register handlers; whatever the replay throws ends it, nothing runs. */

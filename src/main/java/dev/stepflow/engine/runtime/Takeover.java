@@ -70,7 +70,7 @@ final class Takeover {
   int rollbacks(Owner owner, Instant expiredBefore) {
     int started = 0;
     for (Candidate c : store.orphans(Status.ROLLING_BACK, expiredBefore, node.nodeId(), BATCH)) {
-      if (runs.contains(c.instance().ref()) || !permits.tryAcquire()) {
+      if (runs.contains(c.instance().seq()) || !permits.tryAcquire()) {
         continue; // this node's run of it is still unwinding; the next round takes it
       }
       if (start(c, Status.ROLLING_BACK, owner, expiredBefore, Runner.Mode.COMPENSATE)) {
@@ -86,7 +86,7 @@ final class Takeover {
       if (!permits.tryAcquire()) {
         break;
       }
-      if (runs.contains(c.instance().ref())) {
+      if (runs.contains(c.instance().seq())) {
         permits.release(); // this node's own run, late with its renewal: it is not an orphan
         continue;
       }
@@ -113,7 +113,7 @@ final class Takeover {
   private int settlePauses(Owner owner, Instant now, Instant expiredBefore) {
     int settled = 0;
     for (Candidate c : store.orphans(Status.WAITING_FOR_PAUSE, expiredBefore, null, BATCH)) {
-      if (runs.contains(c.instance().ref())) {
+      if (runs.contains(c.instance().seq())) {
         continue;
       }
       if (Transitions.TABLE.decide(c.instance().status(), EngineEvent.STEPS_SETTLED)

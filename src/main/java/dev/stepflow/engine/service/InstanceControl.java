@@ -78,10 +78,10 @@ public final class InstanceControl {
           throw new TransitionRejected(
               before.ref(), reject.current(), action, reject.allowedActions());
       case Decision.Move move -> {
-        if (tried.result() != MoveResult.APPLIED) {
+        if (tried.applied().isEmpty()) {
           yield Optional.empty();
         }
-        engine.afterMove(before.ref(), move);
+        engine.afterMove(tried.applied().get());
         yield Optional.of(new StatusOutcome(move.to(), now));
       }
     };

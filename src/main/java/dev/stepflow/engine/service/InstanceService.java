@@ -11,8 +11,8 @@ import dev.stepflow.domain.Problem;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
@@ -59,7 +59,7 @@ public final class InstanceService {
   }
 
   /** An instance with its step log and status history, for GET instance. */
-  public record Details(Instance instance, List<StepRow> steps, List<StatusChange> history) {}
+  public record Details(Instance instance, List<StepRecord> steps, List<StatusChange> history) {}
 
   public Details details(InstanceRef ref) {
     Instance instance = get(ref);
@@ -171,7 +171,7 @@ public final class InstanceService {
   }
 
   /** The recorded step, or STEP_NOT_FOUND. */
-  public StepRow step(InstanceRef ref, StepRef step) {
+  public StepRecord step(InstanceRef ref, StepRef step) {
     get(ref);
     return instances
         .findStep(ref, step)
@@ -184,7 +184,7 @@ public final class InstanceService {
                         + "' has no step '"
                         + step.displayName()
                         + "' of type "
-                        + step.type().wire()
+                        + WireNames.stepKind(step.kind())
                         + "."));
   }
 

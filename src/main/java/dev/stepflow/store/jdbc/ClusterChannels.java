@@ -1,9 +1,14 @@
 package dev.stepflow.store.jdbc;
 
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.Trigger;
+import dev.stepflow.domain.WireNames;
+import dev.stepflow.store.AppliedMove;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * The channels of {@link dev.stepflow.store.ClusterSignals} and their payloads. The JDBC stores
@@ -14,7 +19,12 @@ public final class ClusterChannels {
   /** Work may be due: instances were created or an event was buffered. No payload. */
   public static final String WORK = "stepflow_work";
 
-  /** A client's status move committed; the payload is the instance's seq. */
+  /**
+   * A move with effects the runtime carries out committed. The payload names the instance, the run
+   * it concerns and the table row it took: {@code seq:runId:from:trigger}; the receiver looks the
+   * row's effects up in the table. A payload of an older node (the seq alone) is no move: the
+   * receiver resyncs.
+   */
   public static final String CONTROL = "stepflow_control";
 
   private ClusterChannels() {}
@@ -23,8 +33,19 @@ public final class ClusterChannels {
     send(c, dialect, WORK, "");
   }
 
-  static void sendControl(Connection c, SqlDialect dialect, long instanceSeq) throws SQLException {
-    send(c, dialect, CONTROL, Long.toString(instanceSeq));
+  static void sendMove(Connection c, SqlDialect dialect, AppliedMove applied) throws SQLException {
+    Decision.Move move = applied.move();
+    send(
+        c,
+        dialect,
+        CONTROL,
+        applied.instanceSeq()
+            + ":"
+            + applied.runId()
+            + ":"
+            + WireNames.status(move.from())
+            + ":"
+            + move.trigger().label());
   }
 
   private static void send(Connection c, SqlDialect dialect, String channel, String payload)
@@ -40,14 +61,25 @@ public final class ClusterChannels {
   }
 
   /**
-   * The instance seq of a control payload; empty when it is not one (a node of another version must
-   * not stop this node's listener).
+   * The move a payload of {@link #CONTROL} names; empty when it names none (a node of another
+   * version must not stop this node's listener: the listener resyncs instead).
    */
-  public static OptionalLong parseControl(String payload) {
+  public static Optional<AppliedMove> parseMove(String payload) {
+    String[] parts = payload.split(":", 4);
+    if (parts.length != 4) {
+      return Optional.empty();
+    }
     try {
-      return OptionalLong.of(Long.parseLong(payload));
+      long seq = Long.parseLong(parts[0]);
+      long runId = Long.parseLong(parts[1]);
+      return WireNames.parseStatus(parts[2])
+          .flatMap(
+              from ->
+                  Trigger.byLabel(parts[3]).map(trigger -> Transitions.TABLE.decide(from, trigger)))
+          .filter(Decision.Move.class::isInstance)
+          .map(move -> new AppliedMove(seq, runId, (Decision.Move) move));
     } catch (NumberFormatException malformed) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
   }
 }

@@ -46,6 +46,13 @@ final class Columns {
     return ps;
   }
 
+  /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
+  static int execute(java.sql.Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values)) {
+      return ps.executeUpdate();
+    }
+  }
+
   static long count(java.sql.Connection c, String sql, Object... values) throws SQLException {
     try (PreparedStatement ps = bind(c.prepareStatement(sql), values);
         ResultSet rs = ps.executeQuery()) {

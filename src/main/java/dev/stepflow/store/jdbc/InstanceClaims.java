@@ -1,9 +1,10 @@
 package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
-import static dev.stepflow.store.jdbc.JdbcInstanceStore.execute;
+import static dev.stepflow.store.jdbc.Columns.execute;
 
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowRef;
@@ -33,14 +34,13 @@ import java.util.function.Function;
 final class InstanceClaims {
   /**
    * An instance with the columns a claim needs. The workflow's active runs are counted only when it
-   * has a concurrency limit (nothing else reads them): counted for every candidate, they made each
-   * claim of a busy workflow read thousands of rows (the engine benchmark on PostgreSQL read about
-   * 7,000 rows per completed instance, most of them here).
+   * has a concurrency limit, the one thing that reads them: counting them for every candidate makes
+   * each claim of a busy workflow read all of its running instances.
    */
   private static final String CANDIDATE_COLUMNS =
-      JdbcInstanceStore.INSTANCE_COLUMNS.replace(
-          "FROM instance",
-          """
+      "SELECT "
+          + InstanceRows.FIELDS
+          + """
           , run_id, rollback_cause,
           (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
           (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
@@ -51,7 +51,7 @@ final class InstanceClaims {
                         AND r.workflow_name = i.workflow_name
                         AND r.status IN (%s)) END AS active_runs
           FROM instance i"""
-              .formatted(JdbcEngineStore.slotHoldingStatuses()));
+              .formatted(WireLiterals.slotHolding());
 
   /**
    * Instances of a workflow at its concurrency limit wait, and do not hide the others. It starts
@@ -65,12 +65,14 @@ final class InstanceClaims {
                           AND v.concurrency_limit <= (SELECT COUNT(*) FROM instance r
                                WHERE r.account_id = i.account_id AND r.workflow_name = i.workflow_name
                                  AND r.status IN (%s)))"""
-              .formatted(JdbcEngineStore.slotHoldingStatuses());
+              .formatted(WireLiterals.slotHolding());
 
   /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
   private static final String DUE_BY_TIME =
       CANDIDATE_COLUMNS
-          + " WHERE status = 'waiting' AND wake_at <= ?"
+          + " WHERE status = "
+          + WireLiterals.quoted(Status.WAITING)
+          + " AND wake_at <= ?"
           + HAS_ROOM
           + " ORDER BY wake_at LIMIT ?";
 
@@ -82,17 +84,19 @@ final class InstanceClaims {
       CANDIDATE_COLUMNS
           + " "
           + """
-           WHERE i.seq IN (SELECT e.instance_seq FROM event e) AND status = 'waiting'
+           WHERE i.seq IN (SELECT e.instance_seq FROM event e) AND status = %s
              AND waiting_for_event IS NOT NULL AND (wake_at IS NULL OR wake_at > ?)
              AND EXISTS (SELECT 1 FROM event e
                           WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)
            """
+              .formatted(WireLiterals.quoted(Status.WAITING))
           + HAS_ROOM
           + " ORDER BY seq LIMIT ?";
 
   private static final String QUEUED =
       CANDIDATE_COLUMNS
-          + " WHERE status = 'queued'"
+          + " WHERE status = "
+          + WireLiterals.quoted(Status.QUEUED)
           + HAS_ROOM
           + " ORDER BY queued_on, seq LIMIT ?";
 
@@ -103,14 +107,6 @@ final class InstanceClaims {
   private static final String ORPHANS =
       CANDIDATE_COLUMNS + " WHERE status = ? AND " + NO_LIVE_LEASE + " ORDER BY seq LIMIT ?";
 
-  private static final String CLAIM =
-      """
-      UPDATE instance SET status = ?, run_id = run_id + 1, modified_on = ?, status_changed_on = ?,
-                          started_on = COALESCE(started_on, ?), wake_at = NULL,
-                          waiting_for_event = NULL, owner_node = ?, lease_until = ?
-       WHERE seq = ? AND status = ? AND run_id = ? AND """
-          + NO_LIVE_LEASE;
-
   private static final String TAKE_OVER =
       "UPDATE instance SET run_id = run_id + 1, owner_node = ?, lease_until = ?"
           + " WHERE seq = ? AND status = ? AND run_id = ? AND "
@@ -118,7 +114,7 @@ final class InstanceClaims {
 
   private static final String COUNT_ACTIVE =
       "SELECT COUNT(*) FROM instance WHERE account_id = ? AND workflow_name = ? AND status IN (%s)"
-          .formatted(JdbcEngineStore.slotHoldingStatuses());
+          .formatted(WireLiterals.slotHolding());
 
   private final Database db;
   private final String claimLock;
@@ -132,8 +128,8 @@ final class InstanceClaims {
             + db.dialect().lock(RowLock.UPDATE);
   }
 
-  /** The due instances as they are, whoever may be claiming them (a read, for listing). */
-  List<Candidate> dueInstances(Instant now, int limit) {
+  /** The due instances as they are, whoever may be claiming them. */
+  private List<Candidate> dueInstances(Instant now, int limit) {
     return db.read(c -> due(c, now, limit, ""));
   }
 
@@ -195,7 +191,7 @@ final class InstanceClaims {
   }
 
   /** Claims the candidates in order while their workflow has room ({@code room}, else theirs). */
-  private static List<Started> claimEach(
+  private List<Started> claimEach(
       Connection c,
       List<Candidate> due,
       Map<WorkflowRef, Integer> room,
@@ -214,12 +210,13 @@ final class InstanceClaims {
       Optional<RunLease> lease =
           claim(
               c,
+              db.dialect(),
               candidate.instance().seq(),
               candidate.runId(),
               move.get(),
               owner,
               now,
-              "engine",
+              JdbcEngineStore.ENGINE,
               now);
       if (lease.isPresent()) {
         started.add(new Started(candidate, lease.get()));
@@ -242,12 +239,17 @@ final class InstanceClaims {
       Instant expiredBefore,
       String actor,
       Instant at) {
-    return db.write(c -> claim(c, seq, expectedRunId, move, owner, expiredBefore, actor, at));
+    return db.write(
+        c -> claim(c, db.dialect(), seq, expectedRunId, move, owner, expiredBefore, actor, at));
   }
 
-  /** The claim's compare-and-set and history row; the owner holds a lease only in a run status. */
+  /**
+   * The claim's move, if the instance is still in its from-status and run and no other node holds a
+   * live lease on it; the claim fences the run it takes over with a new run id.
+   */
   private static Optional<RunLease> claim(
       Connection c,
+      SqlDialect dialect,
       long seq,
       long expectedRunId,
       Decision.Move move,
@@ -256,28 +258,12 @@ final class InstanceClaims {
       String actor,
       Instant at)
       throws SQLException {
-    boolean owned = move.to().holdsRunSlot();
-    int updated =
-        execute(
-            c,
-            CLAIM,
-            WireNames.status(move.to()),
-            at,
-            at,
-            at,
-            owned ? owner.nodeId() : null,
-            owned ? owner.leaseUntil() : null,
-            seq,
-            WireNames.status(move.from()),
-            expectedRunId,
-            expiredBefore,
-            owner.nodeId());
-    if (updated == 0) {
-      return Optional.empty();
-    }
-    JdbcInstanceStore.appendStatusChange(
-        c, seq, move.from(), move.to(), move.trigger().label(), actor, at);
-    return Optional.of(new RunLease(seq, expectedRunId + 1));
+    boolean claimed =
+        MoveWrite.of(seq, expectedRunId, move, at)
+            .claimedBy(owner)
+            .unlessLeasedByAnotherNode(owner.nodeId(), expiredBefore)
+            .apply(c, dialect, actor);
+    return claimed ? Optional.of(new RunLease(seq, expectedRunId + 1)) : Optional.empty();
   }
 
   Optional<RunLease> takeOver(
@@ -307,14 +293,18 @@ final class InstanceClaims {
       while (rs.next()) {
         out.add(
             new Candidate(
-                JdbcInstanceStore.instance(rs),
+                InstanceRows.instance(rs),
                 rs.getLong("run_id"),
-                rs.getString("rollback_cause"),
+                rollbackCause(rs.getString("rollback_cause")),
                 rs.getString("class_name"),
                 Columns.nullableInt(rs, "concurrency_limit"),
                 rs.getInt("active_runs")));
       }
     }
     return out;
+  }
+
+  private static RollbackCause rollbackCause(String wire) {
+    return wire == null ? null : WireNames.parseRollbackCause(wire).orElseThrow();
   }
 }

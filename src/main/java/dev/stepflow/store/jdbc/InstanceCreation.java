@@ -2,11 +2,11 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
 
-import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceIdsInUse;
 import dev.stepflow.domain.NewInstance;
-import dev.stepflow.domain.Problem;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.Workflow;
 import dev.stepflow.domain.WorkflowException;
@@ -41,8 +41,7 @@ final class InstanceCreation {
    * By primary key: reading a new instance back by its id let PostgreSQL pick a plan (cached by the
    * pooled connection) that scans the workflow's instances while the table has no statistics yet.
    */
-  private static final String FIND_INSTANCE_BY_SEQ =
-      JdbcInstanceStore.INSTANCE_COLUMNS + " WHERE seq = ?";
+  private static final String FIND_INSTANCE_BY_SEQ = InstanceRows.COLUMNS + " WHERE seq = ?";
 
   private InstanceCreation() {}
 
@@ -71,14 +70,18 @@ final class InstanceCreation {
       OptionalLong seq = insert(c, workflow, item, now);
       if (seq.isEmpty()) {
         List<String> inUse = existingIds(c, ref, items, created);
-        throw alreadyExists(ref, items, inUse.isEmpty() ? List.of(item.instanceId()) : inUse);
+        throw new InstanceIdsInUse(
+            ref,
+            items.stream().map(NewInstance::instanceId).toList(),
+            inUse.isEmpty() ? List.of(item.instanceId()) : inUse);
       }
-      JdbcInstanceStore.appendStatusChange(
-          c, seq.getAsLong(), null, Status.QUEUED, "create", actor, now);
+      StatusHistory.append(
+          c,
+          seq.getAsLong(),
+          new StatusChange(null, Status.QUEUED, StatusChange.CREATE, actor, now, false));
       created.add(findInstanceBySeq(c, seq.getAsLong()));
     }
-    JdbcInstanceStore.execute(
-        c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
+    Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
     ClusterChannels.sendWork(c, dialect);
     return created;
   }
@@ -95,35 +98,11 @@ final class InstanceCreation {
     List<String> existing = new ArrayList<>();
     for (NewInstance item : items) {
       if (!ours.contains(item.instanceId())
-          && JdbcInstanceStore.seqOf(c, ref.instance(item.instanceId())).isPresent()) {
+          && InstanceRows.seqOf(c, ref.instance(item.instanceId())).isPresent()) {
         existing.add(item.instanceId());
       }
     }
     return existing;
-  }
-
-  /**
-   * ALREADY_EXISTS naming each of {@code existing}, by its item index when the batch has several.
-   */
-  private static WorkflowException alreadyExists(
-      WorkflowRef ref, List<NewInstance> items, List<String> existing) {
-    List<Problem> problems = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      String id = items.get(i).instanceId();
-      if (existing.contains(id)) {
-        String where = items.size() > 1 ? "Item " + i + ": i" : "I";
-        problems.add(
-            new Problem(
-                ErrorCode.ALREADY_EXISTS,
-                where
-                    + "nstance '"
-                    + id
-                    + "' already exists in workflow '"
-                    + ref.workflowName()
-                    + "'; instance ids must be unique within a workflow."));
-      }
-    }
-    return new WorkflowException(problems);
   }
 
   /** The new instance's seq, or empty when an instance with its id exists already. */
@@ -157,7 +136,7 @@ final class InstanceCreation {
       if (!rs.next()) {
         throw new IllegalStateException("instance " + seq + " vanished in its own transaction");
       }
-      return JdbcInstanceStore.instance(rs);
+      return InstanceRows.instance(rs);
     }
   }
 }

@@ -65,7 +65,7 @@ final class InstanceListing {
   private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {
     q.afterSeq().ifPresent(seq -> filter(q.ascending() ? " AND seq > ?" : " AND seq < ?", seq));
     String sql =
-        JdbcInstanceStore.INSTANCE_COLUMNS
+        InstanceRows.COLUMNS
             + where
             + (q.ascending() ? " ORDER BY seq ASC" : " ORDER BY seq DESC")
             + " LIMIT ? OFFSET ?";
@@ -75,7 +75,7 @@ final class InstanceListing {
     try (PreparedStatement ps = bind(c.prepareStatement(sql), values.toArray());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        items.add(JdbcInstanceStore.instance(rs));
+        items.add(InstanceRows.instance(rs));
       }
     }
     if (items.size() <= q.limit()) {

@@ -1,15 +1,13 @@
 package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
-import static dev.stepflow.store.jdbc.JdbcInstanceStore.execute;
-import static java.util.stream.Collectors.toSet;
+import static dev.stepflow.store.jdbc.Columns.execute;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.RunLease;
@@ -19,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * {@link EngineStore} in portable SQL over a {@link Database}. Claims and takeovers are {@link
@@ -49,8 +45,12 @@ public final class JdbcEngineStore implements EngineStore {
 
   private static final int STATES_CHUNK = 500;
 
+  /** The actor of the moves the engine makes, in status history. */
+  static final String ENGINE = "engine";
+
   private static final String NEXT_WAKE =
-      "SELECT MIN(wake_at) FROM instance WHERE status = 'waiting' AND wake_at IS NOT NULL";
+      "SELECT MIN(wake_at) FROM instance WHERE status = %s AND wake_at IS NOT NULL"
+          .formatted(WireLiterals.quoted(Status.WAITING));
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
   private static final String STEP_LIMIT =
@@ -63,42 +63,16 @@ public final class JdbcEngineStore implements EngineStore {
        ORDER BY id LIMIT 1""";
   private static final String DELETE_EVENT = "DELETE FROM event WHERE id = ?";
 
-  /** The run's lease is dropped with a move to a status that holds no run slot. */
-  private static final String MOVE_RUN =
-      """
-      UPDATE instance SET status = ?, modified_on = ?, status_changed_on = ?,
-             ended_on = CASE WHEN ? THEN ? ELSE ended_on END,
-             output_json = COALESCE(?, output_json), error_name = COALESCE(?, error_name),
-             error_message = COALESCE(?, error_message), wake_at = ?, waiting_for_event = ?,
-             paused_at = CASE WHEN ? THEN ? ELSE paused_at END,
-             rollback_cause = CASE WHEN ? THEN ? ELSE rollback_cause END,
-             rollback_outcome = COALESCE(?, rollback_outcome),
-             rollback_error_name = COALESCE(?, rollback_error_name),
-             rollback_error_message = COALESCE(?, rollback_error_message),
-             owner_node = CASE WHEN ? THEN owner_node ELSE NULL END,
-             lease_until = CASE WHEN ? THEN lease_until ELSE NULL END
-       WHERE seq = ? AND run_id = ? AND status = ?""";
-
   private final Database db;
   private final InstanceClaims claims;
   private final String insertStep;
   private final String updateStep;
-
-  /** The statuses that hold a run slot, as an SQL list; the rule itself is in {@link Status}. */
-  static String slotHoldingStatuses() {
-    return inList(Arrays.stream(Status.values()).filter(Status::holdsRunSlot).collect(toSet()));
-  }
 
   public JdbcEngineStore(Database db) {
     this.db = db;
     this.claims = new InstanceClaims(db);
     this.insertStep = StepRows.insert(db.dialect());
     this.updateStep = StepRows.update(db.dialect());
-  }
-
-  @Override
-  public List<Candidate> dueInstances(Instant now, int limit) {
-    return claims.dueInstances(now, limit);
   }
 
   @Override
@@ -152,10 +126,10 @@ public final class JdbcEngineStore implements EngineStore {
   public int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed) {
     String sql =
         "DELETE FROM instance WHERE (status IN ("
-            + inList(succeeded)
+            + WireLiterals.quoted(succeeded)
             + ") AND success_retention_ms IS NOT NULL AND ended_on + success_retention_ms <= ?)"
             + " OR (status IN ("
-            + inList(failed)
+            + WireLiterals.quoted(failed)
             + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?)";
     return executeByOneNode(RETENTION_LOCK, sql, now, now);
   }
@@ -192,12 +166,6 @@ public final class JdbcEngineStore implements EngineStore {
     }
   }
 
-  private static String inList(Set<Status> statuses) {
-    return statuses.stream()
-        .map(s -> "'" + WireNames.status(s) + "'")
-        .collect(Collectors.joining(", "));
-  }
-
   @Override
   public Optional<RunState> runState(long seq) {
     return Optional.ofNullable(runStates(List.of(seq)).get(seq));
@@ -232,7 +200,7 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public List<StepRow> steps(long seq) {
+  public List<StepRecord> steps(long seq) {
     return db.read(c -> StepRows.list(c, StepRows.OF_INSTANCE, seq));
   }
 
@@ -242,7 +210,7 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public boolean insertStep(RunLease lease, StepRow row) {
+  public boolean insertStep(RunLease lease, StepRecord row) {
     return db.write(
         c ->
             execute(c, insertStep, StepRows.insertValues(row, lease.instanceSeq(), lease.runId()))
@@ -250,7 +218,7 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public boolean updateStep(RunLease lease, StepRow row) {
+  public boolean updateStep(RunLease lease, StepRecord row) {
     return db.write(
         c ->
             execute(c, updateStep, StepRows.updateValues(row, lease.instanceSeq(), lease.runId()))
@@ -258,7 +226,7 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public Optional<StepRow> consumeEvent(RunLease lease, StepRow waitStep, Instant now) {
+  public Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now) {
     return db.write(
         c -> {
           long eventId;
@@ -268,7 +236,7 @@ public final class JdbcEngineStore implements EngineStore {
                       c.prepareStatement(OLDEST_EVENT), lease.instanceSeq(), waitStep.eventType());
               ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-              return Optional.<StepRow>empty();
+              return Optional.<StepRecord>empty();
             }
             eventId = rs.getLong("id");
             String payload = rs.getString("payload_json");
@@ -278,11 +246,11 @@ public final class JdbcEngineStore implements EngineStore {
           } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("stored event payload is not JSON", e);
           }
-          StepRow done = waitStep.finished("complete", now, output.toString(), null, null, null);
+          StepRecord done = waitStep.completed(now, output.toString(), null);
           if (execute(
                   c, updateStep, StepRows.updateValues(done, lease.instanceSeq(), lease.runId()))
               == 0) {
-            return Optional.<StepRow>empty();
+            return Optional.<StepRecord>empty();
           }
           execute(c, DELETE_EVENT, eventId);
           return Optional.of(done);
@@ -290,48 +258,11 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public boolean moveRun(RunLease lease, Decision.Move move, RunUpdate u, Instant at) {
-    boolean stamp = move.effects().contains(Effect.STAMP_PAUSE_START);
-    boolean compensate = move.effects().contains(Effect.RUN_COMPENSATIONS);
+  public boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
     return db.write(
-        c -> {
-          int updated =
-              execute(
-                  c,
-                  MOVE_RUN,
-                  WireNames.status(move.to()),
-                  at,
-                  at,
-                  move.to().isTerminal(),
-                  at,
-                  u.outputJson(),
-                  u.errorName(),
-                  u.errorMessage(),
-                  u.wakeAt(),
-                  u.waitingForEvent(),
-                  stamp,
-                  at,
-                  compensate,
-                  move.trigger().label(),
-                  u.rollbackOutcome(),
-                  u.rollbackErrorName(),
-                  u.rollbackErrorMessage(),
-                  move.to().holdsRunSlot(),
-                  move.to().holdsRunSlot(),
-                  lease.instanceSeq(),
-                  lease.runId(),
-                  WireNames.status(move.from()));
-          if (updated == 0) {
-            return false;
-          }
-          appendHistory(c, lease.instanceSeq(), move, "engine", at);
-          return true;
-        });
-  }
-
-  private static void appendHistory(
-      Connection c, long seq, Decision.Move move, String actor, Instant at) throws SQLException {
-    JdbcInstanceStore.appendStatusChange(
-        c, seq, move.from(), move.to(), move.trigger().label(), actor, at);
+        c ->
+            MoveWrite.of(lease.instanceSeq(), lease.runId(), move, at)
+                .withRunUpdate(update)
+                .apply(c, db.dialect(), ENGINE));
   }
 }

@@ -1,7 +1,7 @@
 package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
-import static dev.stepflow.store.jdbc.JdbcInstanceStore.execute;
+import static dev.stepflow.store.jdbc.Columns.execute;
 
 import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.RunLease;
@@ -113,7 +113,7 @@ public final class JdbcNodeStore implements NodeStore {
 
   @Override
   public void leave(String nodeId) {
-    String release = RELEASE_LEASES.formatted(JdbcEngineStore.slotHoldingStatuses());
+    String release = RELEASE_LEASES.formatted(WireLiterals.slotHolding());
     db.write(
         c -> {
           execute(c, release, nodeId);

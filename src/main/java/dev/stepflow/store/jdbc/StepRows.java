@@ -2,7 +2,8 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.instant;
 
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.WireNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,9 +23,9 @@ final class StepRows {
       COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
 
   /**
-   * Fenced by the run's lease: the instance must still carry the run's id and a status in which it
-   * runs. The %s is the row lock that keeps the fence true until commit where writers are
-   * concurrent: without it a terminate or restart could commit in between, and a restart's wipe
+   * Fenced by the run's lease: the instance must still carry the run's id and a status in which a
+   * run works on it. The %s is the row lock that keeps the fence true until commit where writers
+   * are concurrent: without it a terminate or restart could commit in between, and a restart's wipe
    * would miss a step the old run inserted at the same moment.
    */
   private static final String INSERT =
@@ -33,7 +34,7 @@ final class StepRows {
                         output_json, error_name, error_message, config_json, attempts_json,
                         has_rollback, wake_at, wake_absolute, event_type)
       SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
-       WHERE seq = ? AND run_id = ? AND status IN ('running', 'waitingForPause', 'rollingBack')%s""";
+       WHERE seq = ? AND run_id = ? AND status IN (%s)%s""";
 
   private static final String UPDATE =
       """
@@ -41,22 +42,22 @@ final class StepRows {
                       attempts_json = ?, wake_at = ?
        WHERE instance_seq = ? AND step_seq = ?
          AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
-                       AND status IN ('running', 'waitingForPause', 'rollingBack')%s)""";
+                       AND status IN (%s)%s)""";
 
   /** Inserts a step of the run, fenced by its lease; values from {@link #insertValues}. */
   static String insert(SqlDialect dialect) {
-    return INSERT.formatted(dialect.lock(SqlDialect.RowLock.SHARE));
+    return INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
   }
 
   /** Updates a step of the run, fenced by its lease; values from {@link #updateValues}. */
   static String update(SqlDialect dialect) {
-    return UPDATE.formatted(dialect.lock(SqlDialect.RowLock.SHARE));
+    return UPDATE.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
   }
 
   private StepRows() {}
 
-  static List<StepRow> list(Connection c, String sql, Object... values) throws SQLException {
-    List<StepRow> rows = new ArrayList<>();
+  static List<StepRecord> list(Connection c, String sql, Object... values) throws SQLException {
+    List<StepRecord> rows = new ArrayList<>();
     try (PreparedStatement ps = Columns.bind(c.prepareStatement(sql), values);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -66,13 +67,13 @@ final class StepRows {
     return rows;
   }
 
-  static Object[] insertValues(StepRow r, long seq, long runId) {
+  static Object[] insertValues(StepRecord r, long seq, long runId) {
     return new Object[] {
       r.stepSeq(),
-      r.kind(),
+      WireNames.stepKind(r.kind()),
       r.name(),
       r.count(),
-      r.status(),
+      WireNames.stepStatus(r.status()),
       r.startedOn(),
       r.endedOn(),
       r.outputJson(),
@@ -89,9 +90,9 @@ final class StepRows {
     };
   }
 
-  static Object[] updateValues(StepRow r, long seq, long runId) {
+  static Object[] updateValues(StepRecord r, long seq, long runId) {
     return new Object[] {
-      r.status(),
+      WireNames.stepStatus(r.status()),
       r.endedOn(),
       r.outputJson(),
       r.errorName(),
@@ -105,13 +106,13 @@ final class StepRows {
     };
   }
 
-  private static StepRow row(ResultSet rs) throws SQLException {
-    return new StepRow(
+  private static StepRecord row(ResultSet rs) throws SQLException {
+    return new StepRecord(
         rs.getInt("step_seq"),
-        rs.getString("type"),
+        WireNames.parseStepKind(rs.getString("type")).orElseThrow(),
         rs.getString("name"),
         rs.getInt("count"),
-        rs.getString("status"),
+        WireNames.parseStepStatus(rs.getString("status")).orElseThrow(),
         instant(rs, "started_on"),
         instant(rs, "ended_on"),
         rs.getString("output_json"),

@@ -104,7 +104,8 @@ final class PostgresSignals implements ClusterSignals {
       if (ClusterChannels.WORK.equals(n.getName())) {
         listener.workAvailable();
       } else if (ClusterChannels.CONTROL.equals(n.getName())) {
-        ClusterChannels.parseControl(n.getParameter()).ifPresent(listener::controlled);
+        ClusterChannels.parseMove(n.getParameter())
+            .ifPresentOrElse(listener::moved, listener::resync);
       }
     } catch (RuntimeException e) {
       // one signal the engine could not apply must not stop the others; its check catches up

@@ -1,11 +1,10 @@
 package dev.stepflow.workflow.builtin;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -25,22 +24,24 @@ public interface EffectLog {
     record(instanceId, kind + "-end", step, attempt);
   }
 
-  /** Appends lines to {@code file} (created if missing). */
+  /**
+   * Appends lines to {@code file} (created if missing). Through a stream, not a FileChannel: a
+   * channel closes for every thread when one thread is interrupted while it writes, and an
+   * interrupt is how a terminate stops a step whose work then reports that it ended.
+   */
   static EffectLog toFile(Path file) {
-    FileChannel channel;
+    FileOutputStream out;
     try {
-      channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      out = new FileOutputStream(file.toFile(), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the effect log " + file, e);
     }
     return (instanceId, kind, step, attempt) -> {
       String line =
           instanceId + "\t" + kind + "\t" + step + "\t" + attempt + "\t" + Instant.now() + "\n";
-      synchronized (channel) {
+      synchronized (out) {
         try {
-          channel.write(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+          out.write(line.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
@@ -519,11 +520,11 @@ class EngineRecoveryIT {
   }
 
   /** Statuses and step rows as the SQLite file holds them while no server runs. */
-  record StoreSnapshot(Map<String, Status> statuses, Map<String, List<StepRow>> steps) {
+  record StoreSnapshot(Map<String, Status> statuses, Map<String, List<StepRecord>> steps) {
 
     static StoreSnapshot read(Path data, Set<String> ids) {
       Map<String, Status> statuses = new LinkedHashMap<>();
-      Map<String, List<StepRow>> steps = new LinkedHashMap<>();
+      Map<String, List<StepRecord>> steps = new LinkedHashMap<>();
       try (SqliteDatabase db = SqliteDatabase.open(data, Durability.PROCESS_CRASH)) {
         JdbcInstanceStore store = new JdbcInstanceStore(db);
         for (String id : ids) {
@@ -543,17 +544,18 @@ class EngineRecoveryIT {
       return statuses.values().stream().filter(status::equals).count();
     }
 
-    StepRow step(String id, String kind, String displayName) {
+    StepRecord step(String id, String kind, String displayName) {
       return steps.get(id).stream()
-          .filter(r -> r.kind().equals(kind) && r.displayName().equals(displayName))
+          .filter(
+              r -> WireNames.stepKind(r.kind()).equals(kind) && r.displayName().equals(displayName))
           .findFirst()
           .orElse(null);
     }
 
     /** The row's status, or null when the step has no row. */
     String stepStatus(String id, String kind, String displayName) {
-      StepRow row = step(id, kind, displayName);
-      return row == null ? null : row.status();
+      StepRecord row = step(id, kind, displayName);
+      return row == null ? null : WireNames.stepStatus(row.status());
     }
 
     Set<StepKey> doStepsIn(String stepStatus) {
@@ -561,7 +563,10 @@ class EngineRecoveryIT {
       steps.forEach(
           (id, rows) ->
               rows.stream()
-                  .filter(r -> r.kind().equals("do") && r.status().equals(stepStatus))
+                  .filter(
+                      r ->
+                          WireNames.stepKind(r.kind()).equals("do")
+                              && WireNames.stepStatus(r.status()).equals(stepStatus))
                   .forEach(r -> keys.add(new StepKey(id, r.displayName()))));
       return keys;
     }

@@ -11,9 +11,8 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
@@ -99,12 +98,6 @@ class InstanceControlContentionIT {
       return store.decideAndMove(ref, decide, actor, at, restartFrom);
     }
 
-    @Override
-    public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
-      rivalFirst(ref);
-      return store.moveStatusIfCurrent(ref, move);
-    }
-
     private void rivalFirst(InstanceRef ref) {
       if (rivalMoves < RIVAL_MOVES) {
         rivalMoves++;
@@ -144,12 +137,12 @@ class InstanceControlContentionIT {
     }
 
     @Override
-    public Optional<StepRow> findStep(InstanceRef ref, StepRef step) {
+    public Optional<StepRecord> findStep(InstanceRef ref, StepRef step) {
       return store.findStep(ref, step);
     }
 
     @Override
-    public List<StepRow> steps(InstanceRef ref) {
+    public List<StepRecord> steps(InstanceRef ref) {
       return store.steps(ref);
     }
 

@@ -3,17 +3,17 @@ package dev.stepflow.domain;
 import java.time.Instant;
 
 /**
- * One recorded step of an instance's current run, as the engine checkpoints it. {@code kind} is do,
- * sleep, waitForEvent or rollback (a rollback row compensates the do step of the same name and
- * count); {@code status} is running, waiting, complete or errored. JSON values are text. {@code
- * wakeAt} is the sleep end, the event-wait deadline or the time of the next retry attempt.
+ * One recorded step of an instance's current run, as the engine checkpoints it. JSON values
+ * (output, config, attempts) are text. {@code wakeAt} is the sleep end, the event-wait deadline or
+ * the time of the next retry attempt; {@code wakeAbsolute} says a pause does not move it
+ * (sleepUntil).
  */
-public record StepRow(
+public record StepRecord(
     int stepSeq,
-    String kind,
+    StepKind kind,
     String name,
     int count,
-    String status,
+    StepStatus status,
     Instant startedOn,
     Instant endedOn,
     String outputJson,
@@ -27,20 +27,20 @@ public record StepRow(
     String eventType) {
 
   /** A do or rollback step whose first attempt is about to run. */
-  public static StepRow running(
+  public static StepRecord running(
       int stepSeq,
-      String kind,
+      StepKind kind,
       String name,
       int count,
       Instant at,
       String configJson,
       boolean hasRollback) {
-    return new StepRow(
+    return new StepRecord(
         stepSeq,
         kind,
         name,
         count,
-        "running",
+        StepStatus.RUNNING,
         at,
         null,
         null,
@@ -55,32 +55,60 @@ public record StepRow(
   }
 
   /** A sleep or event wait that lasts until {@code wakeAt} (absolute: a pause does not move it). */
-  public static StepRow waiting(
+  public static StepRecord waiting(
       int stepSeq,
-      String kind,
+      StepKind kind,
       String name,
       int count,
       Instant at,
       Instant wakeAt,
       boolean absolute,
       String eventType) {
-    return new StepRow(
-        stepSeq, kind, name, count, "waiting", at, null, null, null, null, null, null, false,
-        wakeAt, absolute, eventType);
+    return new StepRecord(
+        stepSeq,
+        kind,
+        name,
+        count,
+        StepStatus.WAITING,
+        at,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        wakeAt,
+        absolute,
+        eventType);
+  }
+
+  public StepRef ref() {
+    return new StepRef(kind, name, count);
   }
 
   public String displayName() {
     return name + "-" + count;
   }
 
-  public StepRow finished(
-      String status,
+  /** The step succeeded at {@code at} with {@code outputJson}. */
+  public StepRecord completed(Instant at, String outputJson, String attemptsJson) {
+    return finished(StepStatus.COMPLETE, at, outputJson, null, null, attemptsJson);
+  }
+
+  /** The step failed for good at {@code at}: no retry is left, or none was allowed. */
+  public StepRecord failed(Instant at, String errorName, String errorMessage, String attemptsJson) {
+    return finished(StepStatus.ERRORED, at, null, errorName, errorMessage, attemptsJson);
+  }
+
+  private StepRecord finished(
+      StepStatus status,
       Instant at,
       String outputJson,
       String errorName,
       String errorMessage,
       String attemptsJson) {
-    return new StepRow(
+    return new StepRecord(
         stepSeq,
         kind,
         name,
@@ -99,36 +127,18 @@ public record StepRow(
         eventType);
   }
 
-  public StepRow waitingUntil(Instant wakeAt, String attemptsJson) {
-    return new StepRow(
+  /** The step waits until {@code wakeAt} before its next attempt, with the last attempt's error. */
+  public StepRecord retryingAt(
+      Instant wakeAt, String attemptsJson, String errorName, String errorMessage) {
+    return new StepRecord(
         stepSeq,
         kind,
         name,
         count,
-        "waiting",
+        StepStatus.WAITING,
         startedOn,
         null,
         null,
-        errorName,
-        errorMessage,
-        configJson,
-        attemptsJson,
-        hasRollback,
-        wakeAt,
-        wakeAbsolute,
-        eventType);
-  }
-
-  public StepRow withError(String errorName, String errorMessage) {
-    return new StepRow(
-        stepSeq,
-        kind,
-        name,
-        count,
-        status,
-        startedOn,
-        endedOn,
-        outputJson,
         errorName,
         errorMessage,
         configJson,
