@@ -64,6 +64,10 @@ final class RunStore {
     try {
       return call.get();
     } catch (StoreUnavailable e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // the run was stopped (terminated, restarted, shut down) while it waited for the store
+        throw new Unwind(Unwind.Reason.ABORTED);
+      }
       // one line: an outage stops every run at once
       log.warn(
           "A run stops because the store failed ({}); its instance is taken over once its lease"

@@ -106,36 +106,49 @@ public final class JdbcInstanceStore implements InstanceStore {
       Optional<StepRef> restartFrom) {
     return db.write(
         c -> {
-          // locked where writers run concurrently: the status cannot change before the write
-          try (PreparedStatement ps =
-                  bind(
-                      c.prepareStatement(findToMove),
-                      ref.accountId(),
-                      ref.workflowName(),
-                      ref.instanceId());
-              ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return new MoveAttempt(null, null, MoveResult.NOT_FOUND, Optional.empty());
-            }
-            Instance before = InstanceRows.instance(rs);
-            long runId = rs.getLong("run_id");
-            Decision decision = decide.apply(before.status());
-            if (!(decision instanceof Decision.Move move)) {
-              return new MoveAttempt(before, decision, null, Optional.empty());
-            }
-            boolean applied =
-                MoveWrite.of(before.seq(), runId, move, at)
-                    .restartingFrom(restartStep(c, before, restartFrom))
-                    .apply(c, dialect, actor);
-            return applied
-                ? new MoveAttempt(
-                    before,
-                    decision,
-                    MoveResult.APPLIED,
-                    Optional.of(new AppliedMove(before.seq(), runId, move)))
-                : new MoveAttempt(before, decision, MoveResult.NOT_CURRENT, Optional.empty());
+          Optional<Located> found = locateToMove(c, ref);
+          if (found.isEmpty()) {
+            return new MoveAttempt(null, null, MoveResult.NOT_FOUND, Optional.empty());
           }
+          Instance before = found.get().instance();
+          long runId = found.get().runId();
+          Decision decision = decide.apply(before.status());
+          if (!(decision instanceof Decision.Move move)) {
+            return new MoveAttempt(before, decision, null, Optional.empty());
+          }
+          boolean applied =
+              MoveWrite.of(before.seq(), runId, move, at)
+                  .restartingFrom(restartStep(c, before, restartFrom))
+                  .apply(c, dialect, actor);
+          return applied
+              ? new MoveAttempt(
+                  before,
+                  decision,
+                  MoveResult.APPLIED,
+                  Optional.of(new AppliedMove(before.seq(), runId, move)))
+              : new MoveAttempt(before, decision, MoveResult.NOT_CURRENT, Optional.empty());
         });
+  }
+
+  /** An instance read to decide a move of it, with the run id the move will concern. */
+  private record Located(Instance instance, long runId) {}
+
+  /**
+   * Reads the instance under a row lock where writers run concurrently, so that its status cannot
+   * change before the move's write.
+   */
+  private Optional<Located> locateToMove(Connection c, InstanceRef ref) throws SQLException {
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(findToMove),
+                ref.accountId(),
+                ref.workflowName(),
+                ref.instanceId());
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next()
+          ? Optional.of(new Located(InstanceRows.instance(rs), rs.getLong("run_id")))
+          : Optional.empty();
+    }
   }
 
   /** The step_seq a restart from {@code step} wipes from; empty for a restart of everything. */
