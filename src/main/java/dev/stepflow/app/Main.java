@@ -1,6 +1,5 @@
 package dev.stepflow.app;
 
-import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.engine.runtime.NodeSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -193,12 +192,15 @@ public final class Main {
                     server.close();
                     stopped.countDown();
                   }));
-      StringBuilder banner =
-          new StringBuilder("Stepflow is serving " + server.baseUrl() + "\n")
-              .append("Health check: http://" + host + ":" + server.port() + "/healthz\n");
-      server.tokens().ifPresentOrElse(t -> banner.append(describeTokens(t)), Main::warnInsecure);
+      if (server.tokens().isEmpty()) {
+        warnInsecure();
+      }
       // one write: whoever waits for the "serving" line finds the lines after it there too
-      System.out.print(banner);
+      System.out.print(
+          StartBanner.text(
+              server.baseUrl(),
+              "http://" + host + ":" + server.port() + "/healthz",
+              server.tokens()));
       System.out.flush();
       stopped.await();
       return 0;
@@ -244,29 +246,6 @@ public final class Main {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
       }
     }
-  }
-
-  /** How to use the tokens, for the start banner. */
-  private static String describeTokens(TokenSetup.Outcome tokens) {
-    StringBuilder text = new StringBuilder();
-    if (tokens.createdDevToken()) {
-      text.append("Created an API token with edit rights on every account in ")
-          .append(tokens.devTokenFile())
-          .append(" (readable only by you).\n");
-    }
-    if (tokens.devTokenFile() != null) {
-      text.append("Use it with curl, wrangler or the SDK:\n")
-          .append("  export CLOUDFLARE_API_TOKEN=$(cat ")
-          .append(tokens.devTokenFile())
-          .append(")\n");
-    } else {
-      text.append("API tokens: ")
-          .append(tokens.tokensFile())
-          .append(" (")
-          .append(tokens.registry().tokens().size())
-          .append("). Make one with: stepflow token create --name NAME\n");
-    }
-    return text.toString();
   }
 
   private static void warnInsecure() {
