@@ -10,6 +10,10 @@ import java.time.Duration;
  * the built-in workflows report every step attempt (for demos and tests). {@code store} says where
  * the data lives: SQLite in {@code dataDir} unless it names PostgreSQL. {@code cluster} is this
  * node's id and lease time among the nodes sharing a PostgreSQL store.
+ *
+ * <p>Each default is one constant of the record that holds the value, and each rule is checked when
+ * that record is made, with a message that names the command-line option: the CLI shows it as a
+ * usage error, and an embedding application gets it before anything is opened.
  */
 public record Config(
     String host,
@@ -23,30 +27,88 @@ public record Config(
     StoreSettings store,
     Cluster cluster) {
 
+  /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
+
+  /** Port 0 picks a free port; max-running 0 accepts and queues instances but runs none. */
+  public Config {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "--port must be 0 (any free port) to 65535 (found: " + port + ")");
+    }
+    if (maxRunning < 0) {
+      throw new IllegalArgumentException(
+          "--max-running must be 0 or more (found: " + maxRunning + ")");
+    }
+  }
+
+  /** The durability of a {@code --durability} name: normal or full. */
+  public static Durability durabilityNamed(String name) {
+    return switch (name) {
+      case "normal" -> Durability.PROCESS_CRASH;
+      case "full" -> Durability.POWER_LOSS;
+      default ->
+          throw new IllegalArgumentException(
+              "--durability must be normal or full (found: " + name + ")");
+    };
+  }
 
   /**
    * Who may call: the tokens of {@code tokensFile} (null: {@code DATA/tokens.json}, created with a
-   * dev token on the first start), or anyone when {@code insecureNoAuth}.
+   * dev token on the first start), or anyone when {@code insecureNoAuth}; not both.
    */
   public record Access(Path tokensFile, boolean insecureNoAuth) {
     public static final Access DEFAULT = new Access(null, false);
+
+    public Access {
+      if (insecureNoAuth && tokensFile != null) {
+        throw new IllegalArgumentException(
+            "--tokens and --insecure-no-auth exclude each other; give one of them");
+      }
+    }
   }
 
   /** Instances that may be created per second, per account and per workflow; 0 is unlimited. */
   public record CreationRates(int perAccount, int perWorkflow) {
     /** Cloudflare's limits. */
-    public static final CreationRates DEFAULT = new CreationRates(300, 100);
+    public static final int DEFAULT_PER_ACCOUNT = 300;
+
+    public static final int DEFAULT_PER_WORKFLOW = 100;
+
+    public static final CreationRates DEFAULT =
+        new CreationRates(DEFAULT_PER_ACCOUNT, DEFAULT_PER_WORKFLOW);
 
     public static final CreationRates UNLIMITED = new CreationRates(0, 0);
+
+    public CreationRates {
+      requireRate("--create-rate-per-account", perAccount);
+      requireRate("--create-rate-per-workflow", perWorkflow);
+    }
+
+    private static void requireRate(String option, int rate) {
+      if (rate < 0) {
+        throw new IllegalArgumentException(
+            option + " must be 0 (no limit) or more (found: " + rate + ")");
+      }
+    }
   }
 
   /**
    * This node among the nodes that share the store: its id ({@code null}: generated from host,
-   * process id and a random part) and how long its leases on instances last without renewal.
+   * process id and a random part) and how long its leases on instances last without renewal. The
+   * rules are {@link NodeSettings}'s, applied here as well so a wrong value is refused before
+   * anything is opened.
    */
   public record Cluster(String nodeId, Duration leaseTime) {
-    public static final Cluster DEFAULT = new Cluster(null, NodeSettings.DEFAULT_LEASE_TIME);
+    public static final Cluster DEFAULT =
+        new Cluster(null, Duration.ofSeconds(NodeSettings.DEFAULT_LEASE_SECONDS));
+
+    public Cluster {
+      if (nodeId != null) {
+        NodeSettings.checkNodeId(nodeId);
+      }
+      NodeSettings.checkLeaseTime(leaseTime);
+    }
   }
 
   /** The defaults: tokens in the data folder, Cloudflare's creation rates, SQLite. */

@@ -1,15 +1,16 @@
 package dev.stepflow.app;
 
-import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.engine.runtime.NodeSettings;
-import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]
@@ -26,8 +27,22 @@ public final class Main {
   public static void main(String[] args) {
     System.exit(
         new CommandLine(new Main())
+            .setParameterExceptionHandler(Main::reportUsageError)
             .setExecutionExceptionHandler(Main::reportConfigurationError)
             .execute(args));
+  }
+
+  /**
+   * A value the options do not allow is told in one line with exit code 2, then where the options
+   * are described: the whole usage text would push the message out of sight.
+   */
+  private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**
@@ -74,7 +89,7 @@ public final class Main {
 
     @Option(
         names = "--max-running",
-        defaultValue = "1000",
+        defaultValue = "" + Config.DEFAULT_MAX_RUNNING,
         description =
             "Instances that may run at once; waiting ones do not count (${DEFAULT-VALUE}).")
     int maxRunning;
@@ -98,13 +113,13 @@ public final class Main {
 
     @Option(
         names = "--create-rate-per-account",
-        defaultValue = "300",
+        defaultValue = "" + Config.CreationRates.DEFAULT_PER_ACCOUNT,
         description = "Instances that may be created per second in one account; 0: no limit.")
     int createRatePerAccount;
 
     @Option(
         names = "--create-rate-per-workflow",
-        defaultValue = "100",
+        defaultValue = "" + Config.CreationRates.DEFAULT_PER_WORKFLOW,
         description = "Instances that may be created per second in one workflow; 0: no limit.")
     int createRatePerWorkflow;
 
@@ -141,7 +156,7 @@ public final class Main {
 
     @Option(
         names = "--db-pool-size",
-        defaultValue = "${env:STEPFLOW_DB_POOL_SIZE:-16}",
+        defaultValue = "${env:STEPFLOW_DB_POOL_SIZE:-" + StoreSettings.DEFAULT_POOL_SIZE + "}",
         description =
             "PostgreSQL connections this node opens at most (${DEFAULT-VALUE})."
                 + " Environment: STEPFLOW_DB_POOL_SIZE.")
@@ -157,47 +172,18 @@ public final class Main {
 
     @Option(
         names = "--lease-seconds",
-        defaultValue = "${env:STEPFLOW_LEASE_SECONDS:-15}",
+        defaultValue = "${env:STEPFLOW_LEASE_SECONDS:-" + NodeSettings.DEFAULT_LEASE_SECONDS + "}",
         description =
             "How long a node's lease on a running instance lasts without renewal (${DEFAULT-VALUE});"
                 + " another node takes over a dead node's instances this long after its last"
                 + " renewal. Environment: STEPFLOW_LEASE_SECONDS.")
     int leaseSeconds;
 
+    @Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-      Durability chosen =
-          switch (durability) {
-            case "normal" -> Durability.PROCESS_CRASH;
-            case "full" -> Durability.POWER_LOSS;
-            default ->
-                throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--durability must be normal or full");
-          };
-      if (insecureNoAuth && tokens != null) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "--tokens and --insecure-no-auth exclude each other");
-      }
-      if (createRatePerAccount < 0 || createRatePerWorkflow < 0) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this), "creation rates must be 0 (no limit) or more");
-      }
-      Config config =
-          Config.of(host, port, data, chosen)
-              .withMaxRunning(maxRunning)
-              .withEffectsLog(effectsLog)
-              .withAccess(new Config.Access(tokens, insecureNoAuth))
-              .withCreationRates(
-                  new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
-              .withStore(storeSettings())
-              .withCluster(cluster());
-      StepflowServer server;
-      try {
-        server = StepflowServer.start(config);
-      } catch (IllegalArgumentException e) {
-        System.err.println(e.getMessage());
-        return 2;
-      }
+      StepflowServer server = StepflowServer.start(config());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -206,73 +192,60 @@ public final class Main {
                     server.close();
                     stopped.countDown();
                   }));
-      StringBuilder banner =
-          new StringBuilder("Stepflow is serving " + server.baseUrl() + "\n")
-              .append("Health check: http://" + host + ":" + server.port() + "/healthz\n");
-      server.tokens().ifPresentOrElse(t -> banner.append(describeTokens(t)), Main::warnInsecure);
+      if (server.tokens().isEmpty()) {
+        warnInsecure();
+      }
       // one write: whoever waits for the "serving" line finds the lines after it there too
-      System.out.print(banner);
+      System.out.print(
+          StartBanner.text(
+              server.baseUrl(),
+              "http://" + host + ":" + server.port() + "/healthz",
+              server.tokens()));
       System.out.flush();
       stopped.await();
       return 0;
     }
 
+    /** The server configuration the options (or their environment variables) chose. */
+    Config config() {
+      return refusedAsUsage(
+          () ->
+              Config.of(host, port, data, Config.durabilityNamed(durability))
+                  .withMaxRunning(maxRunning)
+                  .withEffectsLog(effectsLog)
+                  .withAccess(new Config.Access(tokens, insecureNoAuth))
+                  .withCreationRates(
+                      new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
+                  .withStore(storeSettings())
+                  .withCluster(cluster()));
+    }
+
     /** The node id and lease time the options (or their environment variables) chose. */
     Config.Cluster cluster() {
-      if (leaseSeconds < NodeSettings.MIN_LEASE_TIME.toSeconds()) {
-        throw new CommandLine.ParameterException(
-            new CommandLine(this),
-            "--lease-seconds must be at least " + NodeSettings.MIN_LEASE_TIME.toSeconds());
-      }
-      return new Config.Cluster(nodeId, Duration.ofSeconds(leaseSeconds));
+      return refusedAsUsage(() -> new Config.Cluster(nodeId, Duration.ofSeconds(leaseSeconds)));
     }
 
     /** The store the options (or their environment variables) chose. */
     StoreSettings storeSettings() {
-      return switch (store) {
-        case "sqlite" -> StoreSettings.SQLITE;
-        case "postgres" -> {
-          if (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:")) {
-            throw new CommandLine.ParameterException(
-                new CommandLine(this),
-                "--store postgres needs --db-url jdbc:postgresql://HOST:PORT/DATABASE"
-                    + " (or STEPFLOW_DB_URL); found: "
-                    + dbUrl);
-          }
-          if (dbPoolSize < 1) {
-            throw new CommandLine.ParameterException(
-                new CommandLine(this), "--db-pool-size must be at least 1");
-          }
-          yield StoreSettings.postgres(dbUrl, dbUser, dbPassword, dbPoolSize);
-        }
-        default ->
-            throw new CommandLine.ParameterException(
-                new CommandLine(this), "--store must be sqlite or postgres");
-      };
+      return refusedAsUsage(
+          () ->
+              switch (StoreSettings.Kind.named(store)) {
+                case SQLITE -> StoreSettings.SQLITE;
+                case POSTGRES -> StoreSettings.postgres(dbUrl, dbUser, dbPassword, dbPoolSize);
+              });
     }
-  }
 
-  /** How to use the tokens, for the start banner. */
-  private static String describeTokens(TokenSetup.Outcome tokens) {
-    StringBuilder text = new StringBuilder();
-    if (tokens.createdDevToken()) {
-      text.append("Created an API token with edit rights on every account in ")
-          .append(tokens.devTokenFile())
-          .append(" (readable only by you).\n");
+    /**
+     * Makes settings from the options; a value the settings refuse is a usage error, reported as
+     * picocli reports its own.
+     */
+    private <T> T refusedAsUsage(Supplier<T> settings) {
+      try {
+        return settings.get();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
     }
-    if (tokens.devTokenFile() != null) {
-      text.append("Use it with curl, wrangler or the SDK:\n")
-          .append("  export CLOUDFLARE_API_TOKEN=$(cat ")
-          .append(tokens.devTokenFile())
-          .append(")\n");
-    } else {
-      text.append("API tokens: ")
-          .append(tokens.tokensFile())
-          .append(" (")
-          .append(tokens.registry().tokens().size())
-          .append("). Make one with: stepflow token create --name NAME\n");
-    }
-    return text.toString();
   }
 
   private static void warnInsecure() {

@@ -93,6 +93,9 @@ public final class StepflowServer implements AutoCloseable {
     // reset instead of the answer; the JDK server drains only 64 KiB by default
     System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
     System.setProperty("sun.net.httpserver.maxReqHeaderSize", String.valueOf(HARD_HEADER_BYTES));
+    if (usesDataFolder(config)) {
+      WritableFolder.require(config.dataDir(), "--data");
+    }
     TokenSetup.Outcome tokens =
         config.access().insecureNoAuth()
             ? null
@@ -147,10 +150,16 @@ public final class StepflowServer implements AutoCloseable {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
     } else {
-      log.info(
-          "API tokens from {} ({} tokens)", tokens.tokensFile(), tokens.registry().tokens().size());
+      log.info("API tokens from {} ({})", tokens.tokensFile(), tokens.tokenCount());
     }
     return server;
+  }
+
+  /** SQLite keeps its file there, and the tokens are there unless a tokens file is named. */
+  private static boolean usesDataFolder(Config config) {
+    boolean tokensInDataFolder =
+        !config.access().insecureNoAuth() && config.access().tokensFile() == null;
+    return !config.store().shared() || tokensInDataFolder;
   }
 
   /** The node's id (given, or generated) and lease time; a SQLite store has no other node. */

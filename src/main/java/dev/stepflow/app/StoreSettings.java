@@ -5,6 +5,7 @@ import dev.stepflow.store.postgres.PostgresDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Which store a server opens: the embedded SQLite file in the data folder (the default), or a
@@ -14,10 +15,21 @@ import java.nio.file.Path;
  */
 public record StoreSettings(Kind kind, String url, String user, String password, int poolSize) {
 
-  /** The store kinds, by their command-line names. */
+  /** The store kinds; their command-line names are the lower-case constant names. */
   public enum Kind {
     SQLITE,
-    POSTGRES
+    POSTGRES;
+
+    /** The kind a {@code --store} name means: sqlite or postgres. */
+    public static Kind named(String name) {
+      for (Kind kind : values()) {
+        if (kind.name().toLowerCase(Locale.ROOT).equals(name)) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--store must be sqlite or postgres (found: " + name + ")");
+    }
   }
 
   /** Connections one node keeps open to PostgreSQL at most, unless told otherwise. */
@@ -29,14 +41,13 @@ public record StoreSettings(Kind kind, String url, String user, String password,
   public StoreSettings {
     if (kind == Kind.POSTGRES && (url == null || !url.startsWith("jdbc:postgresql:"))) {
       throw new IllegalArgumentException(
-          "The PostgreSQL store needs a JDBC URL such as jdbc:postgresql://host:5432/stepflow"
-              + " (found: "
-              + url
-              + ")");
+          "--store postgres needs --db-url jdbc:postgresql://HOST:PORT/DATABASE"
+              + " (or STEPFLOW_DB_URL); found: "
+              + withoutQuery(url));
     }
     if (poolSize < 1) {
       throw new IllegalArgumentException(
-          "The pool size must be at least 1 (found " + poolSize + ")");
+          "--db-pool-size must be at least 1 (found: " + poolSize + ")");
     }
   }
 
@@ -64,7 +75,7 @@ public record StoreSettings(Kind kind, String url, String user, String password,
   String describe(Path dataDir) {
     return switch (kind) {
       case SQLITE -> "data in " + dataDir.toAbsolutePath();
-      case POSTGRES -> "data in PostgreSQL " + url.replaceFirst("\\?.*$", "");
+      case POSTGRES -> "data in PostgreSQL " + withoutQuery(url);
     };
   }
 
@@ -74,11 +85,16 @@ public record StoreSettings(Kind kind, String url, String user, String password,
     return "StoreSettings[kind="
         + kind
         + ", url="
-        + (url == null ? null : url.replaceFirst("\\?.*$", ""))
+        + withoutQuery(url)
         + ", user="
         + user
         + ", poolSize="
         + poolSize
         + "]";
+  }
+
+  /** A JDBC URL without its query, where a password may be. */
+  private static String withoutQuery(String url) {
+    return url == null ? null : url.replaceFirst("\\?.*$", "");
   }
 }

@@ -7,6 +7,7 @@ import dev.stepflow.auth.TokenSecrets;
 import dev.stepflow.auth.TokenSetup;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +50,15 @@ final class TokenCommand {
 
     TokenFile file() {
       return new TokenFile(tokens != null ? tokens : TokenSetup.defaultTokensFile(data));
+    }
+
+    /** For a command that writes the tokens file: its folder is made, or refused if unusable. */
+    void requireWritableFolder() {
+      if (tokens != null) {
+        WritableFolder.require(tokens.toAbsolutePath().getParent(), "the folder of --tokens");
+      } else {
+        WritableFolder.require(data, "--data");
+      }
     }
   }
 
@@ -111,6 +121,7 @@ final class TokenCommand {
       }
       String secret = TokenSecrets.newSecret();
       ApiToken token = TokenSetup.describe(secret, name, ids, chosen, Instant.now());
+      file.requireWritableFolder();
       TokenFile tokens = file.file();
       try {
         tokens.add(token);
@@ -147,15 +158,16 @@ final class TokenCommand {
         return 1;
       }
       List<ApiToken> all = tokens.read();
-      System.out.printf(
-          "%-32s  %-20s  %-10s  %-24s  %s%n", "ID", "NAME", "PERMISSION", "CREATED", "ACCOUNTS");
+      int nameWidth = Math.max(4, all.stream().mapToInt(t -> t.name().length()).max().orElse(0));
+      String row = "%-32s  %-" + nameWidth + "s  %-10s  %-20s  %s%n";
+      System.out.printf(row, "ID", "NAME", "PERMISSION", "CREATED", "ACCOUNTS");
       for (ApiToken t : all) {
         System.out.printf(
-            "%-32s  %-20s  %-10s  %-24s  %s%n",
+            row,
             t.id(),
             t.name(),
             t.permission().wireName(),
-            t.createdOn(),
+            t.createdOn().truncatedTo(ChronoUnit.SECONDS),
             t.allAccounts() ? "*" : String.join(",", t.accounts().stream().sorted().toList()));
       }
       return 0;
@@ -179,6 +191,7 @@ final class TokenCommand {
         System.err.println("No tokens file at " + tokens.path());
         return 1;
       }
+      file.requireWritableFolder();
       List<ApiToken> removed = new ArrayList<>();
       tokens.update(
           existing -> {

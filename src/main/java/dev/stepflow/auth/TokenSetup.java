@@ -26,9 +26,23 @@ public final class TokenSetup {
    * @param devTokenFile {@code DATA/dev-token} when it exists and belongs to the tokens in use
    */
   public record Outcome(
-      TokenRegistry registry, Path tokensFile, boolean createdDevToken, Path devTokenFile) {}
+      TokenRegistry registry, Path tokensFile, boolean createdDevToken, Path devTokenFile) {
+
+    /** "1 token", "3 tokens": how many tokens the file holds now. */
+    public String tokenCount() {
+      int count = registry.tokens().size();
+      return count == 1 ? "1 token" : count + " tokens";
+    }
+  }
 
   private TokenSetup() {}
+
+  /** A {@code token create} command line that works as printed, for hints. */
+  public static String createCommand(Path tokensFile) {
+    return "stepflow token create --tokens "
+        + tokensFile
+        + " --name NAME --permission edit --all-accounts";
+  }
 
   public static Path defaultTokensFile(Path dataDir) {
     return dataDir.resolve(DEFAULT_FILE);
@@ -41,9 +55,8 @@ public final class TokenSetup {
         throw new IllegalArgumentException(
             "Tokens file "
                 + explicitTokensFile
-                + " does not exist. Create a token into it with: stepflow token create --tokens "
-                + explicitTokensFile
-                + " --name NAME");
+                + " does not exist. Create a token into it with: "
+                + createCommand(explicitTokensFile));
       }
       return new Outcome(TokenRegistry.open(file), explicitTokensFile, false, null);
     }

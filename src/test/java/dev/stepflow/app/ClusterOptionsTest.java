@@ -19,27 +19,41 @@ class ClusterOptionsTest {
 
   @Test
   void withoutOptionsTheIdIsGeneratedAndLeasesLastFifteenSeconds() {
-    assertThat(parse()).isEqualTo(new Config.Cluster(null, Duration.ofSeconds(15)));
+    assertThat(parse())
+        .isEqualTo(new Config.Cluster(null, Duration.ofSeconds(15)))
+        .isEqualTo(Config.Cluster.DEFAULT);
   }
 
   @Test
   void theNodeIdAndTheLeaseTimeAreTaken() {
-    assertThat(parse("--node-id", "node-1", "--lease-seconds", "3"))
-        .isEqualTo(new Config.Cluster("node-1", Duration.ofSeconds(3)));
+    assertThat(parse("--node-id", "node-1", "--lease-seconds", "1"))
+        .isEqualTo(new Config.Cluster("node-1", Duration.ofSeconds(1)));
   }
 
   @Test
   void aLeaseOfLessThanASecondIsRefusedNamingTheOption() {
     assertThatThrownBy(() -> parse("--lease-seconds", "0"))
         .isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("--lease-seconds must be at least 1");
+        .hasMessage("--lease-seconds must be at least 1 (found: 0)");
+    assertThatThrownBy(() -> new Config.Cluster(null, Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--lease-seconds must be at least 1 (found: 0.5)");
   }
 
   @Test
-  void aNodeIdWithSpacesOrSlashesIsRefused() {
+  void aNodeIdWithSpacesOrSlashesIsRefusedNamingTheOption() {
+    assertThatThrownBy(() -> parse("--node-id", "node 1/a"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(
+            "--node-id must be 1 to 100 letters, digits, '.', '_', ':' or '-' (found: node 1/a)");
+  }
+
+  @Test
+  void theEngineKeepsTheSameRulesForSettingsMadeWithoutTheConfiguration() {
     assertThatThrownBy(() -> new NodeSettings("node 1/a", Duration.ofSeconds(15), false))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("A node id is 1 to 100 letters");
+        .hasMessageStartingWith("--node-id must be");
+    assertThatThrownBy(() -> new NodeSettings("n", Duration.ZERO, false))
+        .hasMessageStartingWith("--lease-seconds must be");
   }
 
   @Test

@@ -16,7 +16,8 @@ class StoreOptionsTest {
   }
 
   @Test
-  void sqliteIsChosenByName() {
+  void sqliteIsTheDefaultAndIsChosenByName() {
+    assertThat(parse()).isEqualTo(StoreSettings.SQLITE);
     assertThat(parse("--store", "sqlite")).isEqualTo(StoreSettings.SQLITE);
   }
 
@@ -33,24 +34,52 @@ class StoreOptionsTest {
             "--db-password",
             "secret",
             "--db-pool-size",
-            "4");
+            "1");
     assertThat(settings)
         .isEqualTo(
-            StoreSettings.postgres("jdbc:postgresql://db:5432/stepflow", "app", "secret", 4));
+            StoreSettings.postgres("jdbc:postgresql://db:5432/stepflow", "app", "secret", 1));
     assertThat(settings.toString()).doesNotContain("secret");
   }
 
   @Test
-  void postgresWithoutAPostgresqlJdbcUrlIsRefusedNamingTheOption() {
-    assertThatThrownBy(() -> parse("--store", "postgres", "--db-url", "postgres://db/stepflow"))
+  void postgresOpensSixteenConnectionsAtMostUnlessToldOtherwise() {
+    StoreSettings settings =
+        parse("--store", "postgres", "--db-url", "jdbc:postgresql://db:5432/stepflow");
+    assertThat(settings.poolSize()).isEqualTo(16).isEqualTo(StoreSettings.DEFAULT_POOL_SIZE);
+  }
+
+  @Test
+  void aPoolOfNoConnectionsIsRefusedNamingTheOption() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--store",
+                    "postgres",
+                    "--db-url",
+                    "jdbc:postgresql://db:5432/stepflow",
+                    "--db-pool-size",
+                    "0"))
         .isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("--db-url jdbc:postgresql://");
+        .hasMessage("--db-pool-size must be at least 1 (found: 0)");
+  }
+
+  @Test
+  void postgresWithoutAPostgresqlJdbcUrlIsRefusedNamingTheOptionButNotThePassword() {
+    assertThatThrownBy(
+            () -> parse("--store", "postgres", "--db-url", "postgres://db/stepflow?password=pw1"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(
+            "--store postgres needs --db-url jdbc:postgresql://HOST:PORT/DATABASE"
+                + " (or STEPFLOW_DB_URL); found: postgres://db/stepflow");
+    assertThatThrownBy(() -> parse("--store", "postgres"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageEndingWith("found: null");
   }
 
   @Test
   void anUnknownStoreIsRefused() {
     assertThatThrownBy(() -> parse("--store", "oracle"))
         .isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("sqlite or postgres");
+        .hasMessage("--store must be sqlite or postgres (found: oracle)");
   }
 }

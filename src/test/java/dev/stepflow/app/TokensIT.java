@@ -3,6 +3,7 @@ package dev.stepflow.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.stepflow.auth.TokenFile;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.StepflowProcess;
 import dev.stepflow.testing.StepflowProcess.CommandResult;
@@ -12,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +36,10 @@ class TokensIT {
       String stdout = Files.readString(first.stdoutFile());
       assertThat(stdout)
           .contains("Created an API token")
-          .contains("export CLOUDFLARE_API_TOKEN=$(cat " + data.resolve("dev-token") + ")");
+          .contains("export CLOUDFLARE_API_BASE_URL=" + first.origin() + "/client/v4\n")
+          .contains("export CLOUDFLARE_API_TOKEN=$(cat " + data.resolve("dev-token") + ")")
+          .contains("export CLOUDFLARE_ACCOUNT_ID=acc1 ");
+      assertThat(Files.readString(first.stderrFile())).contains("(1 token)");
       secret = ApiClient.devToken(data);
       assertThat(secret).startsWith("sfk_").hasSizeGreaterThan(40);
       assertThat(
@@ -94,6 +100,14 @@ class TokensIT {
           StepflowProcess.run(List.of("token", "list", "--data", data.toString()));
       assertThat(listed.exitCode()).isZero();
       assertThat(listed.stdout()).contains("ci").contains("read").contains("dev");
+      // CREATED: ISO-8601 UTC to the second, so every row has the same width
+      assertThat(listed.stdout().lines().skip(1))
+          .hasSize(2)
+          .allSatisfy(
+              row ->
+                  assertThat(row)
+                      .containsPattern(" \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z ")
+                      .doesNotContainPattern("T[0-9:]+\\."));
       secrets.forEach(s -> assertThat(listed.stdout()).doesNotContain(s));
 
       CommandResult duplicate =
@@ -150,7 +164,10 @@ class TokensIT {
                 "--tokens",
                 missing.toString()));
     assertThat(refused.exitCode()).isEqualTo(2);
-    assertThat(refused.stderr()).contains(missing.toString()).contains("stepflow token create");
+    assertThat(refused.stderr()).contains(missing.toString());
+    CommandResult hinted = StepflowProcess.run(printedCommand(refused.stderr()));
+    assertThat(hinted.exitCode()).as(hinted.stderr()).isZero();
+    assertThat(missing).exists();
   }
 
   @Test
@@ -203,6 +220,20 @@ class TokensIT {
                   .status())
           .isEqualTo(200);
       assertThat(Files.exists(dir.resolve("data").resolve("dev-token"))).isFalse();
+      String stdout = Files.readString(server.stdoutFile());
+      assertThat(stdout)
+          .contains("API tokens: " + tokens + " (1 token)")
+          .contains("export CLOUDFLARE_API_BASE_URL=" + server.origin() + "/client/v4\n");
+      CommandResult hinted = StepflowProcess.run(printedCommand(stdout));
+      assertThat(hinted.exitCode()).as(hinted.stderr()).isZero();
+      assertThat(new TokenFile(tokens).read()).hasSize(2);
     }
+  }
+
+  /** The {@code stepflow token create ...} command a hint printed, as arguments of the jar. */
+  private static List<String> printedCommand(String output) {
+    Matcher command = Pattern.compile("stepflow (token create .*)").matcher(output);
+    assertThat(command.find()).as(output).isTrue();
+    return List.of(command.group(1).strip().split(" "));
   }
 }

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.runtime;
 
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -14,20 +15,45 @@ import java.util.regex.Pattern;
  * it finds at start is a previous process's and counts as ended.
  */
 public record NodeSettings(String nodeId, Duration leaseTime, boolean alone) {
-  public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(15);
-  public static final Duration MIN_LEASE_TIME = Duration.ofSeconds(1);
+  /** How long a lease lasts without renewal unless configured otherwise. */
+  public static final int DEFAULT_LEASE_SECONDS = 15;
+
+  /** The shortest lease a node may take; it renews every third of it. */
+  public static final int MIN_LEASE_SECONDS = 1;
 
   /** Node ids appear in logs and in the database; printable and short. */
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   public NodeSettings {
+    checkNodeId(nodeId);
+    checkLeaseTime(leaseTime);
+  }
+
+  /**
+   * Refuses a node id that is not 1 to 100 letters, digits, '.', '_', ':' or '-'. Public so the
+   * configuration can refuse it before anything starts.
+   */
+  public static void checkNodeId(String nodeId) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new IllegalArgumentException(
-          "A node id is 1 to 100 letters, digits, '.', '_', ':' or '-' (found: " + nodeId + ")");
+          "--node-id must be 1 to 100 letters, digits, '.', '_', ':' or '-' (found: "
+              + nodeId
+              + ")");
     }
-    if (leaseTime.compareTo(MIN_LEASE_TIME) < 0) {
+  }
+
+  /**
+   * Refuses a lease shorter than {@link #MIN_LEASE_SECONDS}. Public so the configuration can refuse
+   * it before anything starts.
+   */
+  public static void checkLeaseTime(Duration leaseTime) {
+    if (leaseTime.compareTo(Duration.ofSeconds(MIN_LEASE_SECONDS)) < 0) {
       throw new IllegalArgumentException(
-          "The lease time must be at least " + MIN_LEASE_TIME.toSeconds() + " s");
+          "--lease-seconds must be at least "
+              + MIN_LEASE_SECONDS
+              + " (found: "
+              + BigDecimal.valueOf(leaseTime.toMillis(), 3).stripTrailingZeros().toPlainString()
+              + ")");
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * Instance creation rates, per account and per workflow, as token buckets that hold one second of
  * their rate: a burst of that size passes, then creation continues at the rate. A batch counts each
  * instance and passes whole or not at all, taking from neither bucket when either is short. The
- * limits are per node. A rate of 0 means unlimited.
+ * limits are per node. A rate of 0 means unlimited; the configuration that supplies the rates
+ * refuses negative ones.
  */
 public final class CreationRateLimiter {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -29,9 +30,6 @@ public final class CreationRateLimiter {
   }
 
   CreationRateLimiter(int perAccount, int perWorkflow, LongSupplier nanoTime) {
-    if (perAccount < 0 || perWorkflow < 0) {
-      throw new IllegalArgumentException("creation rates must be 0 (unlimited) or more");
-    }
     this.perAccount = perAccount;
     this.perWorkflow = perWorkflow;
     this.nanoTime = nanoTime;

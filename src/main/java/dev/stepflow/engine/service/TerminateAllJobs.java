@@ -45,9 +45,17 @@ public final class TerminateAllJobs {
             () -> {
               try {
                 int terminated = terminateAll(workflow, only, actor);
-                log.info("Terminate-all for {} terminated {} instances", workflow, terminated);
+                log.info(
+                    "Terminate-all for workflow '{}' of account '{}' terminated {}",
+                    workflow.workflowName(),
+                    workflow.accountId(),
+                    terminated == 1 ? "1 instance" : terminated + " instances");
               } catch (RuntimeException e) {
-                log.error("Terminate-all for {} stopped early", workflow, e);
+                log.error(
+                    "Terminate-all for workflow '{}' of account '{}' stopped early",
+                    workflow.workflowName(),
+                    workflow.accountId(),
+                    e);
               } finally {
                 running.remove(workflow);
               }

@@ -1,0 +1,62 @@
+package dev.stepflow.app;
+
+import dev.stepflow.auth.TokenSetup;
+import java.util.Optional;
+
+/**
+ * What {@code serve} prints on stdout once it serves: the address, and the environment that curl,
+ * wrangler and the SDK need, ready to paste. wrangler reads {@code CLOUDFLARE_API_BASE_URL}, {@code
+ * CLOUDFLARE_API_TOKEN} and {@code CLOUDFLARE_ACCOUNT_ID}; the SDK reads the token and is given the
+ * base URL.
+ */
+final class StartBanner {
+  /**
+   * Accounts are namespaces, made on first use, so any id works; the README's walkthrough uses this
+   * one.
+   */
+  static final String EXAMPLE_ACCOUNT = "acc1";
+
+  private StartBanner() {}
+
+  /** {@code tokens} is empty with {@code --insecure-no-auth}. */
+  static String text(String baseUrl, String healthUrl, Optional<TokenSetup.Outcome> tokens) {
+    StringBuilder text =
+        new StringBuilder("Stepflow is serving " + baseUrl + "\n")
+            .append("Health check: " + healthUrl + "\n");
+    if (tokens.isEmpty()) {
+      text.append("wrangler and the SDK need a token; with --insecure-no-auth any is accepted:\n")
+          .append(environment(baseUrl, "any"));
+      return text.toString();
+    }
+    TokenSetup.Outcome outcome = tokens.get();
+    if (outcome.createdDevToken()) {
+      text.append("Created an API token with edit rights on every account in ")
+          .append(outcome.devTokenFile())
+          .append(" (readable only by you).\n");
+    }
+    if (outcome.devTokenFile() != null) {
+      text.append("Use it with curl, wrangler or the SDK:\n")
+          .append(environment(baseUrl, "$(cat " + outcome.devTokenFile() + ")"));
+    } else {
+      text.append("API tokens: ")
+          .append(outcome.tokensFile())
+          .append(" (")
+          .append(outcome.tokenCount())
+          .append("). Make one with:\n  ")
+          .append(TokenSetup.createCommand(outcome.tokensFile()))
+          .append("\nUse its secret with curl, wrangler or the SDK:\n")
+          .append(environment(baseUrl, "SECRET"));
+    }
+    return text.toString();
+  }
+
+  private static String environment(String baseUrl, String token) {
+    return "  export CLOUDFLARE_API_BASE_URL="
+        + baseUrl
+        + "\n  export CLOUDFLARE_API_TOKEN="
+        + token
+        + "\n  export CLOUDFLARE_ACCOUNT_ID="
+        + EXAMPLE_ACCOUNT
+        + "   # any id: accounts are namespaces, made on first use\n";
+  }
+}

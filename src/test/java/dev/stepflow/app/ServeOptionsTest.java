@@ -1,0 +1,102 @@
+package dev.stepflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code stepflow serve}'s options other than the store and the cluster (see StoreOptionsTest and
+ * ClusterOptionsTest) become the server's Config: the defaults, and each value refused with a
+ * message that names the option.
+ */
+class ServeOptionsTest {
+
+  private static Config parse(String... args) {
+    Main.Serve serve = new Main.Serve();
+    new CommandLine(serve).parseArgs(args);
+    return serve.config();
+  }
+
+  private static void assertRefused(String message, String... args) {
+    assertThatThrownBy(() -> parse(args))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void withoutOptionsTheDefaultsApply() {
+    Config config = parse();
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8787);
+    assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+    assertThat(config.durability()).isEqualTo(Durability.PROCESS_CRASH);
+    assertThat(config.maxRunning()).isEqualTo(1000).isEqualTo(Config.DEFAULT_MAX_RUNNING);
+    assertThat(config.creationRates())
+        .isEqualTo(new Config.CreationRates(300, 100))
+        .isEqualTo(Config.CreationRates.DEFAULT);
+    assertThat(config.access()).isEqualTo(Config.Access.DEFAULT);
+    assertThat(config.effectsLog()).isNull();
+  }
+
+  @Test
+  void theOptionsAreTaken() {
+    Config config =
+        parse(
+            "--port",
+            "0",
+            "--durability",
+            "full",
+            "--max-running",
+            "0",
+            "--create-rate-per-account",
+            "0",
+            "--create-rate-per-workflow",
+            "0",
+            "--insecure-no-auth");
+    assertThat(config.port()).isZero();
+    assertThat(config.durability()).isEqualTo(Durability.POWER_LOSS);
+    assertThat(config.maxRunning()).isZero();
+    assertThat(config.creationRates()).isEqualTo(Config.CreationRates.UNLIMITED);
+    assertThat(config.access()).isEqualTo(new Config.Access(null, true));
+  }
+
+  @Test
+  void anUnknownDurabilityIsRefused() {
+    assertRefused("--durability must be normal or full (found: fast)", "--durability", "fast");
+  }
+
+  @Test
+  void aPortOutsideTheTcpRangeIsRefused() {
+    assertRefused("--port must be 0 (any free port) to 65535 (found: 65536)", "--port", "65536");
+  }
+
+  @Test
+  void aNegativeMaxRunningIsRefused() {
+    assertRefused("--max-running must be 0 or more (found: -1)", "--max-running", "-1");
+  }
+
+  @Test
+  void negativeCreationRatesAreRefusedNamingTheOption() {
+    assertRefused(
+        "--create-rate-per-account must be 0 (no limit) or more (found: -1)",
+        "--create-rate-per-account",
+        "-1");
+    assertRefused(
+        "--create-rate-per-workflow must be 0 (no limit) or more (found: -2)",
+        "--create-rate-per-workflow",
+        "-2");
+  }
+
+  @Test
+  void aTokensFileAndInsecureNoAuthExcludeEachOther() {
+    assertRefused(
+        "--tokens and --insecure-no-auth exclude each other; give one of them",
+        "--tokens",
+        "t.json",
+        "--insecure-no-auth");
+  }
+}
