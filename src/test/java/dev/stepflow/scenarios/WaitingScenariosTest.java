@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Timers on the test clock, and the rows out of waiting: sleeps, retry backoffs and event waits end
- * when the clock passes their deadline (no real waiting), time spent paused does not count against
- * a relative deadline, and sleepUntil keeps its absolute time (DESIGN.md section 2).
+ * Timers on the test clock, events, and the rows out of waiting: sleeps, retry backoffs and event
+ * waits end when the clock passes their deadline (no real waiting), time spent paused does not
+ * count against a relative deadline, sleepUntil keeps its absolute time, and an event is buffered
+ * until a wait of its type consumes it, once (DESIGN.md section 2).
  */
 class WaitingScenariosTest {
   private static final Duration ONE_MS = Duration.ofMillis(1);

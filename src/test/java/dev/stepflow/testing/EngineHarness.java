@@ -329,8 +329,11 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         engine.close();
       }
       if (database != null) {
-        offTable.addAll(reportHistories());
-        database.close();
+        try {
+          offTable.addAll(reportHistories());
+        } finally {
+          database.close();
+        }
       }
     } finally {
       engine = null;
@@ -353,7 +356,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     for (InstanceRef ref : refs) {
       List<StatusChange> history = instanceStore.history(ref);
       if (history.isEmpty()) {
-        continue; // deleted by the test
+        continue; // the instance is gone: nothing to report
       }
       coverage.visitedHistory(history);
       try {
