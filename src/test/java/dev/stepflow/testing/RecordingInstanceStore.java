@@ -1,0 +1,106 @@
+package dev.stepflow.testing;
+
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
+import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Page;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.StepRow;
+import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.InstanceStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The real instance store, except that it reports every no-op the transition table decides to a
+ * {@link RowCoverage}: a no-op changes nothing and leaves no history row, so this is the only place
+ * it can be seen. Moves are not reported here; they are read back from the status history, which
+ * also has the engine's own moves (those go through the engine store, not this one).
+ */
+public final class RecordingInstanceStore implements InstanceStore {
+  private final InstanceStore store;
+  private final RowCoverage coverage;
+
+  public RecordingInstanceStore(InstanceStore store, RowCoverage coverage) {
+    this.store = store;
+    this.coverage = coverage;
+  }
+
+  @Override
+  public MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Status, Decision> decide,
+      String actor,
+      Instant at,
+      Optional<StepRef> restartFrom) {
+    MoveAttempt attempt = store.decideAndMove(ref, decide, actor, at, restartFrom);
+    if (attempt.decision() instanceof Decision.NoOp noOp) {
+      coverage.visited(noOp.current(), noOp.trigger());
+    }
+    return attempt;
+  }
+
+  @Override
+  public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
+    return store.moveStatusIfCurrent(ref, move);
+  }
+
+  @Override
+  public List<Instance> createInstances(
+      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
+    return store.createInstances(workflow, items, actor, now);
+  }
+
+  @Override
+  public Optional<Instance> findInstance(InstanceRef ref) {
+    return store.findInstance(ref);
+  }
+
+  @Override
+  public Page<Instance> listInstances(InstanceQuery query) {
+    return store.listInstances(query);
+  }
+
+  @Override
+  public boolean deleteInstance(InstanceRef ref) {
+    return store.deleteInstance(ref);
+  }
+
+  @Override
+  public List<StatusChange> history(InstanceRef ref) {
+    return store.history(ref);
+  }
+
+  @Override
+  public Optional<StepRow> findStep(InstanceRef ref, StepRef step) {
+    return store.findStep(ref, step);
+  }
+
+  @Override
+  public List<StepRow> steps(InstanceRef ref) {
+    return store.steps(ref);
+  }
+
+  @Override
+  public MoveResult bufferEvent(
+      InstanceRef ref,
+      String type,
+      String payloadJson,
+      Instant now,
+      Set<Status> acceptingStatuses) {
+    return store.bufferEvent(ref, type, payloadJson, now, acceptingStatuses);
+  }
+
+  @Override
+  public List<BufferedEvent> bufferedEvents(InstanceRef ref) {
+    return store.bufferedEvents(ref);
+  }
+}
