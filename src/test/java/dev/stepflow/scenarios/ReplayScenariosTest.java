@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.InstanceRef;
-import dev.stepflow.domain.StepType;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
@@ -149,7 +149,7 @@ class ReplayScenariosTest {
     JsonNode outputBefore = engine.output(ref);
     engine.advance(Duration.ofHours(1));
 
-    assertThat(engine.restartFrom(ref, StepType.DO, "c", 1).status()).isEqualTo(QUEUED);
+    assertThat(engine.restartFrom(ref, StepKind.DO, "c", 1).status()).isEqualTo(QUEUED);
     engine.awaitStatus(ref, COMPLETE);
 
     assertThat(probe.log()).containsExactly("mint", "b", "c", "c");
@@ -171,7 +171,7 @@ class ReplayScenariosTest {
     InstanceRef ref = engine.start(workflow, "no-such-step");
     engine.awaitStatus(ref, COMPLETE);
 
-    assertThatThrownBy(() -> engine.restartFrom(ref, StepType.DO, "charge", 1))
+    assertThatThrownBy(() -> engine.restartFrom(ref, StepKind.DO, "charge", 1))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e -> assertThat(e.problems().getFirst().code()).isEqualTo(ErrorCode.CANNOT_RESTART))

@@ -12,10 +12,11 @@ import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
-import dev.stepflow.domain.StepType;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.runtime.Engine;
@@ -141,7 +142,10 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
             registry,
             clock,
             maxRunning,
-            new NodeSettings("scenario-" + processes, NodeSettings.DEFAULT_LEASE_TIME, true));
+            new NodeSettings(
+                "scenario-" + processes,
+                Duration.ofSeconds(NodeSettings.DEFAULT_LEASE_SECONDS),
+                true));
     workflows = new WorkflowService(workflowStore, clock, registry, engine);
     control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     instances =
@@ -203,7 +207,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
   }
 
   /** Restarts from the {@code count}-th step of that type and name. */
-  public StatusOutcome restartFrom(InstanceRef ref, StepType type, String name, int count) {
+  public StatusOutcome restartFrom(InstanceRef ref, StepKind type, String name, int count) {
     return control.apply(ref, Action.RESTART, Optional.of(new StepRef(type, name, count)), ACTOR);
   }
 
@@ -303,12 +307,12 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
   }
 
   /** The only place that reads the store's step record; the tests see {@link StepView}s. */
-  private static StepView view(StepRow row) {
+  private static StepView view(StepRecord row) {
     return new StepView(
-        row.kind(),
+        WireNames.stepKind(row.kind()),
         row.name(),
         row.count(),
-        row.status(),
+        WireNames.stepStatus(row.status()),
         row.outputJson(),
         row.errorName(),
         row.errorMessage(),

@@ -8,9 +8,8 @@ import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
-import dev.stepflow.domain.StatusMove;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
-import dev.stepflow.domain.StepRow;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.InstanceStore;
 import java.time.Instant;
@@ -49,11 +48,6 @@ public final class RecordingInstanceStore implements InstanceStore {
   }
 
   @Override
-  public MoveResult moveStatusIfCurrent(InstanceRef ref, StatusMove move) {
-    return store.moveStatusIfCurrent(ref, move);
-  }
-
-  @Override
   public List<Instance> createInstances(
       WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
     return store.createInstances(workflow, items, actor, now);
@@ -80,12 +74,12 @@ public final class RecordingInstanceStore implements InstanceStore {
   }
 
   @Override
-  public Optional<StepRow> findStep(InstanceRef ref, StepRef step) {
+  public Optional<StepRecord> findStep(InstanceRef ref, StepRef step) {
     return store.findStep(ref, step);
   }
 
   @Override
-  public List<StepRow> steps(InstanceRef ref) {
+  public List<StepRecord> steps(InstanceRef ref) {
     return store.steps(ref);
   }
 

@@ -69,10 +69,10 @@ class RowCoverageTest {
 
     coverage.visitedHistory(
         List.of(
-            new StatusChange(null, Status.QUEUED, "create", "api", at),
-            new StatusChange(Status.QUEUED, Status.RUNNING, "RUN_STARTED", "engine", at),
+            new StatusChange(null, Status.QUEUED, "create", "api", at, false),
+            new StatusChange(Status.QUEUED, Status.RUNNING, "RUN_STARTED", "engine", at, false),
             new StatusChange(
-                Status.RUNNING, Status.ROLLING_BACK, "terminate+rollback", "api", at)));
+                Status.RUNNING, Status.ROLLING_BACK, "terminate+rollback", "api", at, true)));
 
     assertThat(coverage.visits())
         .containsExactlyInAnyOrder(
