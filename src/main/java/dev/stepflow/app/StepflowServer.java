@@ -87,7 +87,8 @@ public final class StepflowServer implements AutoCloseable {
    */
   public static StepflowServer start(Config config, WorkflowRegistry registry) {
     routeJulToSlf4j();
-    // the JDK server otherwise waits for delayed ACKs: about 40 ms per small response
+    // TCP_NODELAY: with Nagle's algorithm on, the last part of a small response waits for the
+    // client's delayed ACK of the first, which would add the client's ACK delay to every answer
     System.setProperty("sun.net.httpserver.nodelay", "true");
     // a body refused early (413) is drained before the connection closes, or the client may get a
     // reset instead of the answer; the JDK server drains only 64 KiB by default

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The store as one run uses it. A store that fails (PostgreSQL unreachable, its pool exhausted)
  * ends the run, never the instance: the failure must not reach the workflow code as an exception it
- * could catch, nor the runner as the workflow's own failure, which errored the instance (seen under
- * load on three nodes). The run unwinds instead, its lease is no longer renewed, and a new run
- * takes the instance over from its last checkpoint once the lease ended.
+ * could catch, nor the runner as the workflow's own failure, which would error an instance whose
+ * workflow did nothing wrong. The run unwinds instead, its lease is no longer renewed, and a new
+ * run takes the instance over from its last checkpoint once the lease ended.
  */
 final class RunStore {
   private static final Logger log = LoggerFactory.getLogger(RunStore.class);

@@ -38,8 +38,9 @@ final class InstanceCreation {
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
 
   /**
-   * By primary key: reading a new instance back by its id let PostgreSQL pick a plan (cached by the
-   * pooled connection) that scans the workflow's instances while the table has no statistics yet.
+   * A new instance is read back by its primary key, not by its id: a lookup by id can get a plan
+   * from PostgreSQL (cached by the pooled connection) that scans the workflow's instances, when the
+   * plan is chosen while the table has no statistics yet.
    */
   private static final String FIND_INSTANCE_BY_SEQ = InstanceRows.COLUMNS + " WHERE seq = ?";
 

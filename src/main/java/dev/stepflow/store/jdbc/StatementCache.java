@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * Keeps the prepared statements of one connection that one thread at a time uses, so that code can
  * prepare, run and close a statement per call (try-with-resources) without paying for its
- * compilation each time. SQLite's driver compiles on every prepare: on the writer thread that was
- * about half of the time of a status change (JFR native samples, PATCH under load). PostgreSQL's
- * driver keeps its own cache, so only SQLite connections are wrapped.
+ * compilation each time. SQLite's driver compiles on every prepare, and a status change is a few
+ * short statements, so compiling them would be a large share of its cost, paid on the one writer
+ * thread that every write waits for. PostgreSQL's driver keeps its own cache, so only SQLite
+ * connections are wrapped.
  *
  * <p>{@code prepareStatement(String)} answers the kept statement when it is free; closing it closes
  * the result set it gave (which resets the statement, ending its read) and clears its parameters

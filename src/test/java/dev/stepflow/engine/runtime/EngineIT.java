@@ -131,8 +131,8 @@ class EngineIT {
     ApiResponse paused = patch(id, "{\"status\":\"pause\"}");
     long pauseMillis = (System.nanoTime() - before) / 1_000_000;
     assertThat(paused.result().get("status").asText()).isEqualTo("paused");
-    // at once: not after the 4 s left of the sleep (the bound leaves room for a loaded machine,
-    // where one answer took 250 ms)
+    // at once: not after the 4 s left of the sleep (the bound leaves room for the slow answers of
+    // a loaded machine)
     assertThat(pauseMillis).isLessThan(1000);
     Instant pausedAt = Instant.parse(paused.result().get("timestamp").asText());
 

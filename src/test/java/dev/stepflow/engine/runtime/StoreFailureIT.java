@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A store that fails while steps run (on PostgreSQL: the database refuses every write of a step for
  * a while, as when it is unreachable or the pool runs dry) ends the runs, never the instances: once
  * the lease of each run ended, a new run takes its instance over from its last checkpoint and
- * completes it. Before this was so, the failure reached the runner as the workflow's own, and the
- * instances ended errored with nothing in the log.
+ * completes it. If the failure reached the runner as the workflow's own, the instances would end
+ * errored with nothing in the log.
  */
 class StoreFailureIT {
   @RegisterExtension
