@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.RollbackOutcome;
 import dev.stepflow.domain.TransitionRejected;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
@@ -78,7 +79,7 @@ class FailureScenariosTest {
     Instance errored = engine.instance(ref);
     assertThat(errored.errorName()).isEqualTo("NonRetryableError");
     assertThat(errored.errorMessage()).isEqualTo("out of stock");
-    assertThat(errored.rollbackOutcome()).isEqualTo("complete");
+    assertThat(errored.rollbackOutcome()).isEqualTo(RollbackOutcome.COMPLETE);
     assertThat(probe.log())
         .containsExactly("a", "b", "c", "rollback c", "rollback b", "rollback a");
     assertThat(engine.stepSummary(ref))
@@ -116,7 +117,7 @@ class FailureScenariosTest {
 
     engine.awaitStatus(ref, ERRORED);
     Instance errored = engine.instance(ref);
-    assertThat(errored.rollbackOutcome()).isEqualTo("failed");
+    assertThat(errored.rollbackOutcome()).isEqualTo(RollbackOutcome.FAILED);
     assertThat(errored.rollbackErrorMessage()).isEqualTo("refund service down");
     assertThat(probe.log()).containsExactly("a", "b", "c", "rollback b");
     assertThat(engine.path(ref)).containsExactly(QUEUED, RUNNING, ROLLING_BACK, ERRORED);

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.RollbackOutcome;
 import dev.stepflow.engine.service.StatusOutcome;
 import dev.stepflow.testing.EngineHarness;
 import dev.stepflow.testing.StepProbe;
@@ -73,7 +74,7 @@ class PausedScenariosTest {
     assertThat(engine.apply(ref, Action.TERMINATE_WITH_ROLLBACK).status()).isEqualTo(ROLLING_BACK);
     engine.awaitStatus(ref, TERMINATED);
     Instance terminated = engine.instance(ref);
-    assertThat(terminated.rollbackOutcome()).isEqualTo("complete");
+    assertThat(terminated.rollbackOutcome()).isEqualTo(RollbackOutcome.COMPLETE);
     assertThat(probe.log()).containsExactly("a", "rollback a");
     assertThat(engine.path(ref))
         .containsExactly(QUEUED, RUNNING, WAITING, PAUSED, ROLLING_BACK, TERMINATED);

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.RollbackOutcome;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
 import dev.stepflow.testing.StepProbe;
@@ -191,7 +192,7 @@ class RunningScenariosTest {
         .doesNotContain("next");
     assertThat(probe.calls("rollback slow")).isEqualTo(1);
     assertThat(probe.calls("rollback a")).isEqualTo(1);
-    assertThat(engine.instance(ref).rollbackOutcome()).isEqualTo("complete");
+    assertThat(engine.instance(ref).rollbackOutcome()).isEqualTo(RollbackOutcome.COMPLETE);
     assertThat(engine.stepSummary(ref))
         .contains("rollback slow-1 complete", "rollback a-1 complete");
   }

@@ -17,6 +17,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.RollbackOutcome;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
@@ -302,7 +303,7 @@ class WaitingScenariosTest {
     assertThat(engine.apply(ref, Action.TERMINATE_WITH_ROLLBACK).status()).isEqualTo(ROLLING_BACK);
     engine.awaitStatus(ref, TERMINATED);
     assertThat(probe.log()).containsExactly("a", "rollback a");
-    assertThat(engine.instance(ref).rollbackOutcome()).isEqualTo("complete");
+    assertThat(engine.instance(ref).rollbackOutcome()).isEqualTo(RollbackOutcome.COMPLETE);
     assertThat(engine.path(ref))
         .containsExactly(QUEUED, RUNNING, WAITING, ROLLING_BACK, TERMINATED);
     assertThat(engine.triggers(ref).getLast()).isEqualTo("TERMINATION_COMPENSATED");
