@@ -250,7 +250,8 @@ class PostgresStoreIT extends LeaseContract {
   /** The migrations the PostgreSQL store has, from the resources they are loaded from. */
   private static long migrations() throws java.io.IOException {
     try (var files =
-        java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration/postgres"))) {
+        java.nio.file.Files.list(
+            java.nio.file.Path.of("src/main/resources/db/migration/postgres"))) {
       return files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
     }
   }
