@@ -191,8 +191,8 @@ public final class EnginePhase {
     String failure;
     switch (c) {
       case SQLITE_NORMAL, SQLITE_FULL -> {
-        EngineBench.ThroughputRun r =
-            EngineBench.throughputRound(
+        ThroughputRun r =
+            ThroughputRound.run(
                 sqlite,
                 c == Case.SQLITE_NORMAL ? EngineBench.Case.THREE : EngineBench.Case.THREE_FULL,
                 round,
@@ -239,7 +239,7 @@ public final class EnginePhase {
 
   /** One footprint round (EngineBench's); returns whether it failed. */
   private boolean footprint(EngineBench.Options o, int round) throws IOException {
-    EngineBench.FootprintRun r = EngineBench.footprintRound(o, round);
+    FootprintRun r = FootprintRound.run(o, round);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("failure", r.failure());
     result.put("sleepers", o.sleepers());

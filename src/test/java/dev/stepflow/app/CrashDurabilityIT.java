@@ -1,8 +1,12 @@
 package dev.stepflow.app;
 
+import static dev.stepflow.app.PatchLoad.CLIENTS;
+import static dev.stepflow.app.PatchLoad.SEND_WINDOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.stepflow.app.PatchLoad.Ack;
+import dev.stepflow.app.PatchLoad.Unacked;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.WireNames;
@@ -15,21 +19,10 @@ import dev.stepflow.testing.StepflowProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -47,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * unacknowledged request that was in flight for it when the process died.
  */
 class CrashDurabilityIT {
-  /** Instances stay queued (no engine runs them), so every PATCH is a known move. */
-  /** Instances stay queued; setup creates them in bulk, faster than the default creation rate. */
+  /**
+   * Instances stay queued (no engine runs them), so every PATCH is a known move; setup creates them
+   * in bulk, faster than the default creation rate.
+   */
   private static final List<String> HOLD_QUEUE =
       List.of(
           "--max-running",
@@ -62,12 +57,9 @@ class CrashDurabilityIT {
   private static final String WORKFLOW = "crash";
   private static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/" + WORKFLOW;
   private static final int INSTANCES = 200;
-  private static final int CLIENTS = 8;
-  private static final int MAX_REQUESTS = 2_000;
-  private static final Duration SEND_WINDOW = Duration.ofSeconds(20);
 
   /** The in-flight kill comes after this many acknowledgements, or half the window. */
-  private static final int KILL_AFTER_ACKS = MAX_REQUESTS / 2;
+  private static final int KILL_AFTER_ACKS = PatchLoad.MAX_REQUESTS / 2;
 
   @TempDir Path work;
 
@@ -80,7 +72,7 @@ class CrashDurabilityIT {
     long deathNanos;
     try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
-      load = new PatchLoad(first.client(), ids);
+      load = new PatchLoad(first.client(), WF, ids);
       load.start();
       load.awaitFinished();
       long killedAt = System.nanoTime();
@@ -129,7 +121,7 @@ class CrashDurabilityIT {
     int clientsSendingAtKill;
     try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
-      load = new PatchLoad(first.client(), ids);
+      load = new PatchLoad(first.client(), WF, ids);
       load.start();
       await()
           .atMost(SEND_WINDOW)
@@ -156,8 +148,8 @@ class CrashDurabilityIT {
     Recovered recovered = recover(data, ids);
     int committedUnacked = 0;
     for (String id : ids) {
-      List<Change> acked = load.acks(id).stream().map(Ack::change).toList();
-      List<Change> rows = recovered.changes(id);
+      List<ClientChange> acked = load.acks(id).stream().map(Ack::change).toList();
+      List<ClientChange> rows = recovered.changes(id);
       Optional<Unacked> pending = load.unacknowledged(id);
       assertThat(rows.size())
           .as("history rows of %s: %d acknowledged, unacknowledged %s", id, acked.size(), pending)
@@ -220,7 +212,7 @@ class CrashDurabilityIT {
       }
       second.stop();
     }
-    Map<String, List<Change>> histories = new LinkedHashMap<>();
+    Map<String, List<ClientChange>> histories = new LinkedHashMap<>();
     try (SqliteDatabase db = SqliteDatabase.open(data, Durability.PROCESS_CRASH)) {
       JdbcInstanceStore store = new JdbcInstanceStore(db);
       for (String id : ids) {
@@ -232,178 +224,26 @@ class CrashDurabilityIT {
         histories.put(
             id,
             history.subList(1, history.size()).stream()
-                .map(row -> new Change(WireNames.status(row.to()), row.at()))
+                .map(row -> new ClientChange(WireNames.status(row.to()), row.at()))
                 .toList());
       }
     }
     return new Recovered(statuses, histories, startup);
   }
 
-  /** A status change as the client sees it: the status it led to and its time. */
-  record Change(String to, Instant at) {}
-
   /** What the second process and the store showed after the kill. */
   record Recovered(
-      Map<String, String> statuses, Map<String, List<Change>> histories, Duration startup) {
+      Map<String, String> statuses, Map<String, List<ClientChange>> histories, Duration startup) {
     String status(String id) {
       return statuses.get(id);
     }
 
-    List<Change> changes(String id) {
+    List<ClientChange> changes(String id) {
       return histories.get(id);
     }
 
     int rowCount() {
       return histories.values().stream().mapToInt(List::size).sum();
-    }
-  }
-
-  /** An acknowledged (200) PATCH: what the answer said. */
-  record Ack(String instanceId, String status, Instant timestamp) {
-    Change change() {
-      return new Change(status, timestamp);
-    }
-  }
-
-  /** A PATCH that got no answer because the process died; {@code target} is the status it asked. */
-  record Unacked(String instanceId, String target, long sentNanos) {}
-
-  /**
-   * {@link #CLIENTS} threads sending pause and resume, alternating per instance, until {@link
-   * #MAX_REQUESTS} were sent, {@link #SEND_WINDOW} passed, or the server stopped answering. Each
-   * thread owns the instances whose index is congruent to its own number, so it knows each of its
-   * instances' status and every request it sends is a move.
-   */
-  static final class PatchLoad {
-    private final ApiClient api;
-    private final List<String> ids;
-    private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-    private final List<Future<?>> running = new ArrayList<>();
-    private final AtomicInteger tickets = new AtomicInteger();
-    private final AtomicInteger acked = new AtomicInteger();
-    private final AtomicInteger sending = new AtomicInteger();
-    private final AtomicLong lastAckNanos = new AtomicLong();
-    private final Map<String, List<Ack>> acks = new ConcurrentHashMap<>();
-    private final Map<String, Unacked> unacked = new ConcurrentHashMap<>();
-    private final Queue<String> problems = new ConcurrentLinkedQueue<>();
-    private long startNanos;
-    private volatile long endNanos;
-
-    PatchLoad(ApiClient api, List<String> ids) {
-      this.api = api;
-      this.ids = ids;
-      ids.forEach(id -> acks.put(id, new ArrayList<>()));
-    }
-
-    void start() {
-      startNanos = System.nanoTime();
-      long deadline = startNanos + SEND_WINDOW.toNanos();
-      sending.set(CLIENTS);
-      for (int c = 0; c < CLIENTS; c++) {
-        int client = c;
-        List<String> own =
-            IntStream.range(0, ids.size())
-                .filter(i -> i % CLIENTS == client)
-                .mapToObj(ids::get)
-                .toList();
-        running.add(
-            clients.submit(
-                () -> {
-                  try {
-                    send(own, deadline);
-                  } finally {
-                    sending.decrementAndGet();
-                  }
-                }));
-      }
-    }
-
-    private void send(List<String> own, long deadline) {
-      Map<String, Boolean> paused = new LinkedHashMap<>();
-      own.forEach(id -> paused.put(id, false));
-      for (int k = 0; System.nanoTime() < deadline; k++) {
-        if (tickets.getAndIncrement() >= MAX_REQUESTS) {
-          return;
-        }
-        String id = own.get(k % own.size());
-        boolean pause = !paused.get(id);
-        String target = pause ? "paused" : "queued";
-        long sent = System.nanoTime();
-        ApiResponse response;
-        try {
-          response =
-              api.patch(
-                  WF + "/instances/" + id + "/status",
-                  pause ? "{\"status\":\"pause\"}" : "{\"status\":\"resume\"}");
-        } catch (IllegalStateException e) {
-          if (e.getCause() instanceof IOException) {
-            unacked.put(id, new Unacked(id, target, sent));
-            return; // the server is gone: this thread's only unanswered request
-          }
-          throw e;
-        } catch (AssertionError e) {
-          problems.add(e.getMessage());
-          return;
-        }
-        if (response.status() != 200 || !target.equals(response.result().get("status").asText())) {
-          problems.add(
-              id + " expected " + target + ", got " + response.status() + " " + response.body());
-          return;
-        }
-        acks.get(id)
-            .add(new Ack(id, target, Instant.parse(response.result().get("timestamp").asText())));
-        paused.put(id, pause);
-        lastAckNanos.set(System.nanoTime());
-        acked.incrementAndGet();
-      }
-    }
-
-    /** Waits for every client thread; they end by count, by time or at the first I/O error. */
-    void awaitFinished() throws Exception {
-      try {
-        for (Future<?> client : running) {
-          client.get(SEND_WINDOW.toSeconds() + 60, TimeUnit.SECONDS);
-        }
-      } finally {
-        endNanos = System.nanoTime();
-        clients.shutdownNow();
-        assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      }
-    }
-
-    int acked() {
-      return acked.get();
-    }
-
-    int sendingClients() {
-      return sending.get();
-    }
-
-    long lastAckNanos() {
-      return lastAckNanos.get();
-    }
-
-    /** From the start until the last acknowledgement (or until now while running). */
-    Duration elapsed() {
-      long last = lastAckNanos.get();
-      long end = endNanos != 0 && last != 0 ? last : System.nanoTime();
-      return Duration.ofNanos(end - startNanos);
-    }
-
-    List<Ack> acks(String id) {
-      return acks.get(id);
-    }
-
-    List<Unacked> unacknowledged() {
-      return List.copyOf(unacked.values());
-    }
-
-    Optional<Unacked> unacknowledged(String id) {
-      return Optional.ofNullable(unacked.get(id));
-    }
-
-    List<String> problems() {
-      return List.copyOf(problems);
     }
   }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * lets it end hands the instance over, and every takeover fences the run that held it. Run on every
  * store, so that a node alone with SQLite behaves as one node of a cluster does.
  */
-public abstract class LeaseContract extends StoreContract {
+public abstract class LeaseContract extends ConcurrentWritesContract {
   private static final Duration LEASE = Duration.ofSeconds(15);
   private static final Instant AFTER_LEASE = T0.plus(LEASE).plusMillis(1);
   private static final Decision.Move START =

@@ -1,31 +1,25 @@
 package dev.stepflow.engine.runtime;
 
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.EFFECTS_FILE;
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.JSON;
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.WF;
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.createWorkflow;
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.effects;
+import static dev.stepflow.engine.runtime.RecoveryWorkflow.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.StepRecord;
-import dev.stepflow.domain.WireNames;
-import dev.stepflow.store.jdbc.JdbcInstanceStore;
-import dev.stepflow.store.sqlite.SqliteDatabase;
-import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
 import dev.stepflow.testing.StepflowProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,19 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what ran how often.
  */
 class EngineRecoveryIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ACCOUNT = "recovery";
-  private static final String WORKFLOW = "scripted";
-  private static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/" + WORKFLOW;
-  private static final String EFFECTS_FILE = "effects.log";
-
   private static final int INSTANCES = 1_000;
   private static final int BATCH = 100;
   private static final int MIN_STARTED_AT_KILL = 200;
   private static final Duration RUN_WINDOW = Duration.ofSeconds(60);
   private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(120);
-  private static final Duration STATUS_DEADLINE = Duration.ofSeconds(20);
-  private static final Duration PROMPT_TIMER = Duration.ofSeconds(5);
 
   @TempDir Path work;
 
@@ -84,8 +70,8 @@ class EngineRecoveryIT {
 
     Recovery recovery = restartUntilAllComplete(data, effectsFile, plan);
 
-    List<Effect> all = Effect.read(effectsFile);
-    assertThat(all).as("only do attempts, each a first attempt").allMatch(Effect::isFirstDo);
+    List<EffectStart> all = EffectStart.read(effectsFile);
+    assertThat(all).as("only do attempts, each a first attempt").allMatch(EffectStart::isFirstDo);
     List<StepKey> duplicates =
         assertRunsPerStep(
             plan,
@@ -119,7 +105,7 @@ class EngineRecoveryIT {
         duplicates.size());
   }
 
-  /** Effect lines when the kill condition held, and once the process was dead. */
+  /** Effect log lines when the kill condition held, and once the process was dead. */
   record KillPoint(int effectsAtTrigger, int effectsAtKill) {}
 
   /** From launching the restarted process: until it served, and until every instance completed. */
@@ -139,15 +125,15 @@ class EngineRecoveryIT {
               .until(
                   () -> {
                     assertThat(runner.isAlive()).as("alive; %s", runner.stderrTail()).isTrue();
-                    List<Effect> lines = Effect.read(effectsFile);
-                    long started = lines.stream().map(Effect::instanceId).distinct().count();
+                    List<EffectStart> lines = EffectStart.read(effectsFile);
+                    long started = lines.stream().map(EffectStart::instanceId).distinct().count();
                     return started >= MIN_STARTED_AT_KILL && lines.size() < totalSteps
                         ? lines.size()
                         : -1;
                   },
                   seen -> seen >= 0);
       assertThat(runner.kill()).as("exit value after SIGKILL").isEqualTo(137);
-      return new KillPoint(atTrigger, Effect.read(effectsFile).size());
+      return new KillPoint(atTrigger, EffectStart.read(effectsFile).size());
     }
   }
 
@@ -205,160 +191,6 @@ class EngineRecoveryIT {
     return duplicates;
   }
 
-  /** pause is accepted as waitingForPause while slow runs; the process dies before slow ends. */
-  @Test
-  void aPauseRequestedBeforeTheCrashIsHonouredAfterTheRestart() throws Exception {
-    Path data = work.resolve("data");
-    Path effectsFile = work.resolve(EFFECTS_FILE);
-    String id = "paused-at-crash";
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", effects(effectsFile))) {
-      ApiClient api = first.client();
-      createWorkflow(api);
-      create(api, id, "[{\"do\":\"slow\",\"ms\":4000},{\"do\":\"next\"}]");
-      awaitEffect(effectsFile, new Effect(id, "do", "slow-1", 1));
-      ApiResponse pause = api.patch(WF + "/instances/" + id + "/status", "{\"status\":\"pause\"}");
-      assertThat(pause.status()).as("pause: %s", pause.body()).isEqualTo(200);
-      assertThat(pause.result().get("status").asText()).isEqualTo("waitingForPause");
-      assertThat(first.kill()).as("exit value after SIGKILL").isEqualTo(137);
-    }
-    StoreSnapshot atKill = StoreSnapshot.read(data, Set.of(id));
-    assertThat(atKill.status(id)).as("status at the kill").isEqualTo(Status.WAITING_FOR_PAUSE);
-    assertThat(atKill.stepStatus(id, "do", "slow-1")).as("slow at the kill").isEqualTo("running");
-    List<Effect> beforeRestart = Effect.read(effectsFile);
-    assertThat(beforeRestart).containsExactly(new Effect(id, "do", "slow-1", 1));
-
-    try (StepflowProcess again = StepflowProcess.start(data, work, "again", effects(effectsFile))) {
-      ApiClient api = again.client();
-      awaitStatus(api, id, "paused");
-      assertThat(Effect.read(effectsFile))
-          .as("effects while paused after the restart: nothing ran again, next never started")
-          .isEqualTo(beforeRestart);
-      ApiResponse resume =
-          api.patch(WF + "/instances/" + id + "/status", "{\"status\":\"resume\"}");
-      assertThat(resume.status()).as("resume: %s", resume.body()).isEqualTo(200);
-      awaitStatus(api, id, "complete");
-      again.stop();
-    }
-    assertThat(Effect.read(effectsFile))
-        .as("slow was in flight at the kill, so it runs again; next runs once")
-        .containsExactly(
-            new Effect(id, "do", "slow-1", 1),
-            new Effect(id, "do", "slow-1", 1),
-            new Effect(id, "do", "next-1", 1));
-  }
-
-  /** The sleep's deadline passes while no process runs; the restarted engine fires it at once. */
-  @Test
-  void aTimerThatExpiredDuringTheDowntimeFiresPromptlyAfterTheRestart() throws Exception {
-    Path data = work.resolve("data");
-    Path effectsFile = work.resolve(EFFECTS_FILE);
-    String id = "sleeper";
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", effects(effectsFile))) {
-      ApiClient api = first.client();
-      createWorkflow(api);
-      create(api, id, "[{\"sleep\":\"nap\",\"ms\":3000},{\"do\":\"after\"}]");
-      awaitStatus(api, id, "waiting");
-      assertThat(first.kill()).as("exit value after SIGKILL").isEqualTo(137);
-    }
-    StoreSnapshot atKill = StoreSnapshot.read(data, Set.of(id));
-    assertThat(atKill.status(id)).as("status at the kill").isEqualTo(Status.WAITING);
-    Instant wakeAt = atKill.step(id, "sleep", "nap-1").wakeAt();
-    assertThat(wakeAt).as("end of the sleep").isNotNull().isAfter(Instant.now());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> Instant.now().isAfter(wakeAt));
-
-    Instant restartBegan = Instant.now();
-    Instant served;
-    try (StepflowProcess again = StepflowProcess.start(data, work, "again", effects(effectsFile))) {
-      served = Instant.now();
-      ApiClient api = again.client();
-      await()
-          .atMost(PROMPT_TIMER)
-          .pollInterval(Duration.ofMillis(20))
-          .until(() -> status(api, id).equals("complete"));
-      JsonNode done = instance(api, id);
-      assertThat(stepNames(done, "sleep")).containsExactly("nap-1");
-      assertThat(stepNames(done, "step")).containsExactly("after-1");
-      again.stop();
-    }
-    Effect after = new Effect(id, "do", "after-1", 1);
-    assertThat(Effect.read(effectsFile)).containsExactly(after);
-    Instant ran = Effect.timeOf(effectsFile, after);
-    assertThat(ran)
-        .as("when after-1 ran")
-        .isAfter(restartBegan)
-        .isBefore(served.plus(PROMPT_TIMER));
-    System.out.printf(
-        "EngineRecoveryIT[expired timer]: the sleep ended %d ms before the restart began; after-1"
-            + " ran %d ms after the restart began (the restarted server served after %d ms)%n",
-        Duration.between(wakeAt, restartBegan).toMillis(),
-        Duration.between(restartBegan, ran).toMillis(),
-        Duration.between(restartBegan, served).toMillis());
-  }
-
-  /**
-   * terminate with rollback; the process dies while b's handler runs. The restarted engine runs b's
-   * handler again (its completion was never recorded: at-least-once), then a's.
-   */
-  @Test
-  void aRollbackInterruptedByTheCrashResumesAfterTheRestart() throws Exception {
-    Path data = work.resolve("data");
-    Path effectsFile = work.resolve(EFFECTS_FILE);
-    String id = "compensating";
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", effects(effectsFile))) {
-      ApiClient api = first.client();
-      createWorkflow(api);
-      create(
-          api,
-          id,
-          "[{\"do\":\"a\",\"rollback\":{\"ms\":1500}},{\"do\":\"b\",\"rollback\":{\"ms\":1500}},"
-              + "{\"waitForEvent\":\"w\",\"type\":\"go\"}]");
-      awaitStatus(api, id, "waiting");
-      ApiResponse terminate =
-          api.patch(
-              WF + "/instances/" + id + "/status", "{\"status\":\"terminate\",\"rollback\":true}");
-      assertThat(terminate.status()).as("terminate: %s", terminate.body()).isEqualTo(200);
-      assertThat(terminate.result().get("status").asText()).isEqualTo("rollingBack");
-      awaitEffect(effectsFile, new Effect(id, "rollback", "b-1", 1));
-      assertThat(first.kill()).as("exit value after SIGKILL").isEqualTo(137);
-    }
-    StoreSnapshot atKill = StoreSnapshot.read(data, Set.of(id));
-    assertThat(atKill.status(id)).as("status at the kill").isEqualTo(Status.ROLLING_BACK);
-    assertThat(atKill.stepStatus(id, "rollback", "b-1"))
-        .as("b's handler at the kill: started, not finished")
-        .isEqualTo("running");
-    assertThat(atKill.stepStatus(id, "rollback", "a-1")).as("a's handler at the kill").isNull();
-    int effectsAtKill = Effect.read(effectsFile).size();
-
-    try (StepflowProcess again = StepflowProcess.start(data, work, "again", effects(effectsFile))) {
-      ApiClient api = again.client();
-      awaitStatus(api, id, "terminated");
-      JsonNode done = instance(api, id);
-      assertThat(done.get("rollback").get("outcome").asText()).isEqualTo("complete");
-      assertThat(stepNames(done, "rollback")).containsExactlyInAnyOrder("b-1", "a-1");
-      for (JsonNode step : done.get("steps")) {
-        if (step.get("type").asText().equals("rollback")) {
-          assertThat(step.path("success").asBoolean(false)).as("rollback entry %s", step).isTrue();
-        }
-      }
-      again.stop();
-    }
-    List<Effect> all = Effect.read(effectsFile);
-    assertThat(all.subList(0, effectsAtKill))
-        .containsExactly(
-            new Effect(id, "do", "a-1", 1),
-            new Effect(id, "do", "b-1", 1),
-            new Effect(id, "rollback", "b-1", 1));
-    assertThat(all.subList(effectsAtKill, all.size()))
-        .as("after the restart: b's interrupted handler runs again (at-least-once), then a's")
-        .containsExactly(
-            new Effect(id, "rollback", "b-1", 1), new Effect(id, "rollback", "a-1", 1));
-  }
-
-  // --- the plan of the 1,000 instances ---
-
   /** Instance id to its do steps (display names), 3 to 5 steps of 20 to 60 ms each. */
   private static Map<String, List<String>> thousandInstancePlan() {
     Map<String, List<String>> plan = new LinkedHashMap<>();
@@ -408,167 +240,11 @@ class EngineRecoveryIT {
     assertThat(instance.get("output").size()).as("outputs of %s", id).isEqualTo(steps.size());
   }
 
-  private static Map<StepKey, Integer> countDoLines(List<Effect> lines) {
+  private static Map<StepKey, Integer> countDoLines(List<EffectStart> lines) {
     Map<StepKey, Integer> counts = new LinkedHashMap<>();
     lines.stream()
         .filter(e -> e.kind().equals("do"))
         .forEach(e -> counts.merge(new StepKey(e.instanceId(), e.step()), 1, Integer::sum));
     return counts;
-  }
-
-  // --- HTTP helpers ---
-
-  /** The effects log; and no creation rate limit, since setup creates instances in bulk. */
-  private static List<String> effects(Path file) {
-    return List.of(
-        "--effects-log",
-        file.toString(),
-        "--create-rate-per-workflow",
-        "0",
-        "--create-rate-per-account",
-        "0");
-  }
-
-  private static void createWorkflow(ApiClient api) {
-    ApiResponse put = api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"recovery\"}");
-    assertThat(put.status()).as("PUT workflow: %s", put.body()).isEqualTo(200);
-  }
-
-  private static void create(ApiClient api, String id, String stepsJson) throws IOException {
-    ObjectNode body = JSON.createObjectNode().put("instance_id", id);
-    body.putObject("params").set("steps", JSON.readTree(stepsJson));
-    ApiResponse created = api.post(WF + "/instances", body.toString());
-    assertThat(created.status()).as("create: %s", created.body()).isEqualTo(200);
-  }
-
-  private static JsonNode instance(ApiClient api, String id) {
-    ApiResponse response = api.get(WF + "/instances/" + id);
-    assertThat(response.status()).as("GET %s: %s", id, response.body()).isEqualTo(200);
-    return response.result();
-  }
-
-  private static String status(ApiClient api, String id) {
-    return instance(api, id).get("status").asText();
-  }
-
-  private static void awaitStatus(ApiClient api, String id, String expected) {
-    await()
-        .atMost(STATUS_DEADLINE)
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> status(api, id).equals(expected));
-  }
-
-  private static void awaitEffect(Path effectsFile, Effect expected) {
-    await()
-        .atMost(STATUS_DEADLINE)
-        .pollInterval(Duration.ofMillis(5))
-        .until(() -> Effect.read(effectsFile).contains(expected));
-  }
-
-  private static List<String> stepNames(JsonNode instance, String type) {
-    List<String> names = new ArrayList<>();
-    for (JsonNode step : instance.get("steps")) {
-      if (step.get("type").asText().equals(type)) {
-        names.add(step.get("name").asText());
-      }
-    }
-    return names;
-  }
-
-  // --- the effect log and the store, read directly ---
-
-  /** A do step of an instance, by display name ({@code s0-1}). */
-  record StepKey(String instanceId, String step) {}
-
-  /** One line of the effect log, without its time. */
-  record Effect(String instanceId, String kind, String step, int attempt) {
-
-    boolean isFirstDo() {
-      return kind.equals("do") && attempt == 1;
-    }
-
-    /** The time the first line equal to {@code effect} was written. */
-    static Instant timeOf(Path file, Effect effect) throws IOException {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String[] f = line.split("\t");
-        if (f.length == 5 && new Effect(f[0], f[1], f[2], Integer.parseInt(f[3])).equals(effect)) {
-          return Instant.parse(f[4]);
-        }
-      }
-      throw new AssertionError("no effect line " + effect + " in " + file);
-    }
-
-    /**
-     * Every complete line (the file is appended to while a server runs); a malformed line fails.
-     */
-    static List<Effect> read(Path file) throws IOException {
-      if (!Files.exists(file)) {
-        return List.of();
-      }
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      int end = text.lastIndexOf('\n');
-      List<Effect> lines = new ArrayList<>();
-      for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
-        String[] fields = line.split("\t");
-        assertThat(fields).as("effect log line '%s'", line).hasSize(5);
-        if (!fields[1].endsWith("-end")) { // when an attempt's work ended; this test counts starts
-          lines.add(new Effect(fields[0], fields[1], fields[2], Integer.parseInt(fields[3])));
-        }
-      }
-      return lines;
-    }
-  }
-
-  /** Statuses and step rows as the SQLite file holds them while no server runs. */
-  record StoreSnapshot(Map<String, Status> statuses, Map<String, List<StepRecord>> steps) {
-
-    static StoreSnapshot read(Path data, Set<String> ids) {
-      Map<String, Status> statuses = new LinkedHashMap<>();
-      Map<String, List<StepRecord>> steps = new LinkedHashMap<>();
-      try (SqliteDatabase db = SqliteDatabase.open(data, Durability.PROCESS_CRASH)) {
-        JdbcInstanceStore store = new JdbcInstanceStore(db);
-        for (String id : ids) {
-          InstanceRef ref = new InstanceRef(ACCOUNT, WORKFLOW, id);
-          statuses.put(id, store.findInstance(ref).map(Instance::status).orElseThrow());
-          steps.put(id, store.steps(ref));
-        }
-      }
-      return new StoreSnapshot(statuses, steps);
-    }
-
-    Status status(String id) {
-      return statuses.get(id);
-    }
-
-    long countIn(Status status) {
-      return statuses.values().stream().filter(status::equals).count();
-    }
-
-    StepRecord step(String id, String kind, String displayName) {
-      return steps.get(id).stream()
-          .filter(
-              r -> WireNames.stepKind(r.kind()).equals(kind) && r.displayName().equals(displayName))
-          .findFirst()
-          .orElse(null);
-    }
-
-    /** The row's status, or null when the step has no row. */
-    String stepStatus(String id, String kind, String displayName) {
-      StepRecord row = step(id, kind, displayName);
-      return row == null ? null : WireNames.stepStatus(row.status());
-    }
-
-    Set<StepKey> doStepsIn(String stepStatus) {
-      Set<StepKey> keys = new HashSet<>();
-      steps.forEach(
-          (id, rows) ->
-              rows.stream()
-                  .filter(
-                      r ->
-                          WireNames.stepKind(r.kind()).equals("do")
-                              && WireNames.stepStatus(r.status()).equals(stepStatus))
-                  .forEach(r -> keys.add(new StepKey(id, r.displayName()))));
-      return keys;
-    }
   }
 }
