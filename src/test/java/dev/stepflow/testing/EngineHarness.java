@@ -13,10 +13,8 @@ import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepKind;
-import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.Transitions;
-import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.runtime.Engine;
@@ -287,7 +285,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
 
   /** The steps of the instance's current run, in start order. */
   public List<StepView> steps(InstanceRef ref) {
-    return instanceStore.steps(ref).stream().map(EngineHarness::view).toList();
+    return instanceStore.steps(ref).stream().map(StepView::of).toList();
   }
 
   /** The steps as "type name-count status" lines, e.g. "do charge-1 complete". */
@@ -304,21 +302,6 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
             () ->
                 new AssertionError(
                     "no " + type + " step " + displayName + " in " + stepSummary(ref)));
-  }
-
-  /** The only place that reads the store's step record; the tests see {@link StepView}s. */
-  private static StepView view(StepRecord row) {
-    return new StepView(
-        WireNames.stepKind(row.kind()),
-        row.name(),
-        row.count(),
-        WireNames.stepStatus(row.status()),
-        row.outputJson(),
-        row.errorName(),
-        row.errorMessage(),
-        row.startedOn(),
-        row.endedOn(),
-        row.wakeAt());
   }
 
   /**
@@ -380,28 +363,6 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is no failure of the scenario
-    }
-  }
-
-  /** A recorded step as the scenarios see it. {@code type} is do, sleep, waitForEvent, rollback. */
-  public record StepView(
-      String type,
-      String name,
-      int count,
-      String status,
-      String outputJson,
-      String errorName,
-      String errorMessage,
-      Instant startedOn,
-      Instant endedOn,
-      Instant wakeAt) {
-
-    public String displayName() {
-      return name + "-" + count;
-    }
-
-    public String summary() {
-      return type + " " + displayName() + " " + status;
     }
   }
 }
