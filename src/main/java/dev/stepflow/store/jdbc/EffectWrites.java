@@ -15,7 +15,11 @@ import dev.stepflow.store.jdbc.MoveWrite.Sql;
  * switch to the carriers each effect declares).
  */
 final class EffectWrites {
-  /** Resume: relative deadlines move on by the time the instance spent paused. */
+  /**
+   * Resume: relative deadlines move on by the time the instance spent paused. It runs after the
+   * move's UPDATE, which leaves paused_at to it, so that nothing is shifted unless the move
+   * applied.
+   */
   private static final String SHIFT_STEP_DEADLINES =
       """
       UPDATE step SET wake_at = wake_at + (? - (SELECT paused_at FROM instance WHERE seq = ?))
@@ -23,6 +27,9 @@ final class EffectWrites {
          AND status IN (%s)
          AND (SELECT paused_at FROM instance WHERE seq = ?) IS NOT NULL"""
           .formatted(WireLiterals.quotedSteps(StepStatus.RUNNING, StepStatus.WAITING));
+
+  /** The pause is over once its length was added to the deadlines. */
+  private static final String PAUSE_ENDED = "UPDATE instance SET paused_at = NULL WHERE seq = ?";
 
   private static final String WIPE_STEPS_FROM =
       "DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?";
@@ -45,14 +52,14 @@ final class EffectWrites {
       case RECORD_TERMINATION -> plan.recordTermination();
       case STAMP_PAUSE_START -> plan.set(Column.PAUSED_AT, move.at());
       case SHIFT_DEADLINES_BY_PAUSE ->
-          plan.before(
+          plan.after(
                   Sql.of(
                       SHIFT_STEP_DEADLINES,
                       move.at(),
                       move.instanceSeq(),
                       move.instanceSeq(),
                       move.instanceSeq()))
-              .set(Column.PAUSED_AT, null);
+              .after(Sql.of(PAUSE_ENDED, move.instanceSeq()));
     }
   }
 

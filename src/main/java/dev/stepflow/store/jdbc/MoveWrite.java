@@ -24,8 +24,8 @@ import java.util.OptionalLong;
  * The one place a status move is written, whoever makes it (a client's action, a run, a claim). A
  * move is one compare-and-set UPDATE of the instance, guarded by the status the table decided from
  * and the run id the mover saw, whose SET is assembled from what every move into the target status
- * writes and from the move's effects ({@link EffectWrites}); then its history row, and the
- * statements its effects need, in the caller's write transaction.
+ * writes and from the move's effects ({@link EffectWrites}); then, only if it applied, its history
+ * row and the statements its effects need, in the caller's write transaction.
  *
  * <pre>{@code
  * MoveWrite.of(seq, runId, move, at).claimedBy(owner).apply(c, dialect, "engine")
@@ -74,13 +74,12 @@ final class MoveWrite {
   }
 
   /**
-   * What a move writes, collected before it runs: the SET of its UPDATE, statements before and
-   * after it, and whether its history row records a termination. Two writers that want different
-   * values in one column are a programming error in the table or the handlers.
+   * What a move writes, collected before it runs: the SET of its UPDATE, the statements that follow
+   * it once it applied, and whether its history row records a termination. Two writers that want
+   * different values in one column are a programming error in the table or the handlers.
    */
   static final class Plan {
     private final Map<Column, Sql> set = new EnumMap<>(Column.class);
-    private final List<Sql> before = new ArrayList<>();
     private final List<Sql> after = new ArrayList<>();
     private boolean recordsTermination;
 
@@ -99,11 +98,6 @@ final class MoveWrite {
         throw new IllegalStateException(
             "a move sets " + column + " twice: " + earlier + " and " + assignment);
       }
-      return this;
-    }
-
-    Plan before(Sql statement) {
-      before.add(statement);
       return this;
     }
 
@@ -127,7 +121,7 @@ final class MoveWrite {
 
     /** True when the plan writes nothing at all. */
     boolean isEmpty() {
-      return set.isEmpty() && before.isEmpty() && after.isEmpty() && !recordsTermination;
+      return set.isEmpty() && after.isEmpty() && !recordsTermination;
     }
   }
 
@@ -216,9 +210,6 @@ final class MoveWrite {
    */
   boolean apply(Connection c, SqlDialect dialect, String actor) throws SQLException {
     Plan plan = plan();
-    for (Sql statement : plan.before) {
-      statement.execute(c);
-    }
     if (update(plan).execute(c) == 0) {
       return false;
     }

@@ -154,6 +154,19 @@ class MoveWriteTest {
   }
 
   @Test
+  void aResumeShiftsTheDeadlinesByThePauseOnlyOnceItsUpdateApplied() {
+    MoveWrite.Plan plan = MoveWrite.of(7, 3, move(Status.PAUSED, Action.RESUME), AT).plan();
+
+    assertThat(plan.assignments()).doesNotContainKey(MoveWrite.Column.PAUSED_AT);
+    assertThat(plan.statementsAfter())
+        .extracting(MoveWrite.Sql::text)
+        .satisfiesExactly(
+            shift -> assertThat(shift).startsWith("UPDATE step SET wake_at = wake_at + (? -"),
+            ended ->
+                assertThat(ended).isEqualTo("UPDATE instance SET paused_at = NULL WHERE seq = ?"));
+  }
+
+  @Test
   void aRestartOfEverythingAlsoDropsTheEventsAndTheStartTime() {
     MoveWrite.Plan plan = MoveWrite.of(7, 3, move(Status.COMPLETE, Action.RESTART), AT).plan();
 
