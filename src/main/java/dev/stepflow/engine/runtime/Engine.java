@@ -122,7 +122,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       nextTakeoverScan = now.plus(TAKEOVER_SCAN);
       takeover.everything(owner(), now, now);
     }
-    // with every run slot taken nothing can start, so a wake-up (every status change sends one)
+    // with every run slot taken nothing can start, so a wake-up (new work, a move that enqueues)
     // costs no query; the run that frees a slot wakes the dispatcher again
     if (permits.availablePermits() == 0) {
       return;
