@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
 import dev.stepflow.testing.EffectLine;
@@ -32,19 +33,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three packaged nodes, separate processes, on one PostgreSQL database (fsync on), with leases of
- * {@value #LEASE_SECONDS} s. A client's status change sent to one node takes effect where the
- * instance runs, within a second; events and timers wake instances whichever node holds them; a
- * node is killed with SIGKILL mid-run ({@link ClusterKillCheck} checks the effect logs of all three
- * and the database); and a node stopped cleanly hands its instances over at once. The nodes' effect
- * logs say which node ran which attempt when.
+ * Three packaged nodes, separate processes, on one PostgreSQL database (fsync on), with the default
+ * lease time ({@value #LEASE_SECONDS} s). A client's status change sent to one node takes effect
+ * where the instance runs, within a second; events and timers wake instances whichever node holds
+ * them; a node is killed with SIGKILL mid-run ({@link ClusterKillCheck} checks the effect logs of
+ * all three and the database); and a node stopped cleanly hands its instances over at once. The
+ * nodes' effect logs say which node ran which attempt when.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String ACCOUNT = "cluster";
   static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/scripted";
-  static final int LEASE_SECONDS = 3;
+  static final int LEASE_SECONDS = NodeSettings.DEFAULT_LEASE_SECONDS;
   static final List<String> NODES = List.of("node-a", "node-b", "node-c");
   private static final Duration WITHIN_A_SECOND = Duration.ofSeconds(1);
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -59,7 +60,6 @@ class ClusterIT {
             work,
             NODES,
             List.of(
-                "--lease-seconds", String.valueOf(LEASE_SECONDS),
                 "--max-running", "8",
                 "--create-rate-per-account", "0",
                 "--create-rate-per-workflow", "0"));

@@ -37,6 +37,8 @@ final class TransitionTableDoc {
         + "\n"
         + actionEffects()
         + "\n"
+        + effectLegend()
+        + "\n"
         + diagram();
   }
 
@@ -99,6 +101,22 @@ final class TransitionTableDoc {
       if (row.trigger() instanceof Action && !row.noOp()) {
         out.append(rowLine(row));
       }
+    }
+    return out.toString();
+  }
+
+  /** What each effect does and which layer carries it out. */
+  private static String effectLegend() {
+    StringBuilder out = new StringBuilder("### What the effects do\n\n");
+    out.append("| effect | carried out by | what it does |\n|---|---|---|\n");
+    for (Effect effect : Effect.values()) {
+      out.append(
+          Markdown.row(
+              Markdown.code(effect.name()),
+              effect.carriers().stream()
+                  .map(carrier -> carrier.name().toLowerCase(java.util.Locale.ROOT))
+                  .collect(Collectors.joining(", ")),
+              effect.description()));
     }
     return out.toString();
   }

@@ -1,5 +1,6 @@
 package dev.stepflow.scenarios;
 
+import static dev.stepflow.domain.Status.COMPLETE;
 import static dev.stepflow.domain.Status.ERRORED;
 import static dev.stepflow.domain.Status.QUEUED;
 import static dev.stepflow.domain.Status.ROLLING_BACK;
@@ -12,6 +13,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.RollbackOutcome;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.TransitionRejected;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
@@ -93,6 +95,67 @@ class FailureScenariosTest {
     assertThat(engine.path(ref)).containsExactly(QUEUED, RUNNING, ROLLING_BACK, ERRORED);
     assertThat(engine.triggers(ref))
         .containsExactly("RUN_STARTED", "RUN_FAILED_WITH_COMPENSATIONS", "FAILURE_COMPENSATED");
+  }
+
+  /**
+   * A restart from a step after a completed rollback: the steps before it whose handler undid their
+   * effect count as not done and run again; a step without a handler keeps its result.
+   */
+  @Test
+  void restartFromAStepAfterACompletedRollbackRunsTheCompensatedStepsAgain() {
+    WorkflowRef workflow =
+        engine.define(
+            "booking",
+            (event, step) -> {
+              step.run(
+                  "hold",
+                  NO_RETRIES,
+                  probe.returns("hold", "H"),
+                  probe.rollback("hold"),
+                  NO_RETRIES);
+              step.run("quote", probe.returns("quote", "Q"));
+              step.run(
+                  "charge",
+                  NO_RETRIES,
+                  probe.returns("charge", "C"),
+                  probe.rollback("charge"),
+                  NO_RETRIES);
+              return step.run(
+                  "ship",
+                  NO_RETRIES,
+                  context -> {
+                    probe.called("ship");
+                    if (probe.calls("ship") == 1) {
+                      throw new NonRetryableException("no courier");
+                    }
+                    return "S";
+                  });
+            });
+    InstanceRef ref = engine.start(workflow, "rebooked");
+    engine.awaitStatus(ref, ERRORED);
+    assertThat(engine.instance(ref).rollbackOutcome()).isEqualTo(RollbackOutcome.COMPLETE);
+
+    engine.restartFrom(ref, StepKind.DO, "ship", 1);
+    engine.awaitStatus(ref, COMPLETE);
+
+    assertThat(probe.log())
+        .containsExactly(
+            "hold",
+            "quote",
+            "charge",
+            "ship",
+            "rollback charge",
+            "rollback hold",
+            "hold",
+            "charge",
+            "ship");
+    assertThat(engine.stepSummary(ref))
+        .containsExactlyInAnyOrder(
+            "do quote-1 complete",
+            "do hold-1 complete",
+            "do charge-1 complete",
+            "do ship-1 complete");
+    assertThat(engine.instance(ref).rollbackOutcome()).as("a new run: no rollback").isNull();
   }
 
   @Test

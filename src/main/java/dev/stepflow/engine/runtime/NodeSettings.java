@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
  * it finds at start is a previous process's and counts as ended.
  */
 public record NodeSettings(String nodeId, Duration leaseTime, boolean alone) {
-  /** How long a lease lasts without renewal unless configured otherwise. */
-  public static final int DEFAULT_LEASE_SECONDS = 15;
+  /**
+   * How long a lease lasts without renewal unless configured otherwise. A dead node's instances
+   * move to another node at most this long after its last renewal, plus the takeover scan (1 s):
+   * under 10 s. Renewals come every third of it, so two lost in a row do no harm.
+   */
+  public static final int DEFAULT_LEASE_SECONDS = 6;
 
   /** The shortest lease a node may take; it renews every third of it. */
   public static final int MIN_LEASE_SECONDS = 1;

@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.RollbackCause;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepStatus;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.jdbc.MoveWrite.Column;
@@ -34,6 +35,21 @@ final class EffectWrites {
   private static final String WIPE_STEPS_FROM =
       "DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?";
   private static final String WIPE_EVENTS = "DELETE FROM event WHERE instance_seq = ?";
+
+  /**
+   * A restart from a step also wipes the do steps before it whose rollback handler completed: their
+   * effects were undone, so they count as not done and run again.
+   */
+  private static final String WIPE_COMPENSATED_STEPS =
+      """
+      DELETE FROM step WHERE instance_seq = ? AND type = %s
+         AND EXISTS (SELECT 1 FROM step r
+                      WHERE r.instance_seq = step.instance_seq AND r.type = %s
+                        AND r.name = step.name AND r.count = step.count AND r.status = %s)"""
+          .formatted(
+              WireLiterals.quoted(StepKind.DO),
+              WireLiterals.quoted(StepKind.ROLLBACK),
+              WireLiterals.quotedSteps(StepStatus.COMPLETE));
 
   private EffectWrites() {}
 
@@ -104,6 +120,9 @@ final class EffectWrites {
           Column.ROLLBACK_ERROR_MESSAGE
         }) {
       plan.set(column, null);
+    }
+    if (move.restartFromStep().isPresent()) {
+      plan.after(Sql.of(WIPE_COMPENSATED_STEPS, move.instanceSeq()));
     }
     long fromStep = move.restartFromStep().orElse(0);
     plan.after(Sql.of(WIPE_STEPS_FROM, move.instanceSeq(), fromStep));

@@ -1,6 +1,7 @@
 package dev.stepflow.store.jdbc;
 
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepStatus;
 import dev.stepflow.domain.WireNames;
 import java.util.Arrays;
@@ -23,6 +24,10 @@ final class WireLiterals {
     return statuses.stream()
         .map(s -> "'" + WireNames.status(s) + "'")
         .collect(Collectors.joining(", "));
+  }
+
+  static String quoted(StepKind kind) {
+    return "'" + WireNames.stepKind(kind) + "'";
   }
 
   static String quotedSteps(StepStatus... statuses) {

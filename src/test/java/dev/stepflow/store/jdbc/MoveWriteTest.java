@@ -141,7 +141,7 @@ class MoveWriteTest {
   }
 
   @Test
-  void aRestartFromAStepWipesFromThatStepAndKeepsTheEvents() {
+  void aRestartFromAStepWipesFromThatStepAndTheCompensatedStepsAndKeepsTheEvents() {
     MoveWrite.Plan plan =
         MoveWrite.of(7, 3, move(Status.COMPLETE, Action.RESTART), AT)
             .restartingFrom(OptionalLong.of(4))
@@ -149,8 +149,16 @@ class MoveWriteTest {
 
     assertThat(plan.assignments()).doesNotContainKey(MoveWrite.Column.STARTED_ON);
     assertThat(plan.statementsAfter())
-        .containsExactly(
-            MoveWrite.Sql.of("DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?", 7L, 4L));
+        .extracting(MoveWrite.Sql::text)
+        .satisfiesExactly(
+            compensated ->
+                assertThat(compensated)
+                    .startsWith("DELETE FROM step WHERE instance_seq = ? AND type = 'do'")
+                    .contains("r.type = 'rollback'", "r.status = 'complete'"),
+            range ->
+                assertThat(range)
+                    .isEqualTo("DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?"));
+    assertThat(plan.statementsAfter().getLast().values()).containsExactly(7L, 4L);
   }
 
   @Test
