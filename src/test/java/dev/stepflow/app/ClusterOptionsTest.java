@@ -18,9 +18,9 @@ class ClusterOptionsTest {
   }
 
   @Test
-  void withoutOptionsTheIdIsGeneratedAndLeasesLastFifteenSeconds() {
+  void withoutOptionsTheIdIsGeneratedAndLeasesLastSixSeconds() {
     assertThat(parse())
-        .isEqualTo(new Config.Cluster(null, Duration.ofSeconds(15)))
+        .isEqualTo(new Config.Cluster(null, Duration.ofSeconds(6)))
         .isEqualTo(Config.Cluster.DEFAULT);
   }
 
