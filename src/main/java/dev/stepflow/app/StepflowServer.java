@@ -110,10 +110,11 @@ public final class StepflowServer implements AutoCloseable {
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     NodeSettings node = nodeSettings(config);
+    JdbcNodeStore nodeStore = new JdbcNodeStore(database);
     Engine engine =
         new Engine(
             new JdbcEngineStore(database),
-            new JdbcNodeStore(database),
+            nodeStore,
             database.signals(),
             registry,
             clock,
@@ -125,7 +126,7 @@ public final class StepflowServer implements AutoCloseable {
         new CreationRateLimiter(
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
-        new InstanceService(instanceStore, workflowStore, clock, engine, creationRate);
+        new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
     TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);
     engine.start();
 

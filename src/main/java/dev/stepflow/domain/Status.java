@@ -24,6 +24,15 @@ public enum Status {
   }
 
   /**
+   * queued, running, waiting and rollingBack: the instance makes progress only by running its
+   * workflow code (or its rollback handlers), so it needs a node that has its workflow class.
+   * Paused and finished instances need none; a pending pause settles without code.
+   */
+  public boolean needsWorkflowCode() {
+    return this == QUEUED || this == RUNNING || this == WAITING || this == ROLLING_BACK;
+  }
+
+  /**
    * complete, errored and terminated: the run is over and only the table's restart row leaves them.
    */
   public boolean isTerminal() {

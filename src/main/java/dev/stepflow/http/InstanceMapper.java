@@ -56,19 +56,20 @@ final class InstanceMapper {
     Instance i = d.instance();
     List<StepLogEntry> log = StepLogMapper.log(d.steps(), d.history(), ascending);
     return new InstanceDetails(
-        WireMapper.status(i.status()),
-        JsonValues.fromText(i.paramsJson()),
-        new InstanceTrigger(TriggerSource.fromValue(i.triggerSource())),
-        UUID.fromString(i.versionId()),
-        time(i.queuedOn()),
-        time(i.startedOn()),
-        time(i.endedOn()),
-        success(i.status()),
-        error(i.errorName(), i.errorMessage()),
-        JsonValues.fromText(i.outputJson()),
-        log.size(),
-        simple ? new ArrayList<>() : new ArrayList<>(log),
-        rollback(i));
+            WireMapper.status(i.status()),
+            JsonValues.fromText(i.paramsJson()),
+            new InstanceTrigger(TriggerSource.fromValue(i.triggerSource())),
+            UUID.fromString(i.versionId()),
+            time(i.queuedOn()),
+            time(i.startedOn()),
+            time(i.endedOn()),
+            success(i.status()),
+            error(i.errorName(), i.errorMessage()),
+            JsonValues.fromText(i.outputJson()),
+            log.size(),
+            simple ? new ArrayList<>() : new ArrayList<>(log),
+            rollback(i))
+        .unavailableClass(d.unavailableClass().orElse(null));
   }
 
   private static RollbackOutcome rollback(Instance i) {

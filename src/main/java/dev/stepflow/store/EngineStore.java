@@ -5,6 +5,7 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.WorkflowRef;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -44,6 +45,23 @@ public interface EngineStore {
     }
   }
 
+  /**
+   * The workflow classes a node can run. Instances of other classes are left to nodes that have
+   * them: never claimed, never failed.
+   */
+  record Classes(Set<String> names) {
+    public Classes {
+      names = Set.copyOf(names);
+    }
+
+    public static Classes of(Collection<String> names) {
+      return new Classes(Set.copyOf(names));
+    }
+  }
+
+  /** A workflow whose due instances wait for a class this node cannot run. */
+  record ClassWanted(String className, WorkflowRef workflow) {}
+
   /** The node that claims, and when the lease its claims give it ends. */
   record Owner(String nodeId, Instant leaseUntil) {}
 
@@ -60,14 +78,30 @@ public interface EngineStore {
    * transaction that is tried again) and must not have side effects.
    */
   List<Started> claimDue(
-      Instant now, int limit, Owner owner, Function<Status, Optional<Decision.Move>> start);
+      Instant now,
+      int limit,
+      Owner owner,
+      Classes runnable,
+      Function<Status, Optional<Decision.Move>> start);
 
   /**
    * Instances in {@code status} whose run has no live node: no owner, a lease that ended before
    * {@code expiredBefore}, or (when not null) the owner {@code orOwnedBy}, for a node that looks
-   * for runs of its own that ended without finishing the instance.
+   * for runs of its own that ended without finishing the instance. Only instances of the {@code
+   * runnable} classes, unless that is empty: then of any class (a pause settles without code).
    */
-  List<Candidate> orphans(Status status, Instant expiredBefore, String orOwnedBy, int limit);
+  List<Candidate> orphans(
+      Status status,
+      Instant expiredBefore,
+      String orOwnedBy,
+      Optional<Classes> runnable,
+      int limit);
+
+  /**
+   * Workflows whose instances are due to run (or to be taken over) now but whose class is not one
+   * of {@code runnable}: what this node leaves to others. At most {@code limit}, distinct.
+   */
+  List<ClassWanted> wantedClasses(Instant now, Classes runnable, int limit);
 
   /** The earliest wake time of a waiting instance, if any. */
   Optional<Instant> nextWake();

@@ -30,6 +30,15 @@ public interface NodeStore {
   Set<RunLease> renew(String nodeId, Collection<RunLease> runs, Instant now, Instant leaseUntil);
 
   /**
+   * Records which workflow classes the joined node {@code nodeId} can run, and how long its
+   * heartbeat counts as alive ({@code leaseTime} after it), replacing what it recorded before.
+   */
+  void advertise(String nodeId, Duration leaseTime, Collection<String> workflowClasses);
+
+  /** Whether a node whose heartbeat is still alive at {@code now} can run {@code className}. */
+  boolean liveNodeRuns(String className, Instant now);
+
+  /**
    * A clean shutdown: the node's leases end now, so that other nodes take its instances over at
    * once rather than after the lease time, and its row is removed.
    */

@@ -78,11 +78,11 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     RunLease a = claim("a", x, T0);
     JdbcEngineStore engine = engine();
     Instant during = T0.plusSeconds(5);
-    assertThat(engine.orphans(Status.RUNNING, during, null, 10)).isEmpty();
+    assertThat(engine.orphans(Status.RUNNING, during, null, Optional.empty(), 10)).isEmpty();
     assertThat(engine.takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", during), during))
         .isEmpty();
 
-    assertThat(engine.orphans(Status.RUNNING, AFTER_LEASE, null, 10))
+    assertThat(engine.orphans(Status.RUNNING, AFTER_LEASE, null, Optional.empty(), 10))
         .extracting(c -> c.instance().seq())
         .containsExactly(x.seq());
     RunLease b =
@@ -142,7 +142,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     RunLease a = claim("a", x, T0);
     nodes().leave("a");
     Instant soon = T0.plusSeconds(1);
-    assertThat(engine().orphans(Status.RUNNING, soon, null, 10))
+    assertThat(engine().orphans(Status.RUNNING, soon, null, Optional.empty(), 10))
         .extracting(c -> c.instance().seq())
         .containsExactly(x.seq());
     assertThat(engine().takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", soon), soon))
@@ -164,10 +164,10 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     assertThat(engine.runState(x.seq())).contains(new RunState(Status.ROLLING_BACK, a.runId() + 1));
     assertThat(engine.insertStep(a, step(0))).as("the interrupted run records nothing").isFalse();
     Instant during = T0.plusSeconds(1);
-    assertThat(engine.orphans(Status.ROLLING_BACK, during, null, 10))
+    assertThat(engine.orphans(Status.ROLLING_BACK, during, null, Optional.empty(), 10))
         .as("a's lease is live: no other node compensates")
         .isEmpty();
-    assertThat(engine.orphans(Status.ROLLING_BACK, during, "a", 10))
+    assertThat(engine.orphans(Status.ROLLING_BACK, during, "a", Optional.empty(), 10))
         .extracting(c -> c.instance().seq())
         .containsExactly(x.seq());
     assertThat(
@@ -187,7 +187,9 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
 
     Instant beforeLeaseEnd = T0.plusSeconds(2);
     List<Started> started =
-        engine().claimDue(beforeLeaseEnd, 10, owner("b", beforeLeaseEnd), LeaseContract::startMove);
+        engine()
+            .claimDue(
+                beforeLeaseEnd, 10, owner("b", beforeLeaseEnd), SCRIPTED, LeaseContract::startMove);
     assertThat(started).extracting(s -> s.candidate().instance().seq()).containsExactly(x.seq());
     assertThat(started.getFirst().lease().runId()).isEqualTo(a.runId() + 1);
   }
@@ -220,14 +222,15 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     IntStream.range(0, 3).forEach(i -> create("free" + i));
 
     JdbcEngineStore engine = engine();
-    List<Started> first = engine.claimDue(T0, 100, owner("a", T0), LeaseContract::startMove);
+    List<Started> first =
+        engine.claimDue(T0, 100, owner("a", T0), SCRIPTED, LeaseContract::startMove);
     assertThat(first)
         .extracting(s -> s.candidate().instance().ref().instanceId())
         .containsExactlyInAnyOrder("l0", "l1", "free0", "free1", "free2");
-    assertThat(engine.claimDue(T0, 100, owner("b", T0), LeaseContract::startMove))
+    assertThat(engine.claimDue(T0, 100, owner("b", T0), SCRIPTED, LeaseContract::startMove))
         .as("nothing more is due: the limited workflow is full")
         .isEmpty();
-    assertThat(engine.orphans(Status.RUNNING, T0, null, 100))
+    assertThat(engine.orphans(Status.RUNNING, T0, null, Optional.empty(), 100))
         .as("every claim holds a live lease")
         .extracting(Candidate::runId)
         .isEmpty();

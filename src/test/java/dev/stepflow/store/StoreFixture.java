@@ -35,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class StoreFixture {
   protected static final WorkflowRef WF = new WorkflowRef("acct", "wf");
+
+  /** The workflow class of {@link #WF}, as the node that claims its instances has it. */
+  protected static final EngineStore.Classes SCRIPTED = EngineStore.Classes.of(List.of("Scripted"));
+
   protected static final Instant T0 = Instant.parse("2026-11-28T10:00:00.000Z");
 
   /** Where the store keeps its data; {@link #open} of the same folder opens the same data. */

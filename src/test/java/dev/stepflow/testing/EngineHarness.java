@@ -132,10 +132,11 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     database = SqliteDatabase.open(dataDir, Durability.PROCESS_CRASH);
     instanceStore = new RecordingInstanceStore(new JdbcInstanceStore(database), coverage);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
+    JdbcNodeStore nodeStore = new JdbcNodeStore(database);
     engine =
         new Engine(
             new JdbcEngineStore(database),
-            new JdbcNodeStore(database),
+            nodeStore,
             database.signals(),
             registry,
             clock,
@@ -148,7 +149,12 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     instances =
         new InstanceService(
-            instanceStore, workflowStore, clock, engine, CreationRateLimiter.unlimited());
+            instanceStore,
+            workflowStore,
+            nodeStore,
+            clock,
+            engine,
+            CreationRateLimiter.unlimited());
     engine.start();
   }
 

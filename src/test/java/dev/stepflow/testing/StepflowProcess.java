@@ -65,17 +65,11 @@ public final class StepflowProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, String)}, with more {@code serve} options. */
   public static StepflowProcess start(
       Path dataDir, Path logDir, String name, List<String> serveOptions) throws IOException {
-    String jar = jar();
-    Path out = logDir.resolve(name + ".out.log");
-    Path err = logDir.resolve(name + ".err.log");
-    List<String> command = new ArrayList<>();
-    command.add(javaExecutable());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.add("-Xmx256m");
+    List<String> command = new ArrayList<>(jvm());
     command.addAll(
         List.of(
             "-jar",
-            jar,
+            jar(),
             "serve",
             "--host",
             "127.0.0.1",
@@ -84,6 +78,36 @@ public final class StepflowProcess implements AutoCloseable {
             "--data",
             dataDir.toString()));
     command.addAll(serveOptions);
+    // the dev token of the data folder, unless the options chose other tokens or none
+    boolean devToken =
+        !serveOptions.contains("--insecure-no-auth") && !serveOptions.contains("--tokens");
+    return launch(command, dataDir, logDir, name, devToken);
+  }
+
+  /**
+   * Starts {@code mainClass} from the test class path as a server process of its own (an
+   * application that embeds Stepflow), with {@code systemProperties} ("-Dname=value") and the data
+   * folder as its one argument. The main class prints the same "serving" line as {@code serve}.
+   */
+  public static StepflowProcess startEmbedded(
+      String mainClass, List<String> systemProperties, Path dataDir, Path logDir, String name)
+      throws IOException {
+    List<String> command = new ArrayList<>(jvm());
+    command.addAll(systemProperties);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), mainClass, dataDir.toString()));
+    return launch(command, dataDir, logDir, name, true);
+  }
+
+  private static List<String> jvm() {
+    return List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m");
+  }
+
+  private static StepflowProcess launch(
+      List<String> command, Path dataDir, Path logDir, String name, boolean devToken)
+      throws IOException {
+    Path out = logDir.resolve(name + ".out.log");
+    Path err = logDir.resolve(name + ".err.log");
     long started = System.nanoTime();
     Process process =
         new ProcessBuilder(command)
@@ -95,18 +119,13 @@ public final class StepflowProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killOnExit);
     try {
       String origin = awaitServing(process, out, err);
-      // the dev token of the data folder, unless the options chose other tokens or none
-      String token =
-          serveOptions.contains("--insecure-no-auth") || serveOptions.contains("--tokens")
-              ? null
-              : ApiClient.devToken(dataDir);
       return new StepflowProcess(
           process,
           out,
           err,
           killOnExit,
           origin,
-          token,
+          devToken ? ApiClient.devToken(dataDir) : null,
           Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException | Error e) {
       process.destroyForcibly();

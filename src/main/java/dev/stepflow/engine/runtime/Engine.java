@@ -10,6 +10,7 @@ import dev.stepflow.store.AppliedMove;
 import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Candidate;
+import dev.stepflow.store.EngineStore.Classes;
 import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.NodeStore;
@@ -46,6 +47,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
   private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
 
+  /** How often the node looks for due work that waits for a workflow class it does not have. */
+  private static final Duration WANTED_SCAN = Duration.ofSeconds(10);
+
+  private static final int WANTED_REPORTED = 20;
+
   /** Every lease counts as ended: what a node alone with its store finds at start. */
   private static final Instant EVERY_LEASE_ENDED = Instant.ofEpochMilli(Long.MAX_VALUE);
 
@@ -67,6 +73,8 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private Thread dispatcher;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
+  private Instant nextWantedScan = Instant.MIN;
+  private final WantedClasses wantedClasses = new WantedClasses();
 
   public Engine(
       EngineStore store,
@@ -83,7 +91,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     this.clock = clock;
     this.node = node;
     this.permits = new Semaphore(maxRunning);
-    this.takeover = new Takeover(store, node, runs, permits, this::launch);
+    this.takeover = new Takeover(store, node, runs, permits, this::launch, this::runnable);
     this.heartbeat = new Heartbeat(nodes, node, runs, clock);
     this.fenceWatch = new FenceWatch(store, runs);
   }
@@ -95,6 +103,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   public void start() {
     new NodeJoin(nodes, node, clock).join();
+    nodes.advertise(node.nodeId(), node.leaseTime(), registry.names());
     heartbeat.start();
     takeover.everything(owner(), now(), node.alone() ? EVERY_LEASE_ENDED : now());
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
@@ -133,7 +142,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       return;
     }
     // only this thread takes permits, so the claims (at most `free`) find them all still there
-    List<Started> started = store.claimDue(now(), free, owner(), Engine::startMove);
+    List<Started> started = store.claimDue(now(), free, owner(), runnable(), Engine::startMove);
     if (!permits.tryAcquire(started.size())) {
       throw new IllegalStateException("run permits were taken outside the dispatcher");
     }
@@ -151,6 +160,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
         : Optional.empty();
   }
 
+  /** The workflow classes this node runs: only instances of these are claimed here. */
+  private Classes runnable() {
+    return Classes.of(registry.names());
+  }
+
   /** This node, with the lease a claim made now gives it. */
   private Owner owner() {
     return new Owner(node.nodeId(), now().plus(node.leaseTime()));
@@ -158,7 +172,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   /**
    * Housekeeping, at most once a second (by one node at a time, when several share the store):
-   * finished instances whose retention ran out are deleted, and recorded count changes folded.
+   * finished instances whose retention ran out are deleted, and recorded count changes folded;
+   * every ten seconds, work waiting for a workflow class this node lacks is reported once per
+   * class.
    */
   private void keepHouse() {
     Instant now = now();
@@ -167,6 +183,10 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     }
     nextHousekeeping = now.plus(HOUSEKEEPING);
     store.foldInstanceCounts();
+    if (!now.isBefore(nextWantedScan)) {
+      nextWantedScan = now.plus(WANTED_SCAN);
+      wantedClasses.report(store.wantedClasses(now, runnable(), WANTED_REPORTED), registry.names());
+    }
     int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
     if (deleted > 0) {
       log.info("Deleted {} finished instances whose retention ran out", deleted);

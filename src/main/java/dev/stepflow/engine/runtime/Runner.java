@@ -54,6 +54,15 @@ final class Runner implements Runnable {
   @Override
   public void run() {
     try {
+      if (workflow.isEmpty()) {
+        // claims take only instances of registered classes; should one slip through, the instance
+        // is left as it is: its lease lapses and a node that has the class takes it over
+        log.error(
+            "No workflow class '{}' is registered for {}; leaving it to a node that has it",
+            className,
+            run.instance.ref());
+        return;
+      }
       switch (mode) {
         case EXECUTE -> execute();
         case COMPENSATE -> compensateOnly();
@@ -77,20 +86,12 @@ final class Runner implements Runnable {
   }
 
   private void execute() {
-    if (workflow.isEmpty()) {
-      run.move(
-          Status.RUNNING,
-          EngineEvent.RUN_FAILED,
-          RunUpdate.failed(
-              "UnknownWorkflowClass",
-              "No workflow class named '" + className + "' is registered with this engine."));
-      return;
-    }
+    Workflow code = workflow.orElseThrow();
     long seq = run.lease.instanceSeq();
     DurableStep step = new DurableStep(run, run.store.steps(seq), run.store.stepLimit(seq), false);
     Object output;
     try {
-      output = workflow.get().run(event(), step);
+      output = code.run(event(), step);
     } catch (Unwind unwound) {
       throw unwound;
     } catch (Throwable failure) {
@@ -135,7 +136,7 @@ final class Runner implements Runnable {
   private void compensateOnly() {
     DurableStep collector =
         new DurableStep(run, run.store.steps(run.lease.instanceSeq()), Integer.MAX_VALUE, true);
-    workflow.ifPresent(w -> replayForHandlers(w, collector));
+    replayForHandlers(workflow.orElseThrow(), collector);
     Compensation.Result result =
         new Compensation(run)
             .run(

@@ -6,20 +6,25 @@ import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Candidate;
+import dev.stepflow.store.EngineStore.Classes;
 import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.RunLease;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes over instances whose run has no live node: the node died or left (its lease ended), or the
- * run ended here without finishing the instance. A run in progress is replayed (a step whose
- * checkpoint committed does not run again), a requested pause becomes paused, and an interrupted or
- * just requested rollback runs its handlers. Every takeover is a compare-and-set on the run id that
- * also checks the lease once more, so two nodes never both take one instance, and a node that
- * renewed its lease meanwhile keeps it.
+ * run ended here without finishing the instance. Runs and rollbacks need the instance's workflow
+ * class, so only those of classes this node has are taken over; the others wait for a node that has
+ * theirs. Settling a pause runs no workflow code, so any node settles any. A run in progress is
+ * replayed (a step whose checkpoint committed does not run again), a requested pause becomes
+ * paused, and an interrupted or just requested rollback runs its handlers. Every takeover is a
+ * compare-and-set on the run id that also checks the lease once more, so two nodes never both take
+ * one instance, and a node that renewed its lease meanwhile keeps it.
  */
 final class Takeover {
   private static final Logger log = LoggerFactory.getLogger(Takeover.class);
@@ -35,14 +40,21 @@ final class Takeover {
   private final ActiveRuns runs;
   private final Semaphore permits;
   private final Launcher launcher;
+  private final Supplier<Classes> runnable;
 
   Takeover(
-      EngineStore store, NodeSettings node, ActiveRuns runs, Semaphore permits, Launcher launcher) {
+      EngineStore store,
+      NodeSettings node,
+      ActiveRuns runs,
+      Semaphore permits,
+      Launcher launcher,
+      Supplier<Classes> runnable) {
     this.store = store;
     this.node = node;
     this.runs = runs;
     this.permits = permits;
     this.launcher = launcher;
+    this.runnable = runnable;
   }
 
   /**
@@ -69,7 +81,13 @@ final class Takeover {
    */
   int rollbacks(Owner owner, Instant expiredBefore) {
     int started = 0;
-    for (Candidate c : store.orphans(Status.ROLLING_BACK, expiredBefore, node.nodeId(), BATCH)) {
+    for (Candidate c :
+        store.orphans(
+            Status.ROLLING_BACK,
+            expiredBefore,
+            node.nodeId(),
+            Optional.of(runnable.get()),
+            BATCH)) {
       if (runs.contains(c.instance().seq()) || !permits.tryAcquire()) {
         continue; // this node's run of it is still unwinding; the next round takes it
       }
@@ -82,7 +100,8 @@ final class Takeover {
 
   private int resumeRuns(Owner owner, Instant expiredBefore) {
     int started = 0;
-    for (Candidate c : store.orphans(Status.RUNNING, expiredBefore, null, BATCH)) {
+    for (Candidate c :
+        store.orphans(Status.RUNNING, expiredBefore, null, Optional.of(runnable.get()), BATCH)) {
       if (!permits.tryAcquire()) {
         break;
       }
@@ -112,7 +131,8 @@ final class Takeover {
   /** A pause was requested while the lost run had a step in flight: it is paused now. */
   private int settlePauses(Owner owner, Instant now, Instant expiredBefore) {
     int settled = 0;
-    for (Candidate c : store.orphans(Status.WAITING_FOR_PAUSE, expiredBefore, null, BATCH)) {
+    for (Candidate c :
+        store.orphans(Status.WAITING_FOR_PAUSE, expiredBefore, null, Optional.empty(), BATCH)) {
       if (runs.contains(c.instance().seq())) {
         continue;
       }

@@ -16,8 +16,10 @@ import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.domain.WorkflowVersion;
 import dev.stepflow.engine.runtime.EngineHooks;
 import dev.stepflow.store.InstanceStore;
+import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.WorkflowStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,26 +47,48 @@ public final class InstanceService {
   private final Clock clock;
   private final EngineHooks engine;
   private final CreationRateLimiter creationRate;
+  private final NodeStore nodes;
 
   public InstanceService(
       InstanceStore instances,
       WorkflowStore workflows,
+      NodeStore nodes,
       Clock clock,
       EngineHooks engine,
       CreationRateLimiter creationRate) {
     this.instances = instances;
     this.workflows = workflows;
+    this.nodes = nodes;
     this.clock = clock;
     this.engine = engine;
     this.creationRate = creationRate;
   }
 
-  /** An instance with its step log and status history, for GET instance. */
-  public record Details(Instance instance, List<StepRecord> steps, List<StatusChange> history) {}
+  /**
+   * An instance with its step log and status history, for GET instance; {@code unavailableClass}
+   * names its workflow class when the instance needs it to go on and no live node has it.
+   */
+  public record Details(
+      Instance instance,
+      List<StepRecord> steps,
+      List<StatusChange> history,
+      Optional<String> unavailableClass) {}
 
   public Details details(InstanceRef ref) {
     Instance instance = get(ref);
-    return new Details(instance, instances.steps(ref), instances.history(ref));
+    return new Details(
+        instance, instances.steps(ref), instances.history(ref), unavailableClass(instance));
+  }
+
+  /** The instance's workflow class, if it needs one to go on and no live node runs it. */
+  private Optional<String> unavailableClass(Instance instance) {
+    if (!instance.status().needsWorkflowCode()) {
+      return Optional.empty();
+    }
+    return workflows
+        .findVersion(instance.ref().workflow(), instance.versionId())
+        .map(WorkflowVersion::className)
+        .filter(className -> !nodes.liveNodeRuns(className, now()));
   }
 
   /** A request to create one instance: {@code instanceId} null means "generate one". */

@@ -77,14 +77,27 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public List<Started> claimDue(
-      Instant now, int limit, Owner owner, Function<Status, Optional<Decision.Move>> start) {
-    return claims.claimDue(now, limit, owner, start);
+      Instant now,
+      int limit,
+      Owner owner,
+      Classes runnable,
+      Function<Status, Optional<Decision.Move>> start) {
+    return claims.claimDue(now, limit, owner, runnable, start);
   }
 
   @Override
   public List<Candidate> orphans(
-      Status status, Instant expiredBefore, String orOwnedBy, int limit) {
-    return claims.orphans(status, expiredBefore, orOwnedBy, limit);
+      Status status,
+      Instant expiredBefore,
+      String orOwnedBy,
+      Optional<Classes> runnable,
+      int limit) {
+    return claims.orphans(status, expiredBefore, orOwnedBy, runnable, limit);
+  }
+
+  @Override
+  public List<ClassWanted> wantedClasses(Instant now, Classes runnable, int limit) {
+    return claims.wantedClasses(now, runnable, limit);
   }
 
   @Override

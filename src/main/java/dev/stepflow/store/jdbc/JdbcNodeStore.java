@@ -45,6 +45,14 @@ public final class JdbcNodeStore implements NodeStore {
       "UPDATE instance SET owner_node = NULL, lease_until = NULL WHERE status IN (%s)"
           + " AND owner_node = ?";
   private static final String DELETE_NODE = "DELETE FROM node WHERE id = ?";
+  private static final String SET_LEASE = "UPDATE node SET lease_ms = ? WHERE id = ?";
+  private static final String FORGET_CLASSES = "DELETE FROM node_class WHERE node_id = ?";
+  private static final String ADD_CLASS =
+      "INSERT INTO node_class (node_id, class_name) VALUES (?, ?)";
+  private static final String LIVE_NODE_RUNS =
+      """
+      SELECT COUNT(*) FROM node_class nc JOIN node n ON n.id = nc.node_id
+       WHERE nc.class_name = ? AND n.heartbeat_at + n.lease_ms >= ?""";
 
   private final Database db;
 
@@ -109,6 +117,24 @@ public final class JdbcNodeStore implements NodeStore {
       }
     }
     return renewed;
+  }
+
+  @Override
+  public void advertise(String nodeId, Duration leaseTime, Collection<String> workflowClasses) {
+    db.write(
+        c -> {
+          execute(c, SET_LEASE, leaseTime.toMillis(), nodeId);
+          execute(c, FORGET_CLASSES, nodeId);
+          for (String className : workflowClasses) {
+            execute(c, ADD_CLASS, nodeId, className);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public boolean liveNodeRuns(String className, Instant now) {
+    return db.read(c -> Columns.count(c, LIVE_NODE_RUNS, className, now) > 0);
   }
 
   @Override

@@ -117,7 +117,9 @@ class PostgresStoreIT extends LeaseContract {
           t -> {
             for (int round = 0; round < 5; round++) {
               started.addAll(
-                  nodes.get(t).claimDue(T0, 10, owner("node" + t), PostgresStoreIT::startMove));
+                  nodes
+                      .get(t)
+                      .claimDue(T0, 10, owner("node" + t), SCRIPTED, PostgresStoreIT::startMove));
             }
           });
 
@@ -155,7 +157,8 @@ class PostgresStoreIT extends LeaseContract {
         }
         long t0 = System.nanoTime();
         List<Started> started =
-            new JdbcEngineStore(node).claimDue(T0, 10, owner("b"), PostgresStoreIT::startMove);
+            new JdbcEngineStore(node)
+                .claimDue(T0, 10, owner("b"), SCRIPTED, PostgresStoreIT::startMove);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(started)
             .extracting(s -> s.candidate().instance().ref().instanceId())
@@ -192,7 +195,9 @@ class PostgresStoreIT extends LeaseContract {
           t -> {
             for (int round = 0; round < 5; round++) {
               started.addAll(
-                  nodes.get(t % 3).claimDue(T0, 2, owner("n" + t), PostgresStoreIT::startMove));
+                  nodes
+                      .get(t % 3)
+                      .claimDue(T0, 2, owner("n" + t), SCRIPTED, PostgresStoreIT::startMove));
             }
           });
       assertThat(started).as("claims across three nodes, limit 3").hasSize(3);
