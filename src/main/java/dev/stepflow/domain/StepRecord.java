@@ -6,7 +6,8 @@ import java.time.Instant;
  * One recorded step of an instance's current run, as the engine checkpoints it. JSON values
  * (output, config, attempts) are text. {@code wakeAt} is the sleep end, the event-wait deadline or
  * the time of the next retry attempt; {@code wakeAbsolute} says a pause does not move it
- * (sleepUntil).
+ * (sleepUntil). {@code errorStack} is the stack trace of the failure the record holds, if the
+ * attempt that failed threw one.
  */
 public record StepRecord(
     int stepSeq,
@@ -24,7 +25,8 @@ public record StepRecord(
     boolean hasRollback,
     Instant wakeAt,
     boolean wakeAbsolute,
-    String eventType) {
+    String eventType,
+    String errorStack) {
 
   /** A do or rollback step whose first attempt is about to run. */
   public static StepRecord running(
@@ -51,6 +53,7 @@ public record StepRecord(
         hasRollback,
         null,
         false,
+        null,
         null);
   }
 
@@ -80,7 +83,8 @@ public record StepRecord(
         false,
         wakeAt,
         absolute,
-        eventType);
+        eventType,
+        null);
   }
 
   public StepRef ref() {
@@ -124,7 +128,8 @@ public record StepRecord(
         hasRollback,
         null,
         wakeAbsolute,
-        eventType);
+        eventType,
+        null);
   }
 
   /** The step waits until {@code wakeAt} before its next attempt, with the last attempt's error. */
@@ -146,6 +151,29 @@ public record StepRecord(
         hasRollback,
         wakeAt,
         wakeAbsolute,
-        eventType);
+        eventType,
+        errorStack);
+  }
+
+  /** The record with the stack trace of the failure it records (text, bounded by the caller). */
+  public StepRecord withErrorStack(String stack) {
+    return new StepRecord(
+        stepSeq,
+        kind,
+        name,
+        count,
+        status,
+        startedOn,
+        endedOn,
+        outputJson,
+        errorName,
+        errorMessage,
+        configJson,
+        attemptsJson,
+        hasRollback,
+        wakeAt,
+        wakeAbsolute,
+        eventType,
+        stack);
   }
 }

@@ -95,7 +95,8 @@ final class InstanceMapper {
             StepDetail.StatusEnum.fromValue(WireNames.stepStatus(s.status())),
             error(s.errorName(), s.errorMessage()))
         .eventType(s.eventType())
-        .output(JsonValues.fromText(s.outputJson()));
+        .output(JsonValues.fromText(s.outputJson()))
+        .errorStack(s.errorStack());
   }
 
   /**

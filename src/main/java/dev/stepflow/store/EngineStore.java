@@ -103,6 +103,9 @@ public interface EngineStore {
    */
   List<ClassWanted> wantedClasses(Instant now, Classes runnable, int limit);
 
+  /** How many waiting instances are due by their wake time at {@code now}. */
+  int dueTimers(Instant now);
+
   /** The earliest wake time of a waiting instance, if any. */
   Optional<Instant> nextWake();
 

@@ -15,7 +15,8 @@ public record StepView(
     String errorMessage,
     Instant startedOn,
     Instant endedOn,
-    Instant wakeAt) {
+    Instant wakeAt,
+    String errorStack) {
 
   /** The only place the scenarios read the store's step record. */
   static StepView of(StepRecord row) {
@@ -29,7 +30,8 @@ public record StepView(
         row.errorMessage(),
         row.startedOn(),
         row.endedOn(),
-        row.wakeAt());
+        row.wakeAt(),
+        row.errorStack());
   }
 
   public String displayName() {

@@ -16,22 +16,26 @@ import java.util.concurrent.TimeoutException;
  * result is then never recorded.
  */
 final class AttemptRunner {
-  /** How an attempt ended: a value, or an error by name and message. */
+  /**
+   * How an attempt ended: a value, or an error by name and message, with what the step function
+   * threw (null when it threw nothing: the attempt timed out).
+   */
   record Outcome(
       boolean succeeded,
       Object value,
       String errorName,
       String errorMessage,
-      boolean nonRetryable) {
+      boolean nonRetryable,
+      Throwable error) {
     static Outcome success(Object value) {
-      return new Outcome(true, value, null, null, false);
+      return new Outcome(true, value, null, null, false, null);
     }
 
     static Outcome failure(Throwable error) {
       String message = error.getMessage() == null ? error.toString() : error.getMessage();
       boolean nonRetryable = error instanceof NonRetryableException;
       String name = nonRetryable ? "NonRetryableError" : error.getClass().getSimpleName();
-      return new Outcome(false, null, name, message, nonRetryable);
+      return new Outcome(false, null, name, message, nonRetryable, error);
     }
   }
 
@@ -63,7 +67,8 @@ final class AttemptRunner {
           null,
           "TimeoutError",
           "The attempt took longer than its timeout of " + timeout.toMillis() + "ms.",
-          false);
+          false,
+          null);
     } catch (InterruptedException | CancellationException e) {
       task.cancel(true);
       throw new Unwind(Unwind.Reason.ABORTED);

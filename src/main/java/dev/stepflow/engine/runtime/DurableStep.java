@@ -21,9 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Step} workflow code sees. Each call is identified by (kind, name, count); a call whose
@@ -39,6 +43,11 @@ final class DurableStep implements Step {
   private static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofHours(24);
   private static final Pattern EVENT_TYPE = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9-_]{0,99}$");
 
+  private static final Logger log = LoggerFactory.getLogger(DurableStep.class);
+
+  /** Where a step failure thrown into the workflow code comes from: step, attempt, stack trace. */
+  record Failure(String step, int attempt, String stack) {}
+
   /** A rollback handler registered by a step that started, in step-start order. */
   record Handler(StepRecord step, Rollback rollback, StepConfig config) {}
 
@@ -47,6 +56,7 @@ final class DurableStep implements Step {
   private final Map<StepRef, StepRecord> recorded = new HashMap<>();
   private final Map<StepRef, Integer> counters = new HashMap<>();
   private final List<Handler> handlers = new ArrayList<>();
+  private final Map<Throwable, Failure> thrown = new IdentityHashMap<>();
   private final int stepLimit;
   private final AttemptRunner attempts;
   private int nextStepSeq;
@@ -66,6 +76,25 @@ final class DurableStep implements Step {
 
   List<Handler> handlers() {
     return handlers;
+  }
+
+  /** The step failure behind {@code error}, when this run threw it into the workflow code. */
+  Optional<Failure> failureBehind(Throwable error) {
+    return Optional.ofNullable(thrown.get(error));
+  }
+
+  /** Remembers where {@code failure} comes from, for the run's log, and returns it to throw. */
+  private <E extends StepFailedException> E thrown(
+      E failure, StepRecord row, int attempt, Throwable cause) {
+    if (cause != null) {
+      failure.initCause(cause);
+    }
+    thrown.put(failure, new Failure(row.displayName(), attempt, row.errorStack()));
+    return failure;
+  }
+
+  private static int attemptsOf(StepRecord row) {
+    return StepJson.attempts(row.attemptsJson()).size();
   }
 
   /** The next step of this kind and name: its identity, with its 1-based count in this run. */
@@ -103,7 +132,8 @@ final class DurableStep implements Step {
       return StepJson.read(row.outputJson());
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
-      throw new StepFailedException(row.errorName(), row.errorMessage());
+      throw thrown(
+          new StepFailedException(row.errorName(), row.errorMessage()), row, attemptsOf(row), null);
     }
     if (collectOnly) {
       if (row == null) {
@@ -158,18 +188,45 @@ final class DurableStep implements Step {
       }
       StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
       boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
+      String stack = StackTraces.text(outcome.error());
       if (!retriesLeft) {
-        checkpoint(
-            row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString()));
-        throw new StepFailedException(outcome.errorName(), outcome.errorMessage());
+        logFailedAttempt(row, attempt, outcome, "no retries left");
+        StepRecord failed =
+            row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString())
+                .withErrorStack(stack);
+        checkpoint(failed);
+        throw thrown(
+            new StepFailedException(outcome.errorName(), outcome.errorMessage()),
+            failed,
+            attempt,
+            outcome.error());
       }
+      Duration delay = config.delayBeforeRetry(attempt);
+      logFailedAttempt(row, attempt, outcome, "the next attempt follows in " + delay);
       row =
           row.retryingAt(
-              run.now().plus(config.delayBeforeRetry(attempt)),
-              tried.toString(),
-              outcome.errorName(),
-              outcome.errorMessage());
+                  run.now().plus(delay),
+                  tried.toString(),
+                  outcome.errorName(),
+                  outcome.errorMessage())
+              .withErrorStack(stack);
       checkpoint(row);
+    }
+  }
+
+  /** One WARN line per failed attempt; its stack trace at DEBUG (it is kept with the step). */
+  private void logFailedAttempt(
+      StepRecord row, int attempt, AttemptRunner.Outcome outcome, String then) {
+    log.warn(
+        "Step '{}' of {} failed attempt {}: {}: {}; {}",
+        row.displayName(),
+        run.instance.ref(),
+        attempt,
+        outcome.errorName(),
+        outcome.errorMessage(),
+        then);
+    if (outcome.error() != null) {
+      log.debug("Attempt {} of step '{}' threw", attempt, row.displayName(), outcome.error());
     }
   }
 
@@ -197,8 +254,11 @@ final class DurableStep implements Step {
   private JsonNode failForGood(
       StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
-    checkpoint(row.failed(run.now(), name, message, tried.toString()));
-    throw new StepFailedException(name, message);
+    StepRecord failed = row.failed(run.now(), name, message, tried.toString());
+    log.warn(
+        "Step '{}' of {} failed: {}: {}", row.displayName(), run.instance.ref(), name, message);
+    checkpoint(failed);
+    throw thrown(new StepFailedException(name, message), failed, tried.size(), null);
   }
 
   /** Records the step; then a pause that was requested while it ran takes effect. */
@@ -265,7 +325,7 @@ final class DurableStep implements Step {
       return StepJson.read(row.outputJson());
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
-      throw new WaitTimeoutException(row.errorMessage());
+      throw thrown(new WaitTimeoutException(row.errorMessage()), row, 1, null);
     }
     if (collectOnly) {
       throw new Unwind(Unwind.Reason.COLLECTED);
@@ -292,8 +352,9 @@ final class DurableStep implements Step {
     }
     if (!row.wakeAt().isAfter(run.now())) {
       String message = "Execution timed out after " + timeout.toMillis() + "ms";
-      checkpoint(row.failed(run.now(), "WaitTimeoutError", message, null));
-      throw new WaitTimeoutException(message);
+      StepRecord timedOut = row.failed(run.now(), "WaitTimeoutError", message, null);
+      checkpoint(timedOut);
+      throw thrown(new WaitTimeoutException(message), timedOut, 1, null);
     }
     throw run.suspend(row.wakeAt(), type);
   }

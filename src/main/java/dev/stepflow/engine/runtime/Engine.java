@@ -105,7 +105,16 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     new NodeJoin(nodes, node, clock).join();
     nodes.advertise(node.nodeId(), node.leaseTime(), registry.names());
     heartbeat.start();
-    takeover.everything(owner(), now(), node.alone() ? EVERY_LEASE_ENDED : now());
+    Instant started = now();
+    Takeover.Taken taken =
+        takeover.everything(owner(), started, node.alone() ? EVERY_LEASE_ENDED : started);
+    log.info(
+        "Recovery: took over {} runs in progress, settled {} pauses and resumed {} rollbacks;"
+            + " {} timers came due while no node ran them and fire now",
+        taken.runs(),
+        taken.pauses(),
+        taken.rollbacks(),
+        store.dueTimers(started));
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
     dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
     fenceWatch.start();
@@ -129,7 +138,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     Instant now = now();
     if (!now.isBefore(nextTakeoverScan)) {
       nextTakeoverScan = now.plus(TAKEOVER_SCAN);
-      takeover.everything(owner(), now, now);
+      Takeover.Taken taken = takeover.everything(owner(), now, now);
+      // rollbacks are also this node's own, requested by a terminate: only a lost node is news
+      if (taken.runs() + taken.pauses() > 0) {
+        log.info(
+            "Took over {} runs in progress and {} pauses (and {} rollbacks) that no live node held",
+            taken.runs(),
+            taken.pauses(),
+            taken.rollbacks());
+      }
     }
     // with every run slot taken nothing can start, so a wake-up (new work, a move that enqueues)
     // costs no query; the run that frees a slot wakes the dispatcher again

@@ -117,14 +117,14 @@ final class Runner implements Runnable {
             ? f.errorName()
             : failure.getClass().getSimpleName();
     String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-    if (step.handlers().isEmpty()) {
-      finish(Status.RUNNING, EngineEvent.RUN_FAILED, RunUpdate.failed(name, message));
+    boolean compensate = !step.handlers().isEmpty();
+    EngineEvent failed =
+        compensate ? EngineEvent.RUN_FAILED_WITH_COMPENSATIONS : EngineEvent.RUN_FAILED;
+    if (!finish(Status.RUNNING, failed, RunUpdate.failed(name, message))) {
       return;
     }
-    if (!finish(
-        Status.RUNNING,
-        EngineEvent.RUN_FAILED_WITH_COMPENSATIONS,
-        RunUpdate.failed(name, message))) {
+    logFailure(step, failure, name, message, compensate);
+    if (!compensate) {
       return;
     }
     Compensation.Result result =
@@ -167,7 +167,59 @@ final class Runner implements Runnable {
     }
   }
 
+  /**
+   * One ERROR line per failed instance: what failed, in which step and attempt when a step's
+   * failure ended the run, and the stack trace of the cause (the step's, kept with the step record,
+   * when the failure was replayed from it).
+   */
+  private void logFailure(
+      DurableStep step, Throwable failure, String name, String message, boolean compensate) {
+    String then = compensate ? "its rollback handlers run" : "it is errored";
+    Optional<DurableStep.Failure> behind = step.failureBehind(failure);
+    if (behind.isEmpty()) {
+      log.error(
+          "Instance {} failed: {}: {} (thrown by the workflow code); {}",
+          run.instance.ref(),
+          name,
+          message,
+          then,
+          failure);
+      return;
+    }
+    DurableStep.Failure f = behind.get();
+    if (failure.getCause() != null || f.stack() == null) {
+      log.error(
+          "Instance {} failed: step '{}' failed for good at attempt {}: {}: {}; {}",
+          run.instance.ref(),
+          f.step(),
+          f.attempt(),
+          name,
+          message,
+          then,
+          failure.getCause() == null ? null : failure.getCause());
+      return;
+    }
+    log.error(
+        "Instance {} failed: step '{}' failed for good at attempt {}: {}: {}; {}\n{}",
+        run.instance.ref(),
+        f.step(),
+        f.attempt(),
+        name,
+        message,
+        then,
+        f.stack());
+  }
+
   private void finishRollback(EngineEvent event, Compensation.Result result) {
+    switch (result.outcome()) {
+      case COMPLETE -> log.info("Rollback of {} complete: every handler ran", run.instance.ref());
+      case FAILED ->
+          log.warn(
+              "Rollback of {} failed and halted: {}: {}",
+              run.instance.ref(),
+              result.errorName(),
+              result.errorMessage());
+    }
     finish(
         Status.ROLLING_BACK,
         event,

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes over instances whose run has no live node: the node died or left (its lease ended), or the
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * one instance, and a node that renewed its lease meanwhile keeps it.
  */
 final class Takeover {
-  private static final Logger log = LoggerFactory.getLogger(Takeover.class);
   private static final int BATCH = 10_000;
 
   /** Starts a run of a taken-over instance (the engine's launch). */
@@ -57,22 +54,18 @@ final class Takeover {
     this.runnable = runnable;
   }
 
+  /** What one takeover round took: runs in progress, pauses settled, rollbacks resumed. */
+  record Taken(int runs, int pauses, int rollbacks) {}
+
   /**
    * Everything without a live lease, at once: runs in progress, pauses to settle, rollbacks. Leases
    * whose end is before {@code expiredBefore} count as ended.
    */
-  void everything(Owner owner, Instant now, Instant expiredBefore) {
+  Taken everything(Owner owner, Instant now, Instant expiredBefore) {
     int settled = settlePauses(owner, now, expiredBefore);
     int resumed = resumeRuns(owner, expiredBefore);
     int rollbacks = rollbacks(owner, expiredBefore);
-    // rollbacks are also this node's own, requested by a terminate: only a lost node is news
-    if (settled + resumed > 0) {
-      log.info(
-          "Took over {} runs in progress and {} pauses (and {} rollbacks) that no live node held",
-          resumed,
-          settled,
-          rollbacks);
-    }
+    return new Taken(resumed, settled, rollbacks);
   }
 
   /**

@@ -51,6 +51,9 @@ public final class JdbcEngineStore implements EngineStore {
   private static final String NEXT_WAKE =
       "SELECT MIN(wake_at) FROM instance WHERE status = %s AND wake_at IS NOT NULL"
           .formatted(WireLiterals.quoted(Status.WAITING));
+  private static final String DUE_TIMERS =
+      "SELECT COUNT(*) FROM instance WHERE status = %s AND wake_at <= ?"
+          .formatted(WireLiterals.quoted(Status.WAITING));
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
   private static final String STEP_LIMIT =
@@ -98,6 +101,11 @@ public final class JdbcEngineStore implements EngineStore {
   @Override
   public List<ClassWanted> wantedClasses(Instant now, Classes runnable, int limit) {
     return claims.wantedClasses(now, runnable, limit);
+  }
+
+  @Override
+  public int dueTimers(Instant now) {
+    return db.read(c -> (int) Columns.count(c, DUE_TIMERS, now));
   }
 
   @Override

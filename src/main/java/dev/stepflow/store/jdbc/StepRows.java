@@ -17,7 +17,7 @@ final class StepRows {
       """
       SELECT step_seq, type, name, count, status, started_on, ended_on, output_json, error_name,
              error_message, config_json, attempts_json, has_rollback, wake_at, wake_absolute,
-             event_type FROM step""";
+             event_type, error_stack FROM step""";
   static final String OF_INSTANCE = COLUMNS + " WHERE instance_seq = ? ORDER BY step_seq";
   static final String ONE =
       COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
@@ -32,14 +32,14 @@ final class StepRows {
       """
       INSERT INTO step (instance_seq, step_seq, type, name, count, status, started_on, ended_on,
                         output_json, error_name, error_message, config_json, attempts_json,
-                        has_rollback, wake_at, wake_absolute, event_type)
-      SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
+                        has_rollback, wake_at, wake_absolute, event_type, error_stack)
+      SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
        WHERE seq = ? AND run_id = ? AND status IN (%s)%s""";
 
   private static final String UPDATE =
       """
       UPDATE step SET status = ?, ended_on = ?, output_json = ?, error_name = ?, error_message = ?,
-                      attempts_json = ?, wake_at = ?
+                      attempts_json = ?, wake_at = ?, error_stack = ?
        WHERE instance_seq = ? AND step_seq = ?
          AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
                        AND status IN (%s)%s)""";
@@ -85,6 +85,7 @@ final class StepRows {
       r.wakeAt(),
       r.wakeAbsolute() ? 1 : 0,
       r.eventType(),
+      r.errorStack(),
       seq,
       runId
     };
@@ -99,6 +100,7 @@ final class StepRows {
       r.errorMessage(),
       r.attemptsJson(),
       r.wakeAt(),
+      r.errorStack(),
       seq,
       r.stepSeq(),
       seq,
@@ -123,6 +125,7 @@ final class StepRows {
         rs.getInt("has_rollback") == 1,
         instant(rs, "wake_at"),
         rs.getInt("wake_absolute") == 1,
-        rs.getString("event_type"));
+        rs.getString("event_type"),
+        rs.getString("error_stack"));
   }
 }

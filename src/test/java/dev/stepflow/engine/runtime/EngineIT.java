@@ -272,6 +272,19 @@ class EngineIT {
   }
 
   @Test
+  void getStepKeepsTheStackTraceOfTheLastFailedAttempt() {
+    String id = start("[{\"do\":\"broken\",\"fail\":true,\"nonRetryable\":true}]");
+    awaitStatus(id, "errored");
+    JsonNode step = api.get(WF + "/instances/" + id + "/step?name=broken-1&type=step").result();
+    assertThat(step.get("error_stack").asText())
+        .startsWith("dev.stepflow.workflow.NonRetryableException")
+        .contains("at dev.stepflow.workflow.builtin.Scripted");
+    assertThat(instance(id).get("steps").get(0).has("error_stack"))
+        .as("GET instance stays small: the stack trace is on the step endpoint only")
+        .isFalse();
+  }
+
+  @Test
   void aNonRetryableFailureFailsAtOnce() {
     String id = start("[{\"do\":\"a\",\"fail\":true,\"nonRetryable\":true}]");
     awaitStatus(id, "errored");
