@@ -178,7 +178,7 @@ final class Runner implements Runnable {
     Optional<DurableStep.Failure> behind = step.failureBehind(failure);
     if (behind.isEmpty()) {
       log.error(
-          "Instance {} failed: {}: {} (thrown by the workflow code); {}",
+          "The {} failed: {}: {} (thrown by the workflow code); {}",
           run.instance.ref(),
           name,
           message,
@@ -189,7 +189,7 @@ final class Runner implements Runnable {
     DurableStep.Failure f = behind.get();
     if (failure.getCause() != null || f.stack() == null) {
       log.error(
-          "Instance {} failed: step '{}' failed for good at attempt {}: {}: {}; {}",
+          "The {} failed: step '{}' failed for good at attempt {}: {}: {}; {}",
           run.instance.ref(),
           f.step(),
           f.attempt(),
@@ -200,7 +200,7 @@ final class Runner implements Runnable {
       return;
     }
     log.error(
-        "Instance {} failed: step '{}' failed for good at attempt {}: {}: {}; {}\n{}",
+        "The {} failed: step '{}' failed for good at attempt {}: {}: {}; {}\n{}",
         run.instance.ref(),
         f.step(),
         f.attempt(),
