@@ -24,7 +24,7 @@ class InstanceDeletionIT {
   /** One step with a slow rollback handler, then a long sleep to terminate it in. */
   private static final String SLOW_ROLLBACK =
       """
-      {"steps": [{"do": "charge", "ms": 10, "rollback": {"ms": 4000}}, {"sleep": "rest", "ms": 600000}]}""";
+      {"steps": [{"do": "charge", "ms": 10, "rollback": {"ms": 6000}}, {"sleep": "rest", "ms": 600000}]}""";
 
   private static ApiClient api;
 
