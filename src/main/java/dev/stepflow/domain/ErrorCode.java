@@ -18,6 +18,11 @@ public enum ErrorCode {
   ALREADY_EXISTS(10405, "workflows.api.error.instance.already_exists", ErrorKind.CONFLICT),
   CANNOT_RECEIVE_EVENT(
       10406, "workflows.api.error.instance.cannot_receive_event", ErrorKind.CONFLICT),
+  /**
+   * Not in Cloudflare's published list: DELETE of an instance (or of a workflow with such an
+   * instance) in a status the transition table refuses deletion in, named like the other refusals.
+   */
+  CANNOT_DELETE(10408, "workflows.api.error.instance.cannot_delete", ErrorKind.CONFLICT),
   /** Not in Cloudflare's published list: GET .../step for a step the instance never started. */
   STEP_NOT_FOUND(10407, "workflows.api.error.step.not_found", ErrorKind.NOT_FOUND),
   PAYLOAD_TOO_LARGE(10413, "workflows.api.error.payload_too_large", ErrorKind.TOO_LARGE),

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,10 @@ import java.util.Set;
  * A status machine as data: rows of (from status, trigger) to a move or an explicit no-op. Any pair
  * that has no row is a rejection, so the table is total for client actions. {@link #decide} is the
  * only way status rules are evaluated anywhere in Stepflow.
+ *
+ * <p>Besides the rows, the table declares the statuses in which an instance may not be deleted
+ * ({@link #allowsDeletion}): deleting stops whatever the instance is doing, which some statuses
+ * must not have cut short. DELETE is no status change, so it has no rows of its own.
  *
  * <p>{@link Builder#build()} validates the rows when the table is created (in practice when {@link
  * Transitions} loads) and fails with {@link IllegalStateException}: a broken table is a programming
@@ -31,12 +36,14 @@ public final class TransitionTable {
 
   private final Status initial;
   private final Map<Key, Row> rows;
+  private final Set<Status> deletionRefused;
 
   private record Key(Status from, Trigger trigger) {}
 
-  private TransitionTable(Status initial, Map<Key, Row> rows) {
+  private TransitionTable(Status initial, Map<Key, Row> rows, Set<Status> deletionRefused) {
     this.initial = initial;
     this.rows = rows;
+    this.deletionRefused = deletionRefused;
   }
 
   public static Builder startingAt(Status initial) {
@@ -71,6 +78,32 @@ public final class TransitionTable {
     return allowed;
   }
 
+  /** Whether DELETE may remove an instance in {@code current} (and stop what it is doing). */
+  public boolean allowsDeletion(Status current) {
+    return !deletionRefused.contains(current);
+  }
+
+  /** The statuses {@link #allowsDeletion} allows, for the store's guarded delete. */
+  public Set<Status> deletableStatuses() {
+    Set<Status> deletable = EnumSet.allOf(Status.class);
+    deletable.removeAll(deletionRefused);
+    return Collections.unmodifiableSet(deletable);
+  }
+
+  /**
+   * The statuses the rows out of {@code from} lead to, in declaration order: where an instance goes
+   * next, for messages that say what to wait for.
+   */
+  public List<Status> nextStatuses(Status from) {
+    Set<Status> next = new LinkedHashSet<>();
+    for (Row row : rows.values()) {
+      if (row.from() == from && !row.noOp() && row.to() != from) {
+        next.add(row.to());
+      }
+    }
+    return List.copyOf(next);
+  }
+
   /** All rows in declaration order, for docs and coverage reports. */
   public List<Row> rows() {
     return List.copyOf(rows.values());
@@ -82,6 +115,7 @@ public final class TransitionTable {
     private final Map<Key, Row> rows = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final Set<Trigger> allowedFromTerminal = new HashSet<>();
+    private final Set<Status> deletionRefused = EnumSet.noneOf(Status.class);
 
     private Builder(Status initial) {
       this.initial = initial;
@@ -101,6 +135,15 @@ public final class TransitionTable {
       return this;
     }
 
+    /**
+     * Declares the statuses in which DELETE of an instance is refused; a finished instance must
+     * always be deletable, so a terminal status here fails the build.
+     */
+    public Builder deletionRefusedIn(Status... statuses) {
+      deletionRefused.addAll(Arrays.asList(statuses));
+      return this;
+    }
+
     private Builder add(Row row) {
       Row previous = rows.putIfAbsent(new Key(row.from(), row.trigger()), row);
       if (previous != null) {
@@ -117,12 +160,16 @@ public final class TransitionTable {
       found.addAll(unusedActions());
       found.addAll(unusedEffects());
       found.addAll(illegalRowsOutOfTerminal());
+      found.addAll(undeletableTerminalStatuses());
       if (!found.isEmpty()) {
         throw new IllegalStateException("Invalid transition table: " + String.join("; ", found));
       }
       // Map.copyOf would lose the declaration order that rows() promises (its iteration order
       // changes from one JVM run to the next), and generated-README.md must not change with it.
-      return new TransitionTable(initial, Collections.unmodifiableMap(new LinkedHashMap<>(rows)));
+      return new TransitionTable(
+          initial,
+          Collections.unmodifiableMap(new LinkedHashMap<>(rows)),
+          Collections.unmodifiableSet(EnumSet.copyOf(deletionRefused)));
     }
 
     private List<String> unreachableStatuses() {
@@ -177,6 +224,17 @@ public final class TransitionTable {
         if (leaves && !allowedFromTerminal.contains(row.trigger())) {
           out.add(
               "row (" + row.from() + ", " + row.trigger().label() + ") leaves a terminal status");
+        }
+      }
+      return out;
+    }
+
+    /** A finished instance that could never be deleted would stay forever. */
+    private List<String> undeletableTerminalStatuses() {
+      List<String> out = new ArrayList<>();
+      for (Status status : deletionRefused) {
+        if (status.isTerminal()) {
+          out.add("deletion is refused in terminal status " + status);
         }
       }
       return out;

@@ -92,6 +92,8 @@ public final class Transitions {
           .on(ERRORED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
           .on(TERMINATED, RESTART).moveTo(QUEUED, WIPE_STEPS, ENQUEUE)
           .terminalStatusesLeftOnlyBy(RESTART)
+          // DELETE stops the instance's run: its compensations must not be cut short
+          .deletionRefusedIn(ROLLING_BACK)
           .build();
   // spotless:on
 

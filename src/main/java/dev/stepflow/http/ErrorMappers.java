@@ -1,9 +1,11 @@
 package dev.stepflow.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -95,7 +97,16 @@ public final class ErrorMappers {
                 + "; allowed members here: "
                 + known(u.getKnownPropertyIds())
                 + ".";
-        case InvalidNullException n -> "'" + path(n) + "' must not be null.";
+        case InvalidNullException n ->
+            "'" + path(n) + "' must be " + expected(n.getTargetType()) + " (got null).";
+        case InvalidFormatException f ->
+            "'"
+                + path(f)
+                + "' must be "
+                + expected(f.getTargetType())
+                + " (got "
+                + ViolationMessages.shown(f.getValue())
+                + ").";
         case ValueInstantiationException v ->
             "Invalid value at '" + path(v) + "': " + rootMessage(v) + ".";
         case MismatchedInputException m -> mismatch(m);
@@ -120,9 +131,26 @@ public final class ErrorMappers {
         return "'" + where + "' is required.";
       }
       if (where.isEmpty()) {
-        return "The body must be " + expected(m.getTargetType()) + ".";
+        return "The body must be " + expected(m.getTargetType()) + given(m) + ".";
       }
-      return "'" + where + "' must be " + expected(m.getTargetType()) + ".";
+      return "'" + where + "' must be " + expected(m.getTargetType()) + given(m) + ".";
+    }
+
+    /** The kind of JSON value the reader stopped at, which is the one it could not take. */
+    private static String given(MismatchedInputException m) {
+      if (!(m.getProcessor() instanceof JsonParser parser) || parser.currentToken() == null) {
+        return "";
+      }
+      return switch (parser.currentToken()) {
+        case VALUE_NULL -> " (got null)";
+        case VALUE_TRUE -> " (got true)";
+        case VALUE_FALSE -> " (got false)";
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> " (got a number)";
+        case VALUE_STRING -> " (got a string)";
+        case START_ARRAY -> " (got an array)";
+        case START_OBJECT -> " (got an object)";
+        default -> "";
+      };
     }
 
     private static String expected(Class<?> type) {
@@ -131,6 +159,13 @@ public final class ErrorMappers {
       }
       if (type == Boolean.class || type == boolean.class) {
         return "true or false";
+      }
+      if (type == Integer.class
+          || type == int.class
+          || type == Long.class
+          || type == long.class
+          || type == java.math.BigInteger.class) {
+        return "a whole number";
       }
       if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
         return "a number";

@@ -19,7 +19,6 @@ import dev.stepflow.api.model.TerminateJobStatus;
 import dev.stepflow.api.model.TerminateJobStatusResponse;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
@@ -106,15 +105,12 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     List<DeletedInstance> deleted = new ArrayList<>();
     List<BatchItemError> errors = new ArrayList<>();
     for (DeleteOutcome outcome : outcomes) {
-      if (outcome.deleted()) {
-        deleted.add(new DeletedInstance(outcome.instanceId()));
-      } else {
-        errors.add(
-            new BatchItemError(
-                outcome.instanceId(),
-                ErrorCode.INSTANCE_NOT_FOUND.code(),
-                ErrorCode.INSTANCE_NOT_FOUND.key()));
-      }
+      outcome
+          .error()
+          .ifPresentOrElse(
+              error ->
+                  errors.add(new BatchItemError(outcome.instanceId(), error.code(), error.key())),
+              () -> deleted.add(new DeletedInstance(outcome.instanceId())));
     }
     return new BatchDeleteResponse(NONE, NONE, new BatchDeleteResult(deleted, errors), true);
   }

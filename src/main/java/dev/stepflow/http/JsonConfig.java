@@ -12,11 +12,15 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MutableCoercionConfig;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
@@ -27,9 +31,10 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The one ObjectMapper of the HTTP layer. Reading is strict (unknown members, duplicate keys, nulls
- * for members that are not nullable, and coercions such as 1 for true are all 400s). Writing
- * follows the contract: a member the spec marks required is always written, as null if it has no
- * value; an optional member without a value is left out; times are UTC with milliseconds.
+ * for members or array items that are not nullable, and coercions such as 1 for true or for an id
+ * string are all 400s). Writing follows the contract: a member the spec marks required is always
+ * written, as null if it has no value; an optional member without a value is left out; times are
+ * UTC with milliseconds.
  */
 @Provider
 public final class JsonConfig implements ContextResolver<ObjectMapper> {
@@ -59,13 +64,25 @@ public final class JsonConfig implements ContextResolver<ObjectMapper> {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL))
+            // a null member or array item (a batch of [null]) is refused, never handed on as null
+            .defaultSetterInfo(JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL))
+            .withCoercionConfig(LogicalType.Textual, JsonConfig::onlyStringsAreText)
             .build();
     mapper
         .getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
     return mapper;
+  }
+
+  /**
+   * An id, a name or any other string member must be a JSON string: Jackson would otherwise take
+   * {@code true} or {@code 12} as the text "true" or "12".
+   */
+  private static void onlyStringsAreText(MutableCoercionConfig text) {
+    text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
   }
 
   /**

@@ -56,17 +56,19 @@ final class ViolationMessages {
     return "'" + field + "' " + rule + " (got " + shown(value) + ").";
   }
 
-  private static String shown(Object value) {
-    if (value instanceof CharSequence text) {
-      String s = text.toString();
-      return s.length() > 60
-          ? "'" + s.substring(0, 60) + "...' of " + s.length() + " characters"
-          : "'" + s + "'";
-    }
+  /**
+   * A value as a message shows it: strings quoted, collections by their size, anything long cut
+   * short (a message must not echo a large value back).
+   */
+  static String shown(Object value) {
     if (value instanceof java.util.Collection<?> items) {
       return items.size() + " items";
     }
-    return String.valueOf(value);
+    String s = String.valueOf(value);
+    String quote = value instanceof CharSequence ? "'" : "";
+    return s.length() > 60
+        ? quote + s.substring(0, 60) + "..." + quote + " of " + s.length() + " characters"
+        : quote + s + quote;
   }
 
   /** createInstanceBatch.instanceCreateRequest[3].instanceId becomes [3].instance_id. */

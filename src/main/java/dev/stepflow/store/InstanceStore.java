@@ -45,7 +45,16 @@ public interface InstanceStore {
 
   Page<Instance> listInstances(InstanceQuery query);
 
-  boolean deleteInstance(InstanceRef ref);
+  /** What {@link #deleteInstance} did, and the status the instance had (null when NOT_FOUND). */
+  record Deletion(MoveResult result, Status status) {}
+
+  /**
+   * Deletes the instance with its steps, history and events if its status is one of {@code
+   * deletableStatuses}; otherwise deletes nothing and answers NOT_CURRENT with the status found.
+   * The status is read and the row deleted in one write transaction that holds the instance, so a
+   * move cannot slip in between.
+   */
+  Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses);
 
   /**
    * What {@link #decideAndMove} did: the instance as it was read, the table's decision, and for a

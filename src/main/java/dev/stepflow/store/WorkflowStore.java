@@ -8,8 +8,10 @@ import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.domain.WorkflowVersion;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persistence of workflows and their versions. Every write is acknowledged only after it committed.
@@ -25,8 +27,30 @@ public interface WorkflowStore {
   Page<Workflow> listWorkflows(
       String accountId, Optional<String> nameContains, long offset, int limit);
 
-  /** Deletes the workflow, its versions and its instances with all their state. */
-  boolean deleteWorkflow(WorkflowRef ref);
+  /** An instance whose status kept its workflow from being deleted. */
+  record HeldInstance(String instanceId, Status status) {}
+
+  /**
+   * What {@link #deleteWorkflow} did. {@code found} is false when there is no such workflow; {@code
+   * held} names the first few instances (of {@code heldCount}) whose status refused deletion, and
+   * is empty when the workflow was deleted.
+   */
+  record Deletion(boolean found, List<HeldInstance> held, long heldCount) {
+    public Deletion {
+      held = List.copyOf(held);
+    }
+
+    public boolean deleted() {
+      return found && held.isEmpty();
+    }
+  }
+
+  /**
+   * Deletes the workflow, its versions and its instances with all their state, in one write
+   * transaction, if every instance's status is one of {@code deletableStatuses}; otherwise deletes
+   * nothing and names the instances that held it.
+   */
+  Deletion deleteWorkflow(WorkflowRef ref, Set<Status> deletableStatuses);
 
   /** How many instances of the workflow are in each status (statuses with none are absent). */
   Map<Status, Long> countInstances(WorkflowRef ref);

@@ -103,10 +103,15 @@ class GeneratedReadmeTest {
 
     assertThat(matrix.lines())
         .contains(
-            "| status \\ action | pause | resume | terminate | terminate+rollback | restart |",
-            "| running | → waitingForPause | 409 (10403) | → terminated | → rollingBack | → queued |",
-            "| waitingForPause | no-op | → running | → terminated | → rollingBack | → queued |",
-            "| complete | 409 (10402) | 409 (10403) | 409 (10401) | 409 (10401) | → queued |");
+            "| status \\ action | pause | resume | terminate | terminate+rollback | restart | DELETE |",
+            "| running | → waitingForPause | 409 (10403) | → terminated | → rollingBack | → queued"
+                + " | deleted |",
+            "| waitingForPause | no-op | → running | → terminated | → rollingBack | → queued"
+                + " | deleted |",
+            "| rollingBack | 409 (10402) | 409 (10403) | 409 (10401) | 409 (10401) | 409 (10404)"
+                + " | 409 (10408) |",
+            "| complete | 409 (10402) | 409 (10403) | 409 (10401) | 409 (10401) | → queued"
+                + " | deleted |");
     assertThat(matrix.lines().filter(line -> line.startsWith("| "))).hasSize(1 + 9);
   }
 

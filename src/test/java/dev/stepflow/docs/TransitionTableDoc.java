@@ -4,10 +4,12 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.TransitionTable;
 import dev.stepflow.domain.WireNames;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +35,8 @@ final class TransitionTableDoc {
         + " written. A pair without a row is rejected with 409 and the action's error code.\n\n"
         + matrix()
         + "\n"
+        + deletion()
+        + "\n"
         + engineEvents()
         + "\n"
         + actionEffects()
@@ -52,6 +56,7 @@ final class TransitionTableDoc {
     for (Action action : Action.values()) {
       header.add(action.label());
     }
+    header.add("DELETE");
     out.append(Markdown.row(header.toArray(String[]::new)));
     out.append("|---".repeat(header.size())).append("|\n");
     for (Status status : statusesInTableOrder()) {
@@ -59,6 +64,7 @@ final class TransitionTableDoc {
       for (Action action : Action.values()) {
         cells.add(cell(table.decide(status, action)));
       }
+      cells.add(deletionCell(status));
       out.append(Markdown.row(cells.toArray(String[]::new)));
     }
     return out.toString();
@@ -80,6 +86,32 @@ final class TransitionTableDoc {
       case Decision.Reject reject ->
           "409 (" + ((Action) reject.trigger()).rejectedWith().code() + ")";
     };
+  }
+
+  private String deletionCell(Status status) {
+    return table.allowsDeletion(status)
+        ? "deleted"
+        : "409 (" + ErrorCode.CANNOT_DELETE.code() + ")";
+  }
+
+  /** What the DELETE column means, and how the rule reaches a workflow's and a batch's deletes. */
+  private String deletion() {
+    String refused =
+        Arrays.stream(Status.values())
+            .filter(status -> !table.allowsDeletion(status))
+            .map(status -> Markdown.code(WireNames.status(status)))
+            .collect(Collectors.joining(", "));
+    return "The DELETE column is `DELETE .../instances/{instance_id}`, which stops the instance's run"
+        + " and removes it with all its state. It is refused while the instance is "
+        + refused
+        + " (409, `"
+        + ErrorCode.CANNOT_DELETE.key()
+        + "`, nothing changes), so that work is never cut short."
+        + " `DELETE .../workflows/{workflow_name}` is refused the same way, deleting nothing, while"
+        + " any of its instances is; `POST .../instances/batch/delete` reports each such instance in"
+        + " `errors` with code "
+        + ErrorCode.CANNOT_DELETE.code()
+        + " and deletes the others.\n";
   }
 
   private String engineEvents() {

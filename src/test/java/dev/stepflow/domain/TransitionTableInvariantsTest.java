@@ -163,6 +163,24 @@ class TransitionTableInvariantsTest {
   }
 
   @Test
+  void deletionRefusedInATerminalStatusIsRejected() {
+    TransitionTable.Builder builder = builder(VALID).deletionRefusedIn(ROLLING_BACK, COMPLETE);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Invalid transition table: deletion is refused in terminal status COMPLETE");
+  }
+
+  @Test
+  void deletionRefusedInARunningStatusBuildsAndIsAnsweredByTheTable() {
+    TransitionTable table = builder(VALID).deletionRefusedIn(ROLLING_BACK).build();
+
+    assertThat(table.allowsDeletion(ROLLING_BACK)).isFalse();
+    assertThat(table.allowsDeletion(RUNNING)).isTrue();
+    assertThat(table.deletableStatuses()).doesNotContain(ROLLING_BACK).contains(COMPLETE);
+  }
+
+  @Test
   void noOpRowOnATerminalStatusDoesNotLeaveIt() {
     TransitionTable.Builder builder = builder(VALID).on(TERMINATED, TERMINATE).noOp();
 

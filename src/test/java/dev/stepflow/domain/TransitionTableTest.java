@@ -138,6 +138,25 @@ class TransitionTableTest {
   }
 
   @Test
+  void deletionIsRefusedOnlyWhileRollingBack() {
+    for (Status status : Status.values()) {
+      assertThat(TABLE.allowsDeletion(status))
+          .as("deletion of a %s instance", status)
+          .isEqualTo(status != Status.ROLLING_BACK);
+    }
+    assertThat(TABLE.deletableStatuses())
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(Status.values()).filter(s -> s != Status.ROLLING_BACK).toList());
+  }
+
+  @Test
+  void nextStatusesAreTheTargetsOfTheRowsOutOfAStatus() {
+    assertThat(TABLE.nextStatuses(Status.ROLLING_BACK))
+        .containsExactly(Status.ERRORED, Status.TERMINATED);
+    assertThat(TABLE.nextStatuses(Status.COMPLETE)).containsExactly(Status.QUEUED);
+  }
+
+  @Test
   void theTableStartsInQueued() {
     assertThat(TABLE.initial()).isEqualTo(Status.QUEUED);
   }

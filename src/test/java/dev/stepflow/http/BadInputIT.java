@@ -31,6 +31,148 @@ class BadInputIT {
     api.post(WF + "/instances", "{\"instance_id\":\"victim\"}");
     api.post(WF + "/instances", "{\"instance_id\":\"finished\"}");
     api.patch(WF + "/instances/finished/status", "{\"status\":\"terminate\"}");
+    api.put(STRICT, "{\"class_name\":\"Scripted\",\"script_name\":\"demo\"}");
+    api.post(STRICT + "/instances", "{\"instance_id\":\"kept\"}");
+  }
+
+  /** A workflow of its own, so that "nothing changed" can be checked by counting its instances. */
+  private static final String STRICT = "/client/v4/accounts/acc1/workflows/strict";
+
+  static Stream<Arguments> valuesOfTheWrongKind() {
+    String create = STRICT + "/instances";
+    String batch = STRICT + "/instances/batch";
+    String terminate = STRICT + "/instances/batch/terminate";
+    String delete = STRICT + "/instances/batch/delete";
+    return Stream.of(
+        Arguments.of(
+            "id true",
+            create,
+            "{\"instance_id\":true}",
+            "'instance_id' must be a string (got true)"),
+        Arguments.of(
+            "id number", create, "{\"instance_id\":12}", "'instance_id' must be a string (got 12)"),
+        Arguments.of(
+            "id decimal",
+            create,
+            "{\"instance_id\":1.5}",
+            "'instance_id' must be a string (got 1.5)"),
+        Arguments.of(
+            "id object",
+            create,
+            "{\"instance_id\":{}}",
+            "'instance_id' must be a string (got an object)"),
+        Arguments.of(
+            "id array",
+            create,
+            "{\"instance_id\":[\"a\"]}",
+            "'instance_id' must be a string (got an array)"),
+        Arguments.of(
+            "id of 80 digits",
+            create,
+            "{\"instance_id\":" + "9".repeat(80) + "}",
+            "'instance_id' must be a string (got " + "9".repeat(60) + "... of 80 characters)"),
+        Arguments.of("batch of null", batch, "[null]", "'[0]' must be an object (got null)"),
+        Arguments.of(
+            "batch with a number",
+            batch,
+            "[{\"instance_id\":\"n1\"},1]",
+            "'[1]' must be an object (got a number)"),
+        Arguments.of("batch of true", batch, "[true]", "'[0]' must be an object (got true)"),
+        Arguments.of(
+            "batch of an id", batch, "[\"kept\"]", "'[0]' must be an object (got a string)"),
+        Arguments.of(
+            "batch of an array", batch, "[{},[]]", "'[1]' must be an object (got an array)"),
+        Arguments.of(
+            "batch with a number id",
+            batch,
+            "[{\"instance_id\":\"n2\"},{\"instance_id\":7}]",
+            "'[1].instance_id' must be a string (got 7)"),
+        Arguments.of(
+            "batch with a true id",
+            batch,
+            "[{\"instance_id\":true}]",
+            "'[0].instance_id' must be a string (got true)"),
+        Arguments.of("terminate null", terminate, "[null]", "'[0]' must be a string (got null)"),
+        Arguments.of(
+            "terminate a number", terminate, "[\"kept\",1]", "'[1]' must be a string (got 1)"),
+        Arguments.of("terminate true", terminate, "[true]", "'[0]' must be a string (got true)"),
+        Arguments.of(
+            "terminate an object", terminate, "[{}]", "'[0]' must be a string (got an object)"),
+        Arguments.of(
+            "delete null",
+            delete,
+            "{\"instances\":[null]}",
+            "'instances[0]' must be a string (got null)"),
+        Arguments.of(
+            "delete a number",
+            delete,
+            "{\"instances\":[\"kept\",1]}",
+            "'instances[1]' must be a string (got 1)"),
+        Arguments.of(
+            "delete false",
+            delete,
+            "{\"instances\":[false]}",
+            "'instances[0]' must be a string (got false)"),
+        Arguments.of(
+            "delete an object",
+            delete,
+            "{\"instances\":[\"kept\",{}]}",
+            "'instances[1]' must be a string (got an object)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valuesOfTheWrongKind")
+  void aValueOfTheWrongKindIsA400NamingItThatChangesNothing(
+      String what, String path, String body, String message) {
+    ApiResponse response = api.post(path, body);
+    assertThat(response.status()).as(what + ": " + response.body()).isEqualTo(400);
+    assertThat(response.errorCode()).isEqualTo(10002);
+    assertThat(response.body().get("messages").get(0).asText()).isEqualTo(message + ".");
+    ApiResponse list = api.get(STRICT + "/instances");
+    assertThat(list.body().get("result_info").get("total_count").asInt()).isEqualTo(1);
+    assertThat(list.result().get(0).get("status").asText()).isEqualTo("queued");
+  }
+
+  static Stream<Arguments> badQueries() {
+    String kept = STRICT + "/instances/kept";
+    return Stream.of(
+        Arguments.of(
+            kept + "?simple=maybe",
+            "Invalid value for parameter 'simple': must be true or false (got 'maybe')."),
+        Arguments.of(
+            kept + "?simple=",
+            "Invalid value for parameter 'simple': must be true or false (got '')."),
+        Arguments.of(
+            kept + "?simple=TRUE",
+            "Invalid value for parameter 'simple': must be true or false (got 'TRUE')."),
+        Arguments.of(
+            kept + "?simple=1",
+            "Invalid value for parameter 'simple': must be true or false (got '1')."),
+        Arguments.of(
+            kept + "?simple=true&simple=false",
+            "Query parameter 'simple' is given 2 times ('true', 'false'); give it once."),
+        Arguments.of(
+            STRICT + "/instances?per_page=2&per_page=3",
+            "Query parameter 'per_page' is given 2 times ('2', '3'); give it once."),
+        Arguments.of(
+            STRICT + "/instances?status=queued&per_page=5&status=queued",
+            "Query parameter 'status' is given 2 times ('queued', 'queued'); give it once."));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badQueries")
+  void aBadQueryValueIsA400NamingTheParameter(String path, String message) {
+    ApiResponse response = api.get(path);
+    assertThat(response.status()).as(response.body().toString()).isEqualTo(400);
+    assertThat(response.errorCode()).isEqualTo(10002);
+    assertThat(response.body().get("messages").get(0).asText()).isEqualTo(message);
+  }
+
+  @Test
+  void simpleTakesTrueAndFalse() {
+    assertThat(api.get(STRICT + "/instances/kept?simple=true").result().get("step_count").asInt())
+        .isZero();
+    assertThat(api.get(STRICT + "/instances/kept?simple=false").status()).isEqualTo(200);
   }
 
   static Stream<Arguments> badStatusBodies() {

@@ -240,7 +240,8 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
   void theStateOfADeletedInstanceIsMissing() {
     Instance x = create("x");
     claim("a", x, T0);
-    assertThat(instances().deleteInstance(x.ref())).isTrue();
+    assertThat(instances().deleteInstance(x.ref(), Transitions.TABLE.deletableStatuses()).result())
+        .isEqualTo(MoveResult.APPLIED);
     assertThat(engine().runState(x.seq())).isEmpty();
     assertThat(engine().runStates(List.of(x.seq()))).isEmpty();
   }

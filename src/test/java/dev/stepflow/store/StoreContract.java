@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * LeaseContract}); a store's IT extends the last, so it runs every contract once.
  */
 public abstract class StoreContract extends StoreFixture {
+  private static final Set<Status> DELETABLE = Transitions.TABLE.deletableStatuses();
+  private static final Status ROLLING_BACK = Status.ROLLING_BACK;
+
   @Test
   void createdInstanceIsQueuedOnTheNewestVersionWithACreationRow() {
     Instance created = create("a");
@@ -218,7 +222,8 @@ public abstract class StoreContract extends StoreFixture {
     engine.foldInstanceCounts();
     assertKeptCountsAgreeWithRows();
 
-    assertThat(instances().deleteInstance(WF.instance("k0"))).isTrue();
+    assertThat(instances().deleteInstance(WF.instance("k0"), DELETABLE).result())
+        .isEqualTo(MoveResult.APPLIED);
     InstanceRef expiring =
         instances()
             .createInstances(
@@ -233,7 +238,7 @@ public abstract class StoreContract extends StoreFixture {
         .isEqualTo(1);
     assertKeptCountsAgreeWithRows();
 
-    assertThat(workflows().deleteWorkflow(WF)).isTrue();
+    assertThat(workflows().deleteWorkflow(WF, DELETABLE).deleted()).isTrue();
     workflows()
         .putWorkflow(
             WF, new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null)), T0);
@@ -266,10 +271,47 @@ public abstract class StoreContract extends StoreFixture {
   @Test
   void deletingTheWorkflowDeletesItsVersionsAndInstances() {
     create("d");
-    assertThat(workflows().deleteWorkflow(WF)).isTrue();
+    assertThat(workflows().deleteWorkflow(WF, DELETABLE).deleted()).isTrue();
     assertThat(instances().findInstance(WF.instance("d"))).isEmpty();
     assertThat(workflows().listVersions(WF, 0, 10).items()).isEmpty();
-    assertThat(workflows().deleteWorkflow(WF)).isFalse();
+    assertThat(workflows().deleteWorkflow(WF, DELETABLE).found()).isFalse();
+  }
+
+  @Test
+  void anInstanceInAStatusThatRefusesDeletionIsKeptAndItsStatusReported() {
+    InstanceRef ref = rollingBack("rb").ref();
+    InstanceStore.Deletion refused = instances().deleteInstance(ref, DELETABLE);
+    assertThat(refused).isEqualTo(new InstanceStore.Deletion(MoveResult.NOT_CURRENT, ROLLING_BACK));
+    assertThat(instances().findInstance(ref)).isPresent();
+    assertThat(instances().deleteInstance(WF.instance("ghost"), DELETABLE).result())
+        .isEqualTo(MoveResult.NOT_FOUND);
+  }
+
+  @Test
+  void aWorkflowWithAnInstanceThatRefusesDeletionIsKeptWithAllItsInstances() {
+    create("plain");
+    rollingBack("rb-1");
+    rollingBack("rb-2");
+    WorkflowStore.Deletion refused = workflows().deleteWorkflow(WF, DELETABLE);
+    assertThat(refused.found()).isTrue();
+    assertThat(refused.deleted()).isFalse();
+    assertThat(refused.held())
+        .containsExactly(
+            new WorkflowStore.HeldInstance("rb-1", ROLLING_BACK),
+            new WorkflowStore.HeldInstance("rb-2", ROLLING_BACK));
+    assertThat(refused.heldCount()).isEqualTo(2);
+    assertThat(instances().findInstance(WF.instance("plain"))).isPresent();
+    assertThat(workflows().findWorkflow(WF)).isPresent();
+    assertKeptCountsAgreeWithRows();
+  }
+
+  /** An instance moved into rollingBack by the table's rows: paused, then terminate + rollback. */
+  private Instance rollingBack(String id) {
+    InstanceRef ref = create(id).ref();
+    move(ref, Status.QUEUED, Action.PAUSE, T0);
+    assertThat(move(ref, Status.PAUSED, Action.TERMINATE_WITH_ROLLBACK, T0))
+        .isEqualTo(MoveResult.APPLIED);
+    return instances().findInstance(ref).orElseThrow();
   }
 
   @Test

@@ -64,8 +64,8 @@ public final class RecordingInstanceStore implements InstanceStore {
   }
 
   @Override
-  public boolean deleteInstance(InstanceRef ref) {
-    return store.deleteInstance(ref);
+  public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
+    return store.deleteInstance(ref, deletableStatuses);
   }
 
   @Override

@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server of the machine's installation (Debian's {@code postgresql} package;
- * {@code .ci/run} installs it), started once per test JVM in a fresh cluster on a free port of
- * 127.0.0.1, with fsync and synchronous_commit on, so that what the tests assert about durability
- * holds for a real server. Each caller gets its own database ({@link #createDatabase}).
+ * {@code scripts/test} finds or installs it and names it in {@code STEPFLOW_TEST_PG_BIN}), started
+ * once per test JVM in a fresh cluster on a free port of 127.0.0.1, with fsync and
+ * synchronous_commit on, so that what the tests assert about durability holds for a real server.
+ * Each caller gets its own database ({@link #createDatabase}).
  *
  * <p>PostgreSQL refuses to run as root; a JVM running as root (CI) runs the server as the {@code
  * postgres} user the package created. The server is stopped when the JVM exits; a cluster left
@@ -230,8 +231,9 @@ public final class TestPostgres {
             () ->
                 new IllegalStateException(
                     "The PostgreSQL tests need a PostgreSQL server installation (initdb, pg_ctl)"
-                        + " and found none: install it (Debian: apt-get install postgresql; .ci/run"
-                        + " does) or set STEPFLOW_TEST_PG_BIN to its bin directory."));
+                        + " and found none: run the tests with scripts/test, which installs one"
+                        + " where it can and otherwise says what to run, or set STEPFLOW_TEST_PG_BIN"
+                        + " to its bin directory."));
   }
 
   private static int majorVersion(Path bin) {

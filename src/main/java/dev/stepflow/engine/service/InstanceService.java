@@ -1,5 +1,6 @@
 package dev.stepflow.engine.service;
 
+import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -13,6 +14,7 @@ import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
+import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
@@ -31,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,6 +44,9 @@ public final class InstanceService {
   /** Statuses in which an instance still runs and so may still consume an event. */
   private static final EnumSet<Status> ACCEPTING_EVENTS =
       EnumSet.copyOf(Arrays.stream(Status.values()).filter(s -> !s.isTerminal()).toList());
+
+  /** Statuses in which DELETE may remove an instance: the transition table's rule. */
+  private static final Set<Status> DELETABLE = Transitions.TABLE.deletableStatuses();
 
   private final InstanceStore instances;
   private final WorkflowStore workflows;
@@ -148,30 +154,54 @@ public final class InstanceService {
     return instances.listInstances(query);
   }
 
+  /**
+   * Deletes the instance and stops its run, unless the transition table refuses deletion in its
+   * status (409, {@link DeletionRefused}).
+   */
   public Instant delete(InstanceRef ref) {
-    if (!instances.deleteInstance(ref)) {
-      throw WorkflowException.instanceNotFound(ref);
+    Optional<WorkflowException> refused = deleteOne(ref);
+    if (refused.isPresent()) {
+      throw refused.get();
     }
-    engine.deleted(ref::equals);
     return now();
   }
 
-  /** Outcome of one id of a batch delete, in input order. */
-  public record DeleteOutcome(String instanceId, boolean deleted) {}
+  /** Outcome of one id of a batch delete, in input order: deleted, or the error that refused it. */
+  public record DeleteOutcome(String instanceId, Optional<ErrorCode> error) {}
 
   /** Deletes each id once; ids given twice report the same outcome at every position. */
   public List<DeleteOutcome> deleteAll(WorkflowRef workflow, List<String> ids) {
     Limits.requireBatchSize("instances to delete", ids.size());
     requireWorkflow(workflow);
-    Map<String, Boolean> done = new HashMap<>();
+    Map<String, Optional<ErrorCode>> done = new HashMap<>();
     List<DeleteOutcome> outcomes = new ArrayList<>(ids.size());
     for (String id : ids) {
-      boolean deleted =
-          done.computeIfAbsent(id, key -> instances.deleteInstance(workflow.instance(key)));
-      engine.deleted(workflow.instance(id)::equals);
-      outcomes.add(new DeleteOutcome(id, deleted));
+      Optional<ErrorCode> error =
+          done.computeIfAbsent(
+              id,
+              key -> deleteOne(workflow.instance(key)).map(e -> e.problems().getFirst().code()));
+      outcomes.add(new DeleteOutcome(id, error));
     }
     return outcomes;
+  }
+
+  /**
+   * Deletes one instance if the table allows it in its status, and stops its run; empty when it was
+   * deleted, else the failure that says why not.
+   */
+  private Optional<WorkflowException> deleteOne(InstanceRef ref) {
+    InstanceStore.Deletion deletion = instances.deleteInstance(ref, DELETABLE);
+    return switch (deletion.result()) {
+      case APPLIED -> {
+        engine.deleted(ref::equals);
+        yield Optional.empty();
+      }
+      case NOT_FOUND -> Optional.of(WorkflowException.instanceNotFound(ref));
+      case NOT_CURRENT ->
+          Optional.of(
+              DeletionRefused.ofInstance(
+                  ref, deletion.status(), Transitions.TABLE.nextStatuses(deletion.status())));
+    };
   }
 
   /** Buffers an event for the next waitForEvent of its type; a finished instance refuses it. */

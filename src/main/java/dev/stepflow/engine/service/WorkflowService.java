@@ -1,8 +1,10 @@
 package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.Account;
+import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.Workflow;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
@@ -72,9 +74,28 @@ public final class WorkflowService {
         null);
   }
 
+  /**
+   * Deletes the workflow with its versions and instances, and stops their runs; refused with
+   * nothing deleted while any instance is in a status the transition table refuses deletion in.
+   */
   public void delete(WorkflowRef ref) {
-    if (!store.deleteWorkflow(ref)) {
+    WorkflowStore.Deletion deletion =
+        store.deleteWorkflow(ref, Transitions.TABLE.deletableStatuses());
+    if (!deletion.found()) {
       throw WorkflowException.workflowNotFound(ref.accountId(), ref.workflowName());
+    }
+    if (!deletion.deleted()) {
+      throw DeletionRefused.ofWorkflow(
+          ref,
+          deletion.held().stream()
+              .map(
+                  held ->
+                      new DeletionRefused.Blocking(
+                          held.instanceId(),
+                          held.status(),
+                          Transitions.TABLE.nextStatuses(held.status())))
+              .toList(),
+          deletion.heldCount());
     }
     engine.deleted(instance -> instance.workflow().equals(ref));
   }

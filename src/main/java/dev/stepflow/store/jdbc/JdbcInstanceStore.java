@@ -35,8 +35,7 @@ import java.util.function.Function;
 /** {@link InstanceStore} in portable SQL over a {@link Database}. */
 public final class JdbcInstanceStore implements InstanceStore {
 
-  private static final String DELETE_INSTANCE =
-      "DELETE FROM instance WHERE account_id = ? AND workflow_name = ? AND instance_id = ?";
+  private static final String DELETE_INSTANCE = "DELETE FROM instance WHERE seq = ?";
 
   /** The instance to decide a client's action on, with the run id the move will concern. */
   private static final String FIND_TO_MOVE =
@@ -91,10 +90,20 @@ public final class JdbcInstanceStore implements InstanceStore {
   }
 
   @Override
-  public boolean deleteInstance(InstanceRef ref) {
+  public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
     return db.write(
-        c ->
-            execute(c, DELETE_INSTANCE, ref.accountId(), ref.workflowName(), ref.instanceId()) > 0);
+        c -> {
+          Optional<Located> found = locateToMove(c, ref);
+          if (found.isEmpty()) {
+            return new Deletion(MoveResult.NOT_FOUND, null);
+          }
+          Instance instance = found.get().instance();
+          if (!deletableStatuses.contains(instance.status())) {
+            return new Deletion(MoveResult.NOT_CURRENT, instance.status());
+          }
+          execute(c, DELETE_INSTANCE, instance.seq());
+          return new Deletion(MoveResult.APPLIED, instance.status());
+        });
   }
 
   @Override

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@link WorkflowStore} in portable SQL over a {@link Database}. */
@@ -66,6 +67,30 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       "SELECT COUNT(*) FROM workflow WHERE account_id = ? AND LOWER(name) LIKE ? ESCAPE '!'";
   private static final String DELETE_WORKFLOW =
       "DELETE FROM workflow WHERE account_id = ? AND name = ?";
+
+  /**
+   * A workflow's deletion deletes its instances in the statuses that allow it first; on PostgreSQL
+   * a row that a concurrent move holds is waited for and judged by its new status, so an instance
+   * that has just moved into a status that refuses deletion is kept and holds the deletion.
+   */
+  private static final String DELETE_DELETABLE_INSTANCES =
+      "DELETE FROM instance WHERE account_id = ? AND workflow_name = ? AND status IN (%s)";
+
+  /** The instances left in a status that refuses deletion, which hold the workflow's deletion. */
+  private static final String HELD_INSTANCES =
+      """
+      SELECT instance_id, status FROM instance
+       WHERE account_id = ? AND workflow_name = ? AND status NOT IN (%s)
+       ORDER BY seq LIMIT ?""";
+
+  private static final String COUNT_HELD_INSTANCES =
+      """
+      SELECT COUNT(*) FROM instance
+       WHERE account_id = ? AND workflow_name = ? AND status NOT IN (%s)""";
+
+  /** How many of the instances that held a workflow's deletion its answer names. */
+  private static final int HELD_NAMED = 5;
+
   private static final String COUNT_INSTANCES_BY_STATUS =
       """
       SELECT status, COUNT(*) FROM instance WHERE account_id = ? AND workflow_name = ?
@@ -184,8 +209,64 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public boolean deleteWorkflow(WorkflowRef ref) {
-    return db.write(c -> execute(c, DELETE_WORKFLOW, ref.accountId(), ref.workflowName()) > 0);
+  public Deletion deleteWorkflow(WorkflowRef ref, Set<Status> deletableStatuses) {
+    String deletable = WireLiterals.quoted(deletableStatuses);
+    try {
+      return db.write(
+          c -> {
+            execute(
+                c,
+                DELETE_DELETABLE_INSTANCES.formatted(deletable),
+                ref.accountId(),
+                ref.workflowName());
+            List<HeldInstance> held = heldInstances(c, ref, deletable);
+            if (!held.isEmpty()) {
+              long count =
+                  Columns.count(
+                      c,
+                      COUNT_HELD_INSTANCES.formatted(deletable),
+                      ref.accountId(),
+                      ref.workflowName());
+              throw new Held(new Deletion(true, held, count));
+            }
+            boolean found = execute(c, DELETE_WORKFLOW, ref.accountId(), ref.workflowName()) > 0;
+            return new Deletion(found, List.of(), 0);
+          });
+    } catch (Held refused) {
+      return refused.deletion;
+    }
+  }
+
+  private static List<HeldInstance> heldInstances(Connection c, WorkflowRef ref, String deletable)
+      throws SQLException {
+    List<HeldInstance> held = new ArrayList<>();
+    try (PreparedStatement ps =
+            bind(
+                c.prepareStatement(HELD_INSTANCES.formatted(deletable)),
+                ref.accountId(),
+                ref.workflowName(),
+                HELD_NAMED);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        held.add(
+            new HeldInstance(
+                rs.getString(1), WireNames.parseStatus(rs.getString(2)).orElseThrow()));
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Thrown out of a workflow's deletion that instances refused, so that the instances it deleted
+   * before it found them are rolled back with it.
+   */
+  private static final class Held extends RuntimeException {
+    private final transient Deletion deletion;
+
+    Held(Deletion deletion) {
+      super(null, null, false, false);
+      this.deletion = deletion;
+    }
   }
 
   @Override

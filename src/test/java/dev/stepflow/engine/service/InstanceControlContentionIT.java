@@ -127,8 +127,8 @@ class InstanceControlContentionIT {
     }
 
     @Override
-    public boolean deleteInstance(InstanceRef ref) {
-      return store.deleteInstance(ref);
+    public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
+      return store.deleteInstance(ref, deletableStatuses);
     }
 
     @Override
