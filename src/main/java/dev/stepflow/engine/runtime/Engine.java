@@ -64,6 +64,13 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean closed;
+
+  /**
+   * Whether this process registered as its node: only then are the node's leases its own to give
+   * up. A start refused because another process runs as this node must leave that node's leases.
+   */
+  private volatile boolean joined;
+
   private Thread dispatcher;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
@@ -95,6 +102,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   public void start() {
     new NodeJoin(nodes, node, clock).join();
+    joined = true;
     heartbeat.start();
     takeover.everything(owner(), now(), node.alone() ? EVERY_LEASE_ENDED : now());
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
@@ -296,6 +304,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       joinQuietly(dispatcher); // no claim may commit after the leases are given up
     }
     runs.interruptAllAndWait(SHUTDOWN_GRACE);
+    if (!joined) {
+      return;
+    }
     try {
       nodes.leave(node.nodeId());
     } catch (RuntimeException e) {
