@@ -46,12 +46,13 @@ public final class Main {
   }
 
   /**
-   * A configuration the commands cannot use (a tokens file that is not valid, a node id in use) is
+   * A configuration the commands cannot use (a tokens file that is not valid, a node id in use) and
+   * a start that cannot go on (the data folder in use, the port taken, the store not opened) are
    * told in one line with exit code 2; anything else is a bug and keeps its stack trace.
    */
   private static int reportConfigurationError(
       Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof IllegalArgumentException) {
+    if (e instanceof IllegalArgumentException || e instanceof StartFailure) {
       command.getErr().println(e.getMessage());
       return 2;
     }

@@ -1,6 +1,5 @@
 package dev.stepflow.app;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.engine.runtime.Engine;
@@ -14,6 +13,7 @@ import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
 import dev.stepflow.http.HeaderSizeLimit;
+import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
@@ -23,20 +23,19 @@ import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * The composition root: opens the store, builds the engine services and the Jersey application, and
- * serves them on the JDK's HTTP server with one virtual thread per request. {@code /client/v4} is
- * Jersey; {@code /healthz} and every other path are answered by {@link FallbackHandlers}.
+ * The composition root: locks the data folder, binds the port, opens the store, builds the engine
+ * services and the Jersey application, starts the engine, and only then serves them on the JDK's
+ * HTTP server with one virtual thread per request. {@code /client/v4} is Jersey; {@code /healthz}
+ * and every other path are answered by {@link FallbackHandlers}.
  */
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
@@ -49,22 +48,11 @@ public final class StepflowServer implements AutoCloseable {
    */
   private static final int HARD_HEADER_BYTES = 64 * 1024;
 
-  private final Database database;
-  private final Engine engine;
-  private final HttpServer http;
-  private final ExecutorService requests;
+  private final ServerParts parts;
   private final TokenSetup.Outcome tokens;
 
-  private StepflowServer(
-      Database database,
-      Engine engine,
-      HttpServer http,
-      ExecutorService requests,
-      TokenSetup.Outcome tokens) {
-    this.database = database;
-    this.engine = engine;
-    this.http = http;
-    this.requests = requests;
+  private StepflowServer(ServerParts parts, TokenSetup.Outcome tokens) {
+    this.parts = parts;
     this.tokens = tokens;
   }
 
@@ -83,9 +71,33 @@ public final class StepflowServer implements AutoCloseable {
 
   /**
    * Starts a server that runs the workflow classes of {@code registry} (an embedding
-   * application's).
+   * application's). Every check that can fail (the data folder and its lock, the port, the tokens,
+   * the store) runs before the engine starts, and the engine starts before requests are answered: a
+   * start that fails has claimed no work, and closes what it opened before it throws ({@link
+   * StartFailure}, or {@link IllegalArgumentException} for a configuration it cannot use).
    */
   public static StepflowServer start(Config config, WorkflowRegistry registry) {
+    configureHttp();
+    ServerParts parts = new ServerParts();
+    try {
+      TokenSetup.Outcome tokens = openChecked(config, parts);
+      Services services = wire(config, registry, parts);
+      parts.listener.mountApi(BASE_PATH + "/", services.api(authentication(tokens)));
+      parts.listener.mount("/healthz", FallbackHandlers.health());
+      parts.listener.mount("/", FallbackHandlers.noRoute());
+      startEngine(parts.engine, config);
+      parts.requests = Executors.newVirtualThreadPerTaskExecutor();
+      parts.listener.serve(parts.requests);
+      StepflowServer server = new StepflowServer(parts, tokens);
+      server.logStart(config);
+      return server;
+    } catch (RuntimeException | Error e) {
+      closeAfterFailedStart(parts, e);
+      throw e;
+    }
+  }
+
+  private static void configureHttp() {
     routeJulToSlf4j();
     // TCP_NODELAY: with Nagle's algorithm on, the last part of a small response waits for the
     // client's delayed ACK of the first, which would add the client's ACK delay to every answer
@@ -94,22 +106,42 @@ public final class StepflowServer implements AutoCloseable {
     // reset instead of the answer; the JDK server drains only 64 KiB by default
     System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
     System.setProperty("sun.net.httpserver.maxReqHeaderSize", String.valueOf(HARD_HEADER_BYTES));
+  }
+
+  /**
+   * The checks, in the order that changes least before one fails: the data folder and its lock, the
+   * port, the tokens (read only), the store; then the dev token of a first start. Returns the
+   * tokens, or null with {@code --insecure-no-auth}.
+   */
+  private static TokenSetup.Outcome openChecked(Config config, ServerParts parts) {
     if (usesDataFolder(config)) {
       WritableFolder.require(config.dataDir(), "--data");
+      parts.folderLock = DataFolderLock.acquire(config.dataDir());
     }
-    TokenSetup.Outcome tokens =
-        config.access().insecureNoAuth()
-            ? null
-            : TokenSetup.prepare(config.dataDir(), config.access().tokensFile());
-    Authentication authentication =
-        tokens == null
-            ? Authentication.insecure()
-            : Authentication.requiringTokens(tokens.registry());
-    Database database = config.store().open(config.dataDir(), config.durability());
+    parts.listener = HttpListener.bind(config.host(), config.port());
+    Config.Access access = config.access();
+    boolean withTokens = !access.insecureNoAuth();
+    if (withTokens) {
+      TokenSetup.check(config.dataDir(), access.tokensFile());
+    }
+    parts.database = openStore(config);
+    return withTokens ? TokenSetup.prepare(config.dataDir(), access.tokensFile()) : null;
+  }
+
+  private static Database openStore(Config config) {
+    try {
+      return config.store().open(config.dataDir(), config.durability());
+    } catch (StoreUnavailable e) {
+      throw storeFailure("Cannot open the store", config, e);
+    }
+  }
+
+  /** The engine and the services over the opened store; nothing runs yet. */
+  private static Services wire(Config config, WorkflowRegistry registry, ServerParts parts) {
+    Database database = parts.database;
     Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
-    NodeSettings node = nodeSettings(config);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
     Engine engine =
         new Engine(
@@ -119,7 +151,8 @@ public final class StepflowServer implements AutoCloseable {
             registry,
             clock,
             config.maxRunning(),
-            node);
+            nodeSettings(config));
+    parts.engine = engine;
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     CreationRateLimiter creationRate =
@@ -127,34 +160,72 @@ public final class StepflowServer implements AutoCloseable {
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
-    TerminateAllJobs terminateAll = new TerminateAllJobs(instanceStore, control);
-    engine.start();
+    return new Services(
+        workflows, instances, control, new TerminateAllJobs(instanceStore, control));
+  }
 
-    URI base = URI.create("http://" + config.host() + ":" + config.port() + BASE_PATH + "/");
-    HttpServer http =
-        JdkHttpServerFactory.createHttpServer(
-            base,
-            ApiApplication.create(workflows, instances, control, terminateAll, authentication),
-            false);
-    http.createContext("/healthz", FallbackHandlers.health());
-    http.createContext("/", FallbackHandlers.noRoute());
-    ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-    http.setExecutor(requests);
-    http.start();
-    StepflowServer server = new StepflowServer(database, engine, http, requests, tokens);
+  /** What the Jersey application serves. */
+  private record Services(
+      WorkflowService workflows,
+      InstanceService instances,
+      InstanceControl control,
+      TerminateAllJobs terminateAll) {
+    ResourceConfig api(Authentication authentication) {
+      return ApiApplication.create(workflows, instances, control, terminateAll, authentication);
+    }
+  }
+
+  private static Authentication authentication(TokenSetup.Outcome tokens) {
+    return tokens == null
+        ? Authentication.insecure()
+        : Authentication.requiringTokens(tokens.registry());
+  }
+
+  /** The engine's start takes over what a previous process left; a store that fails it is told. */
+  private static void startEngine(Engine engine, Config config) {
+    try {
+      engine.start();
+    } catch (StoreUnavailable e) {
+      throw storeFailure("Cannot start the engine", config, e);
+    }
+  }
+
+  /** "WHAT (data in WHERE): why. What to check." */
+  private static StartFailure storeFailure(String what, Config config, StoreUnavailable e) {
+    // the cause says why; StoreUnavailable's own message is for HTTP clients ("try again shortly")
+    Throwable why = e.getCause() == null ? e : e.getCause();
+    return new StartFailure(
+        what
+            + " ("
+            + config.store().describe(config.dataDir())
+            + "): "
+            + StartFailure.reasons(why)
+            + ". "
+            + config.store().openAdvice(),
+        e);
+  }
+
+  private static void closeAfterFailedStart(ServerParts parts, Throwable failure) {
+    try {
+      parts.close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private void logStart(Config config) {
     log.info(
         "Stepflow serving {} ({}; node {}, leases of {} s)",
-        server.baseUrl(),
+        baseUrl(),
         config.store().describe(config.dataDir()),
-        node.nodeId(),
-        node.leaseTime().toSeconds());
+        parts.engine.nodeId(),
+        config.cluster().leaseTime().toSeconds());
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
     } else {
       log.info("API tokens from {} ({})", tokens.tokensFile(), tokens.tokenCount());
     }
-    return server;
   }
 
   /** SQLite keeps its file there, and the tokens are there unless a tokens file is named. */
@@ -188,19 +259,17 @@ public final class StepflowServer implements AutoCloseable {
 
   /** The actual port, useful when started on port 0. */
   public int port() {
-    return http.getAddress().getPort();
+    return parts.listener.address().getPort();
   }
 
   public String baseUrl() {
-    InetSocketAddress address = http.getAddress();
+    InetSocketAddress address = parts.listener.address();
     return "http://" + address.getHostString() + ":" + address.getPort() + BASE_PATH;
   }
 
+  /** Stops answering and running, closes the store and releases the data folder. */
   @Override
   public void close() {
-    http.stop(0);
-    engine.close();
-    requests.shutdown();
-    database.close();
+    parts.close();
   }
 }

@@ -79,6 +79,18 @@ public record StoreSettings(Kind kind, String url, String user, String password,
     };
   }
 
+  /** What to check when the store cannot be opened, for the one line a failed start prints. */
+  String openAdvice() {
+    return switch (kind) {
+      case SQLITE ->
+          "Check that this user may write the data folder and the disk has room, or choose"
+              + " another --data.";
+      case POSTGRES ->
+          "Check --db-url, --db-user and the password, and that PostgreSQL accepts connections"
+              + " from this machine.";
+    };
+  }
+
   /** Hides the password from logs and exception messages that print the record. */
   @Override
   public String toString() {

@@ -5,10 +5,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A folder a command is about to write to (the data folder, the folder of a tokens file): created
- * if missing, and refused before anything is written when it cannot be used, with an {@link
+ * if missing, only its owner may enter the folders it creates (0700, where the file system has
+ * POSIX modes), and refused before anything is written when it cannot be used, with an {@link
  * IllegalArgumentException} that names the option, the path and the reason, which the CLI prints as
  * one line.
  */
@@ -30,12 +32,26 @@ final class WritableFolder {
       throw refused(folder, source, file + " is a file, not a folder.");
     }
     try {
-      Files.createDirectories(folder);
+      createOwnerOnly(folder);
     } catch (IOException e) {
       throw refused(folder, source, "it cannot be created: " + reason(e) + ".");
     }
     if (!Files.isWritable(folder)) {
       throw refused(folder, source, "it is not writable by this user.");
+    }
+  }
+
+  /**
+   * An existing folder keeps its mode: the operator chose it, and the files Stepflow keeps in it
+   * are readable by their owner only anyway.
+   */
+  private static void createOwnerOnly(Path folder) throws IOException {
+    try {
+      Files.createDirectories(
+          folder,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException noPosixModes) {
+      Files.createDirectories(folder);
     }
   }
 

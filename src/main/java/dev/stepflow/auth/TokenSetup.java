@@ -48,16 +48,24 @@ public final class TokenSetup {
     return dataDir.resolve(DEFAULT_FILE);
   }
 
+  /**
+   * Refuses, without writing anything, the tokens a start could not use: a {@code --tokens} file
+   * that does not exist, a tokens file that is not valid. A server start checks before it opens the
+   * store, and {@link #prepare}s after.
+   */
+  public static void check(Path dataDir, Path explicitTokensFile) {
+    TokenFile file =
+        explicitTokensFile != null
+            ? existing(explicitTokensFile)
+            : new TokenFile(defaultTokensFile(dataDir));
+    if (file.exists()) {
+      file.read();
+    }
+  }
+
   public static Outcome prepare(Path dataDir, Path explicitTokensFile) {
     if (explicitTokensFile != null) {
-      TokenFile file = new TokenFile(explicitTokensFile);
-      if (!file.exists()) {
-        throw new IllegalArgumentException(
-            "Tokens file "
-                + explicitTokensFile
-                + " does not exist. Create a token into it with: "
-                + createCommand(explicitTokensFile));
-      }
+      TokenFile file = existing(explicitTokensFile);
       return new Outcome(TokenRegistry.open(file), explicitTokensFile, false, null);
     }
     TokenFile file = new TokenFile(defaultTokensFile(dataDir));
@@ -69,6 +77,18 @@ public final class TokenSetup {
     }
     return new Outcome(
         TokenRegistry.open(file), file.path(), created, Files.exists(devToken) ? devToken : null);
+  }
+
+  private static TokenFile existing(Path explicitTokensFile) {
+    TokenFile file = new TokenFile(explicitTokensFile);
+    if (!file.exists()) {
+      throw new IllegalArgumentException(
+          "Tokens file "
+              + explicitTokensFile
+              + " does not exist. Create a token into it with: "
+              + createCommand(explicitTokensFile));
+    }
+    return file;
   }
 
   /** The secret goes to disk first: a crash before the hash is written just makes a new one. */

@@ -1,6 +1,7 @@
 package dev.stepflow.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,10 @@ import dev.stepflow.workflow.StepConfig;
 import dev.stepflow.workflow.StepFailedException;
 import dev.stepflow.workflow.Workflow;
 import dev.stepflow.workflow.builtin.EffectLog;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -78,5 +83,50 @@ class EmbeddingIT {
       assertThat(output.get("optional").asText()).isEqualTo("not today");
       assertThat(Greeter.greetings.get()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aSecondServerOnTheFolderIsRefusedUntilTheFirstIsClosed() {
+    Config config = Config.of("127.0.0.1", 0, data, Durability.PROCESS_CRASH);
+    try (StepflowServer first = StepflowServer.start(config)) {
+      assertThatThrownBy(() -> StepflowServer.start(config))
+          .isInstanceOf(StartFailure.class)
+          .hasMessage(
+              "Data folder "
+                  + data
+                  + " is in use by another Stepflow server (pid "
+                  + ProcessHandle.current().pid()
+                  + "); stop it or choose another --data.");
+      assertThat(health(first)).isEqualTo(200);
+    }
+    try (StepflowServer next = StepflowServer.start(config)) {
+      assertThat(health(next)).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aStartThatFailsReleasesThePortAndTheFolder() throws IOException {
+    int port = freePort();
+    Files.writeString(data.resolve("stepflow.db"), "not a database");
+    Config config = Config.of("127.0.0.1", port, data, Durability.PROCESS_CRASH);
+    assertThatThrownBy(() -> StepflowServer.start(config))
+        .isInstanceOf(StartFailure.class)
+        .hasMessageStartingWith("Cannot open the store (data in " + data + "):");
+
+    Files.delete(data.resolve("stepflow.db"));
+    try (StepflowServer next = StepflowServer.start(config)) {
+      assertThat(next.port()).isEqualTo(port);
+      assertThat(health(next)).isEqualTo(200);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static int health(StepflowServer server) {
+    return new ApiClient("http://127.0.0.1:" + server.port(), null).get("/healthz").status();
   }
 }

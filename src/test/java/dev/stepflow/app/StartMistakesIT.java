@@ -15,11 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Common mistakes on the command line, through the packaged jar: each ends with exit code 2 and a
  * message that names the option and the value, never with a stack trace or the whole usage text.
+ * DataFolderLockIT and FailedStartIT hold starts that fail on a folder in use or a port in use to
+ * the same one line.
  */
 class StartMistakesIT {
   @TempDir Path dir;
 
-  private static void assertToldInOneLine(CommandResult result, String message) {
+  /** Exit code 2, nothing on stdout, and {@code message} alone on stderr. */
+  static void assertToldInOneLine(CommandResult result, String message) {
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
     assertThat(result.stdout()).isEmpty();
     assertThat(result.stderr().lines().toList()).as(result.stderr()).containsExactly(message);
@@ -104,5 +107,18 @@ class StartMistakesIT {
             "--lease-seconds must be at least 1 (found: 0)",
             "Run 'stepflow serve --help' for the options.");
     assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aStoreThatIsNotADatabaseIsToldInOneLine() throws Exception {
+    Path data = Files.createDirectory(dir.resolve("data"));
+    Files.writeString(data.resolve("stepflow.db"), "not a database");
+    assertToldInOneLine(
+        StepflowProcess.run(List.of("serve", "--port", "0", "--data", data.toString())),
+        "Cannot open the store (data in "
+            + data
+            + "): [SQLITE_NOTADB] File opened that is not a database file (file is not a"
+            + " database). Check that this user may write the data folder and the disk has room,"
+            + " or choose another --data.");
   }
 }

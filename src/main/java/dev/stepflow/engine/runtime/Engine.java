@@ -70,6 +70,13 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final Object signal = new Object();
   private boolean signalled;
   private volatile boolean closed;
+
+  /**
+   * Whether this process registered as its node: only then are the node's leases its own to give
+   * up. A start refused because another process runs as this node must leave that node's leases.
+   */
+  private volatile boolean joined;
+
   private Thread dispatcher;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
@@ -103,6 +110,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
 
   public void start() {
     new NodeJoin(nodes, node, clock).join();
+    joined = true;
     nodes.advertise(node.nodeId(), node.leaseTime(), registry.names());
     heartbeat.start();
     Instant started = now();
@@ -333,6 +341,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       joinQuietly(dispatcher); // no claim may commit after the leases are given up
     }
     runs.interruptAllAndWait(SHUTDOWN_GRACE);
+    if (!joined) {
+      return;
+    }
     try {
       nodes.leave(node.nodeId());
     } catch (RuntimeException e) {

@@ -9,12 +9,12 @@ import dev.stepflow.store.jdbc.SqlDialect;
 import dev.stepflow.store.jdbc.SqlWork;
 import dev.stepflow.store.jdbc.StatementCache;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -56,23 +56,26 @@ public final class SqliteDatabase implements Database {
 
   /**
    * Opens (creating if needed) {@code dataDir/stepflow.db} and migrates it to the current schema.
+   * The files are readable by their owner only ({@link OwnerOnlyFiles}).
    */
   public static SqliteDatabase open(Path dataDir, Durability durability) {
     Path file = dataDir.resolve("stepflow.db");
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnlyFiles.prepare(dataDir, file);
       Properties props = connectionProperties(durability);
+      KeptStatementsDataSource connections = new KeptStatementsDataSource(url, props);
+      // a file that is not a SQLite database fails here at once; Flyway would retry for 10 s
+      connections.getConnection().close();
       Flyway.configure()
           .dataSource(url, null, null)
           .locations("classpath:db/migration/sqlite")
           .load()
           .migrate();
-      KeptStatementsDataSource connections = new KeptStatementsDataSource(url, props);
       GroupCommitWriter writer =
           new GroupCommitWriter(connections.getConnection(), "stepflow-writer");
       return new SqliteDatabase(writer, readerPool(connections));
-    } catch (IOException | SQLException e) {
+    } catch (IOException | SQLException | FlywayException e) {
       throw new StoreUnavailable("open " + file, e);
     }
   }
