@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
@@ -77,6 +78,13 @@ public interface InstanceStore {
 
   /** The steps of the instance's current run, in start order. */
   List<StepRecord> steps(InstanceRef ref);
+
+  /**
+   * The steps of the instance's current run for its log, in start order, each output read as at
+   * most {@link LoggedStep#OUTPUT_PREVIEW_CHARS} characters of its JSON text: however large the
+   * outputs, the caller never holds more than that of each.
+   */
+  List<LoggedStep> stepLog(InstanceRef ref);
 
   /**
    * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.runtime;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.StepContext;
 import dev.stepflow.workflow.StepFunction;
@@ -16,13 +17,20 @@ import java.util.concurrent.TimeoutException;
  * result is then never recorded.
  */
 final class AttemptRunner {
-  /** How an attempt ended: a value, or an error by name and message. */
+  /**
+   * How an attempt ended: a value, or an error by name and message (cut to the length recorded, so
+   * the workflow code sees the message its step records).
+   */
   record Outcome(
       boolean succeeded,
       Object value,
       String errorName,
       String errorMessage,
       boolean nonRetryable) {
+    Outcome {
+      errorMessage = Limits.cutErrorMessage(errorMessage);
+    }
+
     static Outcome success(Object value) {
       return new Outcome(true, value, null, null, false);
     }

@@ -5,6 +5,7 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Limits;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Problem;
@@ -58,12 +59,15 @@ public final class InstanceService {
     this.creationRate = creationRate;
   }
 
-  /** An instance with its step log and status history, for GET instance. */
-  public record Details(Instance instance, List<StepRecord> steps, List<StatusChange> history) {}
+  /**
+   * An instance with its step log (outputs cut to a preview, see {@link LoggedStep}) and status
+   * history, for GET instance.
+   */
+  public record Details(Instance instance, List<LoggedStep> steps, List<StatusChange> history) {}
 
   public Details details(InstanceRef ref) {
     Instance instance = get(ref);
-    return new Details(instance, instances.steps(ref), instances.history(ref));
+    return new Details(instance, instances.stepLog(ref), instances.history(ref));
   }
 
   /** A request to create one instance: {@code instanceId} null means "generate one". */

@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
 import java.sql.Connection;
@@ -19,6 +20,20 @@ final class StepRows {
              error_message, config_json, attempts_json, has_rollback, wake_at, wake_absolute,
              event_type FROM step""";
   static final String OF_INSTANCE = COLUMNS + " WHERE instance_seq = ? ORDER BY step_seq";
+
+  /**
+   * The steps of an instance for its log: each output cut in SQL to one character more than the log
+   * shows (so the reader can tell a longer one), so that the server never loads a whole output for
+   * GET instance. substr counts characters on SQLite and PostgreSQL alike.
+   */
+  static final String LOG_OF_INSTANCE =
+      COLUMNS.replace(
+              "output_json,",
+              "substr(output_json, 1, "
+                  + (LoggedStep.OUTPUT_PREVIEW_CHARS + 1)
+                  + ") AS output_json,")
+          + " WHERE instance_seq = ? ORDER BY step_seq";
+
   static final String ONE =
       COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
 
