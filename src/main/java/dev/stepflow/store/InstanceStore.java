@@ -80,9 +80,9 @@ public interface InstanceStore {
   List<StepRecord> steps(InstanceRef ref);
 
   /**
-   * The steps of the instance's current run for its log, in start order, each output read as at
-   * most {@link LoggedStep#OUTPUT_PREVIEW_CHARS} characters of its JSON text: however large the
-   * outputs, the caller never holds more than that of each.
+   * The steps of the instance's current run for its log, in start order, each with its output's
+   * preview in place of the output ({@link LoggedStep}): however large the outputs, reading the log
+   * costs (in memory and in reads) about 1 KiB per step.
    */
   List<LoggedStep> stepLog(InstanceRef ref);
 
