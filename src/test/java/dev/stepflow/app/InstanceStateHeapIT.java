@@ -113,7 +113,7 @@ class InstanceStateHeapIT {
       System.out.printf(
           "InstanceStateHeapIT: %s; %d results of %d bytes (%d bytes of state, limit %d) in %d ms;"
               + " %d x %d concurrent GET instance in %d ms, largest answer %d bytes; GC log, whole"
-              + " run: %s; during the GETs: %s%n",
+              + " run: %s; during the GETs: %s; the refusal: %s%n",
           StepflowProcess.HEAP_LIMIT,
           complete,
           BLOB + 11,
@@ -125,7 +125,8 @@ class InstanceStateHeapIT {
           got.toMillis(),
           largest,
           whole,
-          duringGets);
+          duringGets,
+          refused.get("error").get("message").asText());
     }
   }
 
