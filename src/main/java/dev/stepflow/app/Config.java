@@ -1,5 +1,6 @@
 package dev.stepflow.app;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ public record Config(
     Access access,
     CreationRates creationRates,
     StoreSettings store,
-    Cluster cluster) {
+    Cluster cluster,
+    long maxInstanceStateBytes) {
 
   /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
@@ -40,6 +42,7 @@ public record Config(
       throw new IllegalArgumentException(
           "--max-running must be 0 or more (found: " + maxRunning + ")");
     }
+    NodeSettings.checkMaxInstanceStateBytes(maxInstanceStateBytes);
   }
 
   /** The durability of a {@code --durability} name: normal or full. */
@@ -123,17 +126,38 @@ public record Config(
         Access.DEFAULT,
         CreationRates.DEFAULT,
         StoreSettings.SQLITE,
-        Cluster.DEFAULT);
+        Cluster.DEFAULT,
+        Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES);
   }
 
   public Config withMaxRunning(int value) {
     return new Config(
-        host, port, dataDir, durability, value, effectsLog, access, creationRates, store, cluster);
+        host,
+        port,
+        dataDir,
+        durability,
+        value,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes);
   }
 
   public Config withEffectsLog(Path value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, value, access, creationRates, store, cluster);
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        value,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes);
   }
 
   public Config withAccess(Access value) {
@@ -147,12 +171,23 @@ public record Config(
         value,
         creationRates,
         store,
-        cluster);
+        cluster,
+        maxInstanceStateBytes);
   }
 
   public Config withCreationRates(CreationRates value) {
     return new Config(
-        host, port, dataDir, durability, maxRunning, effectsLog, access, value, store, cluster);
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        value,
+        store,
+        cluster,
+        maxInstanceStateBytes);
   }
 
   /** This configuration with its data in {@code value}. */
@@ -167,7 +202,24 @@ public record Config(
         access,
         creationRates,
         value,
-        cluster);
+        cluster,
+        maxInstanceStateBytes);
+  }
+
+  /** This configuration with another limit of persisted state per instance. */
+  public Config withMaxInstanceStateBytes(long value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        value);
   }
 
   /** This configuration with another node id or lease time. */
@@ -182,6 +234,7 @@ public record Config(
         access,
         creationRates,
         store,
-        value);
+        value,
+        maxInstanceStateBytes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.stepflow.app;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -180,6 +181,15 @@ public final class Main {
                 + " renewal. Environment: STEPFLOW_LEASE_SECONDS.")
     int leaseSeconds;
 
+    @Option(
+        names = "--max-instance-state-bytes",
+        defaultValue = "" + Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES,
+        description =
+            "Persisted state an instance may reach: params, step outputs, errors and attempt logs,"
+                + " its output (${DEFAULT-VALUE}, Cloudflare's 100 MB). The step that would pass"
+                + " it fails for good.")
+    long maxInstanceStateBytes;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -218,7 +228,8 @@ public final class Main {
                   .withCreationRates(
                       new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
                   .withStore(storeSettings())
-                  .withCluster(cluster()));
+                  .withCluster(cluster())
+                  .withMaxInstanceStateBytes(maxInstanceStateBytes));
     }
 
     /** The node id and lease time the options (or their environment variables) chose. */

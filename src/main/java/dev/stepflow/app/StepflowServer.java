@@ -235,11 +235,15 @@ public final class StepflowServer implements AutoCloseable {
     return !config.store().shared() || tokensInDataFolder;
   }
 
-  /** The node's id (given, or generated) and lease time; a SQLite store has no other node. */
+  /**
+   * The node's id (given, or generated), lease time and state limit; a SQLite store has no other
+   * node.
+   */
   private static NodeSettings nodeSettings(Config config) {
     String id =
         config.cluster().nodeId() != null ? config.cluster().nodeId() : NodeSettings.generatedId();
-    return new NodeSettings(id, config.cluster().leaseTime(), !config.store().shared());
+    return new NodeSettings(
+        id, config.cluster().leaseTime(), !config.store().shared(), config.maxInstanceStateBytes());
   }
 
   /**

@@ -10,6 +10,27 @@ public final class Limits {
 
   public static final int MAX_BATCH = 100;
 
+  /**
+   * Persisted state per instance unless configured otherwise (Cloudflare's 100 MB): params, step
+   * outputs, error messages and attempt logs, and the instance output, as UTF-8 JSON text.
+   */
+  public static final long DEFAULT_MAX_INSTANCE_STATE_BYTES = 100_000_000L;
+
+  /** Error messages are recorded up to this many characters; a longer one is cut and marked. */
+  public static final int MAX_ERROR_MESSAGE_CHARS = 1024;
+
+  /** What ends an error message that was cut to {@link #MAX_ERROR_MESSAGE_CHARS}. */
+  public static final String CUT_MESSAGE_MARK = "[truncated message]";
+
+  /**
+   * A step's attempt log keeps its first this many attempts (when it started to fail) and its last
+   * {@link #LAST_ATTEMPTS_KEPT} (how it fails now), plus the number of attempts it made: a step
+   * retried without end must not grow its record, and its instance's answer, without end.
+   */
+  public static final int FIRST_ATTEMPTS_KEPT = 5;
+
+  public static final int LAST_ATTEMPTS_KEPT = 20;
+
   /** Ids of exactly {@code cf_} and 64 lowercase hex characters belong to the system. */
   private static final Pattern RESERVED_ID = Pattern.compile("^cf_[0-9a-f]{64}$");
 
@@ -32,6 +53,48 @@ public final class Limits {
       throw WorkflowException.invalid(
           "A batch takes 1 to " + MAX_BATCH + " " + what + " (got " + size + ").");
     }
+  }
+
+  /**
+   * {@code message} as it is recorded: unchanged up to {@link #MAX_ERROR_MESSAGE_CHARS} characters,
+   * else cut to that length, ending with {@link #CUT_MESSAGE_MARK} (so cutting twice changes
+   * nothing). Workflow code can raise an error with a message of any size; recording it whole would
+   * let one failing step fill the store and every GET of its instance.
+   */
+  public static String cutErrorMessage(String message) {
+    if (message == null || message.length() <= MAX_ERROR_MESSAGE_CHARS) {
+      return message;
+    }
+    int end = MAX_ERROR_MESSAGE_CHARS - CUT_MESSAGE_MARK.length();
+    if (Character.isHighSurrogate(message.charAt(end - 1))) {
+      end--; // never split a character in two
+    }
+    return message.substring(0, end) + CUT_MESSAGE_MARK;
+  }
+
+  /** The UTF-8 size of {@code text} in bytes (0 for null), without encoding it. */
+  public static long utf8Length(CharSequence text) {
+    if (text == null) {
+      return 0;
+    }
+    long bytes = 0;
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   public static boolean isReservedInstanceId(String id) {

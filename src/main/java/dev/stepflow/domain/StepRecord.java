@@ -132,6 +132,28 @@ public record StepRecord(
         null);
   }
 
+  /** This record with {@code value} as its output's JSON text. */
+  public StepRecord withOutputJson(String value) {
+    return new StepRecord(
+        stepSeq,
+        kind,
+        name,
+        count,
+        status,
+        startedOn,
+        endedOn,
+        value,
+        errorName,
+        errorMessage,
+        configJson,
+        attemptsJson,
+        hasRollback,
+        wakeAt,
+        wakeAbsolute,
+        eventType,
+        errorStack);
+  }
+
   /** The step waits until {@code wakeAt} before its next attempt, with the last attempt's error. */
   public StepRecord retryingAt(
       Instant wakeAt, String attemptsJson, String errorName, String errorMessage) {

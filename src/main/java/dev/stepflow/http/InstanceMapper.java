@@ -14,6 +14,7 @@ import dev.stepflow.api.model.StepLogEntry;
 import dev.stepflow.api.model.TriggerSource;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
@@ -109,7 +110,8 @@ final class InstanceMapper {
     }
     List<StepAttempt> attempts =
         s.kind() == StepKind.WAIT_FOR_EVENT ? List.of() : StepLogMapper.attempts(s);
-    if (attempt > attempts.size()) {
+    int count = StepLogMapper.attemptCount(attempts);
+    if (attempt > count) {
       throw new WorkflowException(
           ErrorCode.STEP_NOT_FOUND,
           "Step '"
@@ -117,12 +119,16 @@ final class InstanceMapper {
               + "' of instance '"
               + instanceId
               + "' has "
-              + attempts.size()
+              + count
               + " attempt(s) so far; there is no attempt "
               + attempt
               + ".");
     }
-    StepAttempt a = attempts.get(attempt - 1);
+    StepAttempt a =
+        attempts.stream()
+            .filter(kept -> kept.getAttempt() == attempt)
+            .findFirst()
+            .orElseThrow(() -> attemptNotKept(s, instanceId, attempt, count));
     StepDetail.StatusEnum status =
         a.getSuccess() == null
             ? StepDetail.StatusEnum.RUNNING
@@ -130,6 +136,25 @@ final class InstanceMapper {
     return new StepDetail(status, a.getError())
         .eventType(s.eventType())
         .output(Boolean.TRUE.equals(a.getSuccess()) ? JsonValues.fromText(s.outputJson()) : null);
+  }
+
+  private static WorkflowException attemptNotKept(
+      StepRecord s, String instanceId, int attempt, int count) {
+    return new WorkflowException(
+        ErrorCode.STEP_NOT_FOUND,
+        "Attempt "
+            + attempt
+            + " of step '"
+            + s.displayName()
+            + "' of instance '"
+            + instanceId
+            + "' is not kept: of its "
+            + count
+            + " attempts the log keeps the first "
+            + Limits.FIRST_ATTEMPTS_KEPT
+            + " and the last "
+            + Limits.LAST_ATTEMPTS_KEPT
+            + ".");
   }
 
   private static ErrorDetail error(String name, String message) {

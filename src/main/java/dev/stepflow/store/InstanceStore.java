@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
@@ -86,6 +87,13 @@ public interface InstanceStore {
 
   /** The steps of the instance's current run, in start order. */
   List<StepRecord> steps(InstanceRef ref);
+
+  /**
+   * The steps of the instance's current run for its log, in start order, each with its output's
+   * preview in place of the output ({@link LoggedStep}): however large the outputs, reading the log
+   * costs (in memory and in reads) about 1 KiB per step.
+   */
+  List<LoggedStep> stepLog(InstanceRef ref);
 
   /**
    * Buffers an event if the instance is in one of {@code acceptingStatuses}; returns NOT_CURRENT

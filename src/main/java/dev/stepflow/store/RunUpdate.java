@@ -1,5 +1,6 @@
 package dev.stepflow.store;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.RollbackOutcome;
 import java.time.Instant;
 
@@ -16,6 +17,12 @@ public record RunUpdate(
     RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
     String rollbackErrorMessage) {
+
+  /** Error messages are recorded cut to {@link Limits#MAX_ERROR_MESSAGE_CHARS}. */
+  public RunUpdate {
+    errorMessage = Limits.cutErrorMessage(errorMessage);
+    rollbackErrorMessage = Limits.cutErrorMessage(rollbackErrorMessage);
+  }
 
   public static RunUpdate none() {
     return new RunUpdate(null, null, null, null, null, null, null, null);

@@ -3,6 +3,7 @@ package dev.stepflow.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,9 @@ class ServeOptionsTest {
         .isEqualTo(Config.CreationRates.DEFAULT);
     assertThat(config.access()).isEqualTo(Config.Access.DEFAULT);
     assertThat(config.effectsLog()).isNull();
+    assertThat(config.maxInstanceStateBytes())
+        .isEqualTo(100_000_000L)
+        .isEqualTo(Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES);
   }
 
   @Test
@@ -56,12 +60,23 @@ class ServeOptionsTest {
             "0",
             "--create-rate-per-workflow",
             "0",
-            "--insecure-no-auth");
+            "--insecure-no-auth",
+            "--max-instance-state-bytes",
+            "5000000");
     assertThat(config.port()).isZero();
     assertThat(config.durability()).isEqualTo(Durability.POWER_LOSS);
     assertThat(config.maxRunning()).isZero();
     assertThat(config.creationRates()).isEqualTo(Config.CreationRates.UNLIMITED);
     assertThat(config.access()).isEqualTo(new Config.Access(null, true));
+    assertThat(config.maxInstanceStateBytes()).isEqualTo(5_000_000L);
+  }
+
+  @Test
+  void aStateLimitBelowOneStepResultIsRefused() {
+    assertRefused(
+        "--max-instance-state-bytes must be at least 1048576 (one step result; found: 1000)",
+        "--max-instance-state-bytes",
+        "1000");
   }
 
   @Test

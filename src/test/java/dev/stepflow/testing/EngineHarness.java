@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
@@ -77,6 +78,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int maxRunning;
+  private final long maxInstanceStateBytes;
   private final RowCoverage coverage;
   private final TestClock clock = new TestClock();
   private final WorkflowRegistry registry = new WorkflowRegistry();
@@ -90,8 +92,9 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
   private WorkflowService workflows;
   private int processes;
 
-  private EngineHarness(int maxRunning, RowCoverage coverage) {
+  private EngineHarness(int maxRunning, long maxInstanceStateBytes, RowCoverage coverage) {
     this.maxRunning = maxRunning;
+    this.maxInstanceStateBytes = maxInstanceStateBytes;
     this.coverage = coverage;
   }
 
@@ -102,7 +105,13 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
 
   /** A harness whose engine runs up to {@code maxRunning} instances at once (0: none starts). */
   public static EngineHarness withMaxRunning(int maxRunning) {
-    return new EngineHarness(maxRunning, RowCoverage.SUITE);
+    return new EngineHarness(
+        maxRunning, Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES, RowCoverage.SUITE);
+  }
+
+  /** A harness whose engine lets an instance persist at most {@code bytes} of state. */
+  public static EngineHarness withMaxInstanceStateBytes(long bytes) {
+    return new EngineHarness(8, bytes, RowCoverage.SUITE);
   }
 
   @Override
@@ -144,7 +153,8 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
             new NodeSettings(
                 "scenario-" + processes,
                 Duration.ofSeconds(NodeSettings.DEFAULT_LEASE_SECONDS),
-                true));
+                true,
+                maxInstanceStateBytes));
     workflows = new WorkflowService(workflowStore, clock, registry, engine);
     control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
     instances =

@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
@@ -81,6 +82,11 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public List<StepRecord> steps(InstanceRef ref) {
     return store.steps(ref);
+  }
+
+  @Override
+  public List<LoggedStep> stepLog(InstanceRef ref) {
+    return store.stepLog(ref);
   }
 
   @Override

@@ -29,6 +29,9 @@ public final class StepflowProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
+  /** The heap every server process gets, unless its JVM options say otherwise. */
+  public static final String HEAP_LIMIT = "-Xmx256m";
+
   private final Process process;
   private final Path stdout;
   private final Path stderr;
@@ -65,7 +68,18 @@ public final class StepflowProcess implements AutoCloseable {
   /** As {@link #start(Path, Path, String)}, with more {@code serve} options. */
   public static StepflowProcess start(
       Path dataDir, Path logDir, String name, List<String> serveOptions) throws IOException {
+    return start(dataDir, logDir, name, List.of(), serveOptions);
+  }
+
+  /**
+   * As {@link #start(Path, Path, String, List)}, with JVM options after {@link #HEAP_LIMIT} (a
+   * later -Xmx wins).
+   */
+  public static StepflowProcess start(
+      Path dataDir, Path logDir, String name, List<String> jvmOptions, List<String> serveOptions)
+      throws IOException {
     List<String> command = new ArrayList<>(jvm());
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-jar",
@@ -100,7 +114,7 @@ public final class StepflowProcess implements AutoCloseable {
   }
 
   private static List<String> jvm() {
-    return List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m");
+    return List.of(javaExecutable(), "--enable-native-access=ALL-UNNAMED", HEAP_LIMIT);
   }
 
   private static StepflowProcess launch(

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.runtime;
 
+import dev.stepflow.domain.Limits;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.StepContext;
 import dev.stepflow.workflow.StepFunction;
@@ -17,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class AttemptRunner {
   /**
-   * How an attempt ended: a value, or an error by name and message, with what the step function
-   * threw (null when it threw nothing: the attempt timed out).
+   * How an attempt ended: a value, or an error by name and message (cut to the length recorded, so
+   * the workflow code sees the message its step records), with what the step function threw (null
+   * when it threw nothing: the attempt timed out).
    */
   record Outcome(
       boolean succeeded,
@@ -27,6 +29,10 @@ final class AttemptRunner {
       String errorMessage,
       boolean nonRetryable,
       Throwable error) {
+    Outcome {
+      errorMessage = Limits.cutErrorMessage(errorMessage);
+    }
+
     static Outcome success(Object value) {
       return new Outcome(true, value, null, null, false, null);
     }

@@ -16,7 +16,6 @@ import dev.stepflow.workflow.StepContext;
 import dev.stepflow.workflow.StepFailedException;
 import dev.stepflow.workflow.StepFunction;
 import dev.stepflow.workflow.WaitTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +36,14 @@ import org.slf4j.LoggerFactory;
  * <p>In collect mode (rebuilding rollback handlers for a terminate with rollback) nothing runs:
  * recorded steps replay, a started but unfinished step registers its handler and returns null, and
  * the first step that never started ends the replay.
+ *
+ * <p>It keeps the instance's persisted state (params, step outputs, error messages and attempt
+ * logs, the instance output; UTF-8 JSON text) within {@link RunContext#maxStateBytes}: the step
+ * result, or the workflow output, that would pass it fails for good with InstanceStateTooLarge.
  */
 final class DurableStep implements Step {
   static final int MAX_NAME_LENGTH = 256;
+  private static final String STATE_TOO_LARGE = "InstanceStateTooLarge";
   private static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofHours(24);
   private static final Pattern EVENT_TYPE = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9-_]{0,99}$");
 
@@ -61,17 +65,43 @@ final class DurableStep implements Step {
   private final AttemptRunner attempts;
   private int nextStepSeq;
   private int doSteps;
+  private long stateBytes;
 
   DurableStep(RunContext run, List<StepRecord> steps, int stepLimit, boolean collectOnly) {
     this.run = run;
     this.collectOnly = collectOnly;
     this.stepLimit = stepLimit;
     this.attempts = new AttemptRunner(run);
+    this.stateBytes = Limits.utf8Length(run.instance.paramsJson());
     for (StepRecord row : steps) {
-      recorded.put(row.ref(), row);
+      remember(row);
       nextStepSeq = Math.max(nextStepSeq, row.stepSeq() + 1);
       doSteps += row.kind() == StepKind.DO ? 1 : 0;
     }
+  }
+
+  /** What a step record adds to the instance's persisted state. */
+  private static long stateBytes(StepRecord row) {
+    return row == null
+        ? 0
+        : Limits.utf8Length(row.outputJson())
+            + Limits.utf8Length(row.errorMessage())
+            + Limits.utf8Length(row.attemptsJson());
+  }
+
+  /** Records {@code row} as the step's latest state, and counts its size in place of the last. */
+  private void remember(StepRecord row) {
+    stateBytes += stateBytes(row) - stateBytes(recorded.put(row.ref(), row));
+  }
+
+  /**
+   * The finished step's output for the workflow code. Each call has its own count, so a step's
+   * record is never read again in this run: it lets go of the output, and the run holds each result
+   * once (in the workflow's hands) rather than twice.
+   */
+  private JsonNode handOver(StepRef step, StepRecord row) {
+    recorded.put(step, row.withOutputJson(null));
+    return StepJson.read(row.outputJson());
   }
 
   List<Handler> handlers() {
@@ -94,7 +124,7 @@ final class DurableStep implements Step {
   }
 
   private static int attemptsOf(StepRecord row) {
-    return StepJson.attempts(row.attemptsJson()).size();
+    return StepJson.attemptCount(StepJson.attempts(row.attemptsJson()));
   }
 
   /** The next step of this kind and name: its identity, with its 1-based count in this run. */
@@ -129,7 +159,7 @@ final class DurableStep implements Step {
       handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
     }
     if (row != null && row.status() == StepStatus.COMPLETE) {
-      return StepJson.read(row.outputJson());
+      return handOver(step, row);
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
       throw thrown(
@@ -168,7 +198,7 @@ final class DurableStep implements Step {
             StepJson.config(config),
             hasRollback);
     fenced(run.store.insertStep(run.lease, row));
-    recorded.put(step, row);
+    remember(row);
     doSteps++;
     return row;
   }
@@ -179,7 +209,7 @@ final class DurableStep implements Step {
       if (row.wakeAt() != null && row.wakeAt().isAfter(run.now())) {
         throw run.suspend(row.wakeAt(), null);
       }
-      int attempt = tried.size() + 1;
+      int attempt = StepJson.attemptCount(tried) + 1;
       Instant start = run.now();
       AttemptRunner.Outcome outcome =
           attempts.attempt(fn, new StepContext(row.name(), row.count(), attempt), config.timeout());
@@ -231,24 +261,67 @@ final class DurableStep implements Step {
   }
 
   private JsonNode succeed(StepRecord row, ArrayNode tried, Instant start, Object value) {
-    String json;
+    StepJson.Written result;
     try {
-      json = StepJson.write(value);
-    } catch (NonRetryableException e) {
-      return failForGood(row, tried, start, "NonRetryableError", e.getMessage());
-    }
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > Limits.MAX_PAYLOAD_BYTES) {
+      result = StepJson.writeAtMost(value, Limits.MAX_PAYLOAD_BYTES);
+    } catch (StepJson.TooLarge e) {
       return failForGood(
           row,
           tried,
           start,
           "StepResultTooLarge",
-          "The step result is " + bytes + " bytes; the limit is " + Limits.MAX_PAYLOAD_BYTES + ".");
+          "The step result is over the limit of " + Limits.MAX_PAYLOAD_BYTES + " bytes of JSON.");
+    } catch (NonRetryableException e) {
+      return failForGood(row, tried, start, "NonRetryableError", e.getMessage());
+    }
+    if (stateBytes + result.bytes() > run.maxStateBytes) {
+      return failForGood(
+          row,
+          tried,
+          start,
+          STATE_TOO_LARGE,
+          stateLimitMessage("Step '" + row.displayName() + "' returned", result.bytes()));
     }
     StepJson.addAttempt(tried, start, run.now(), null, null);
-    checkpoint(row.completed(run.now(), json, tried.toString()));
-    return StepJson.read(json);
+    StepRecord done = row.completed(run.now(), result.json(), tried.toString());
+    checkpoint(done);
+    return handOver(done.ref(), done);
+  }
+
+  /**
+   * The workflow's output as JSON text for the instance's record. Over 1 MiB (a step result's
+   * limit), or past the state limit, it fails the instance (a {@link StepFailedException} carries
+   * the error's name); writing stops at the limit, so a huge output costs no more than that.
+   */
+  String workflowOutput(Object output) {
+    StepJson.Written written;
+    try {
+      written = StepJson.writeAtMost(output, Limits.MAX_PAYLOAD_BYTES);
+    } catch (StepJson.TooLarge e) {
+      throw new StepFailedException(
+          "WorkflowOutputTooLarge",
+          "The workflow's output is over the limit of "
+              + Limits.MAX_PAYLOAD_BYTES
+              + " bytes of JSON.");
+    }
+    if (stateBytes + written.bytes() > run.maxStateBytes) {
+      throw new StepFailedException(
+          STATE_TOO_LARGE, stateLimitMessage("The workflow's output of", written.bytes()));
+    }
+    return written.json();
+  }
+
+  private String stateLimitMessage(String what, long bytes) {
+    return what
+        + " "
+        + bytes
+        + " bytes, which would bring instance '"
+        + run.instance.ref().instanceId()
+        + "' to "
+        + (stateBytes + bytes)
+        + " bytes of persisted state; the limit is "
+        + run.maxStateBytes
+        + " bytes (--max-instance-state-bytes).";
   }
 
   private JsonNode failForGood(
@@ -258,13 +331,14 @@ final class DurableStep implements Step {
     log.warn(
         "Step '{}' of {} failed: {}: {}", row.displayName(), run.instance.ref(), name, message);
     checkpoint(failed);
-    throw thrown(new StepFailedException(name, message), failed, tried.size(), null);
+    throw thrown(
+        new StepFailedException(name, message), failed, StepJson.attemptCount(tried), null);
   }
 
   /** Records the step; then a pause that was requested while it ran takes effect. */
   private void checkpoint(StepRecord row) {
     fenced(run.store.updateStep(run.lease, row));
-    recorded.put(row.ref(), row);
+    remember(row);
     if (run.pauseRequested()) {
       run.settlePause();
     }
@@ -301,7 +375,7 @@ final class DurableStep implements Step {
           StepRecord.waiting(
               nextStepSeq++, StepKind.SLEEP, name, step.count(), run.now(), until, absolute, null);
       fenced(run.store.insertStep(run.lease, row));
-      recorded.put(step, row);
+      remember(row);
     }
     if (row.wakeAt().isAfter(run.now())) {
       throw run.suspend(row.wakeAt(), null);
@@ -322,7 +396,7 @@ final class DurableStep implements Step {
     StepRef step = next(StepKind.WAIT_FOR_EVENT, name);
     StepRecord row = recorded.get(step);
     if (row != null && row.status() == StepStatus.COMPLETE) {
-      return StepJson.read(row.outputJson());
+      return handOver(step, row);
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
       throw thrown(new WaitTimeoutException(row.errorMessage()), row, 1, null);
@@ -343,12 +417,13 @@ final class DurableStep implements Step {
               false,
               type);
       fenced(run.store.insertStep(run.lease, row));
-      recorded.put(step, row);
+      remember(row);
     }
     var consumed = run.store.consumeEvent(run.lease, row, run.now());
     if (consumed.isPresent()) {
-      recorded.put(step, consumed.get());
-      return StepJson.read(consumed.get().outputJson());
+      // an event counts once consumed; it was accepted, so the wait takes it even past the limit
+      remember(consumed.get());
+      return handOver(step, consumed.get());
     }
     if (!row.wakeAt().isAfter(run.now())) {
       String message = "Execution timed out after " + timeout.toMillis() + "ms";

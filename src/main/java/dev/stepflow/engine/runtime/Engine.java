@@ -219,7 +219,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
-    RunContext run = new RunContext(c.instance(), lease, store, clock, this::signal);
+    RunContext run =
+        new RunContext(
+            c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes());
     Runner runner =
         new Runner(
             run,

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.runtime;
 
+import dev.stepflow.domain.Limits;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,9 +13,12 @@ import java.util.regex.Pattern;
  * This node among the nodes that share a store: its id (unique among them), how long its lease on
  * an instance lasts without renewal (it renews every third of that), and whether it is alone by
  * construction (an embedded SQLite file, which no other node can open), in which case every lease
- * it finds at start is a previous process's and counts as ended.
+ * it finds at start is a previous process's and counts as ended. {@code maxInstanceStateBytes} is
+ * the persisted state its runs let an instance reach (see {@link
+ * dev.stepflow.domain.Limits#DEFAULT_MAX_INSTANCE_STATE_BYTES}).
  */
-public record NodeSettings(String nodeId, Duration leaseTime, boolean alone) {
+public record NodeSettings(
+    String nodeId, Duration leaseTime, boolean alone, long maxInstanceStateBytes) {
   /**
    * How long a lease lasts without renewal unless configured otherwise. A dead node's instances
    * move to another node at most this long after its last renewal, plus the takeover scan (1 s):
@@ -31,6 +35,27 @@ public record NodeSettings(String nodeId, Duration leaseTime, boolean alone) {
   public NodeSettings {
     checkNodeId(nodeId);
     checkLeaseTime(leaseTime);
+    checkMaxInstanceStateBytes(maxInstanceStateBytes);
+  }
+
+  /** A node whose runs keep instances within Cloudflare's 100 MB of persisted state. */
+  public NodeSettings(String nodeId, Duration leaseTime, boolean alone) {
+    this(nodeId, leaseTime, alone, Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES);
+  }
+
+  /**
+   * Refuses a state limit below one step result ({@link Limits#MAX_PAYLOAD_BYTES}), which no
+   * instance could work within. Public so the configuration can refuse it before anything starts.
+   */
+  public static void checkMaxInstanceStateBytes(long bytes) {
+    if (bytes < Limits.MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException(
+          "--max-instance-state-bytes must be at least "
+              + Limits.MAX_PAYLOAD_BYTES
+              + " (one step result; found: "
+              + bytes
+              + ")");
+    }
   }
 
   /**

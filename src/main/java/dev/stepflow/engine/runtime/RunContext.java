@@ -28,17 +28,27 @@ final class RunContext {
   final RunStore store;
   final Clock clock;
   final Runnable wakeDispatcher;
+
+  /** The persisted state the instance may reach; the step that would pass it fails for good. */
+  final long maxStateBytes;
+
   private volatile boolean pauseRequested;
   private volatile boolean aborted;
   private volatile boolean attemptInFlight;
 
   RunContext(
-      Instance instance, RunLease lease, EngineStore store, Clock clock, Runnable wakeDispatcher) {
+      Instance instance,
+      RunLease lease,
+      EngineStore store,
+      Clock clock,
+      Runnable wakeDispatcher,
+      long maxStateBytes) {
     this.instance = instance;
     this.lease = lease;
     this.store = new RunStore(store, this::abort);
     this.clock = clock;
     this.wakeDispatcher = wakeDispatcher;
+    this.maxStateBytes = maxStateBytes;
   }
 
   Instant now() {

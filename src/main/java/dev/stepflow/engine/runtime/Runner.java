@@ -103,7 +103,7 @@ final class Runner implements Runnable {
     }
     String json;
     try {
-      json = StepJson.write(output);
+      json = step.workflowOutput(output);
     } catch (RuntimeException notJson) {
       fail(step, notJson);
       return;

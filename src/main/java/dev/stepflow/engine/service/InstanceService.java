@@ -6,6 +6,7 @@ import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Limits;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Problem;
@@ -71,19 +72,20 @@ public final class InstanceService {
   }
 
   /**
-   * An instance with its step log and status history, for GET instance; {@code unavailableClass}
-   * names its workflow class when the instance needs it to go on and no live node has it.
+   * An instance with its step log (outputs cut to a preview, see {@link LoggedStep}) and status
+   * history, for GET instance; {@code unavailableClass} names its workflow class when the instance
+   * needs it to go on and no live node has it.
    */
   public record Details(
       Instance instance,
-      List<StepRecord> steps,
+      List<LoggedStep> steps,
       List<StatusChange> history,
       Optional<String> unavailableClass) {}
 
   public Details details(InstanceRef ref) {
     Instance instance = get(ref);
     return new Details(
-        instance, instances.steps(ref), instances.history(ref), unavailableClass(instance));
+        instance, instances.stepLog(ref), instances.history(ref), unavailableClass(instance));
   }
 
   /** The instance's workflow class, if it needs one to go on and no live node runs it. */

@@ -232,18 +232,12 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public boolean insertStep(RunLease lease, StepRecord row) {
-    return db.write(
-        c ->
-            execute(c, insertStep, StepRows.insertValues(row, lease.instanceSeq(), lease.runId()))
-                == 1);
+    return db.write(c -> StepRows.insert(c, insertStep, row, lease.instanceSeq(), lease.runId()));
   }
 
   @Override
   public boolean updateStep(RunLease lease, StepRecord row) {
-    return db.write(
-        c ->
-            execute(c, updateStep, StepRows.updateValues(row, lease.instanceSeq(), lease.runId()))
-                == 1);
+    return db.write(c -> StepRows.update(c, updateStep, row, lease.instanceSeq(), lease.runId()));
   }
 
   @Override
@@ -268,9 +262,7 @@ public final class JdbcEngineStore implements EngineStore {
             throw new SQLException("stored event payload is not JSON", e);
           }
           StepRecord done = waitStep.completed(now, output.toString(), null);
-          if (execute(
-                  c, updateStep, StepRows.updateValues(done, lease.instanceSeq(), lease.runId()))
-              == 0) {
+          if (!StepRows.update(c, updateStep, done, lease.instanceSeq(), lease.runId())) {
             return Optional.<StepRecord>empty();
           }
           execute(c, DELETE_EVENT, eventId);

@@ -8,6 +8,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
@@ -219,6 +220,19 @@ public final class JdbcInstanceStore implements InstanceStore {
           return seq.isEmpty()
               ? List.<StepRecord>of()
               : StepRows.list(c, StepRows.OF_INSTANCE, seq.getAsLong());
+        });
+  }
+
+  @Override
+  public List<LoggedStep> stepLog(InstanceRef ref) {
+    return db.read(
+        c -> {
+          OptionalLong seq = InstanceRows.seqOf(c, ref);
+          return seq.isEmpty()
+              ? List.<LoggedStep>of()
+              : StepRows.list(c, StepRows.LOG_OF_INSTANCE, seq.getAsLong()).stream()
+                  .map(LoggedStep::ofPreview)
+                  .toList();
         });
   }
 

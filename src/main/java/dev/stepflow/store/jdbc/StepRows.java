@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
 import java.sql.Connection;
@@ -11,16 +12,38 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading and writing step rows; shared by the instance store (GET) and the engine store. */
+/**
+ * Reading and writing step rows; shared by the instance store (GET) and the engine store. A step's
+ * output lives apart, in step_output, and the step row keeps its preview ({@link
+ * LoggedStep#previewOf}): the instance log reads previews and never an output.
+ */
 final class StepRows {
-  static final String COLUMNS =
+  /** The columns of a step; {@code %s} reads its output. */
+  private static final String SELECT =
       """
-      SELECT step_seq, type, name, count, status, started_on, ended_on, output_json, error_name,
-             error_message, config_json, attempts_json, has_rollback, wake_at, wake_absolute,
-             event_type, error_stack FROM step""";
-  static final String OF_INSTANCE = COLUMNS + " WHERE instance_seq = ? ORDER BY step_seq";
+      SELECT step_seq, type, name, count, status, started_on, ended_on, %s AS output_json,
+             error_name, error_message, config_json, attempts_json, has_rollback, wake_at,
+             wake_absolute, event_type, error_stack FROM step""";
+
+  private static final String WHOLE_OUTPUT =
+      """
+      (SELECT o.output_json FROM step_output o
+        WHERE o.instance_seq = step.instance_seq AND o.step_seq = step.step_seq)""";
+
+  private static final String WITH_OUTPUT = SELECT.formatted(WHOLE_OUTPUT);
+  static final String OF_INSTANCE = WITH_OUTPUT + " WHERE instance_seq = ? ORDER BY step_seq";
   static final String ONE =
-      COLUMNS + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
+      WITH_OUTPUT + " WHERE instance_seq = ? AND type = ? AND name = ? AND count = ?";
+
+  /** The steps of an instance for its log, with output previews in place of outputs. */
+  static final String LOG_OF_INSTANCE =
+      SELECT.formatted("output_preview") + " WHERE instance_seq = ? ORDER BY step_seq";
+
+  /** A step's output; written in the transaction of the step write that applied. */
+  private static final String WRITE_OUTPUT =
+      """
+      INSERT INTO step_output (instance_seq, step_seq, output_json) VALUES (?, ?, ?)
+      ON CONFLICT (instance_seq, step_seq) DO UPDATE SET output_json = excluded.output_json""";
 
   /**
    * Fenced by the run's lease: the instance must still carry the run's id and a status in which a
@@ -31,25 +54,25 @@ final class StepRows {
   private static final String INSERT =
       """
       INSERT INTO step (instance_seq, step_seq, type, name, count, status, started_on, ended_on,
-                        output_json, error_name, error_message, config_json, attempts_json,
+                        output_preview, error_name, error_message, config_json, attempts_json,
                         has_rollback, wake_at, wake_absolute, event_type, error_stack)
       SELECT seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM instance
        WHERE seq = ? AND run_id = ? AND status IN (%s)%s""";
 
   private static final String UPDATE =
       """
-      UPDATE step SET status = ?, ended_on = ?, output_json = ?, error_name = ?, error_message = ?,
-                      attempts_json = ?, wake_at = ?, error_stack = ?
+      UPDATE step SET status = ?, ended_on = ?, output_preview = ?, error_name = ?,
+                      error_message = ?, attempts_json = ?, wake_at = ?, error_stack = ?
        WHERE instance_seq = ? AND step_seq = ?
          AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
                        AND status IN (%s)%s)""";
 
-  /** Inserts a step of the run, fenced by its lease; values from {@link #insertValues}. */
+  /** The fenced insert for {@link #insert(Connection, String, StepRecord, long, long)}. */
   static String insert(SqlDialect dialect) {
     return INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
   }
 
-  /** Updates a step of the run, fenced by its lease; values from {@link #updateValues}. */
+  /** The fenced update for {@link #update(Connection, String, StepRecord, long, long)}. */
   static String update(SqlDialect dialect) {
     return UPDATE.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
   }
@@ -67,7 +90,31 @@ final class StepRows {
     return rows;
   }
 
-  static Object[] insertValues(StepRecord r, long seq, long runId) {
+  /**
+   * Inserts a step of the run with the {@code fencedInsert} of {@link #insert(SqlDialect)}, and its
+   * output if it has one; false (nothing written) when the run's lease no longer holds.
+   */
+  static boolean insert(Connection c, String fencedInsert, StepRecord r, long seq, long runId)
+      throws SQLException {
+    return Columns.execute(c, fencedInsert, insertValues(r, seq, runId)) == 1
+        && writeOutput(c, r, seq);
+  }
+
+  /** As {@link #insert(Connection, String, StepRecord, long, long)}, for an update. */
+  static boolean update(Connection c, String fencedUpdate, StepRecord r, long seq, long runId)
+      throws SQLException {
+    return Columns.execute(c, fencedUpdate, updateValues(r, seq, runId)) == 1
+        && writeOutput(c, r, seq);
+  }
+
+  private static boolean writeOutput(Connection c, StepRecord r, long seq) throws SQLException {
+    if (r.outputJson() != null) {
+      Columns.execute(c, WRITE_OUTPUT, seq, r.stepSeq(), r.outputJson());
+    }
+    return true;
+  }
+
+  private static Object[] insertValues(StepRecord r, long seq, long runId) {
     return new Object[] {
       r.stepSeq(),
       WireNames.stepKind(r.kind()),
@@ -76,7 +123,7 @@ final class StepRows {
       WireNames.stepStatus(r.status()),
       r.startedOn(),
       r.endedOn(),
-      r.outputJson(),
+      LoggedStep.previewOf(r.outputJson()),
       r.errorName(),
       r.errorMessage(),
       r.configJson(),
@@ -91,11 +138,11 @@ final class StepRows {
     };
   }
 
-  static Object[] updateValues(StepRecord r, long seq, long runId) {
+  private static Object[] updateValues(StepRecord r, long seq, long runId) {
     return new Object[] {
       WireNames.stepStatus(r.status()),
       r.endedOn(),
-      r.outputJson(),
+      LoggedStep.previewOf(r.outputJson()),
       r.errorName(),
       r.errorMessage(),
       r.attemptsJson(),

@@ -3,6 +3,7 @@ package dev.stepflow.workflow.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepflow.domain.Limits;
 import dev.stepflow.workflow.Backoff;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.Rollback;
@@ -26,13 +27,21 @@ import java.util.Locale;
  *   {"sleepUntil": "deadline", "at": "2026-12-01T00:00:00Z"},
  *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000, "catch": false} ]}</pre>
  *
- * {@code "output_bytes": N} makes a step return a string of N characters (to test the result
- * limit). {@code fail: N} makes the first N attempts throw ({@code true}: every attempt). The
- * output is an object of the step outputs by {@code name-count}. Every attempt and handler call is
- * reported to the {@link EffectLog}, so tests can prove what ran how often.
+ * {@code "output_bytes": N} makes a step return {@code {"blob": "xxx..."}} with N characters (to
+ * test the result and state limits); N is checked before anything is allocated: 0 to {@link
+ * #MAX_OUTPUT_BYTES}, else the instance fails at that step, which never runs. {@code fail: N} makes
+ * the first N attempts throw ({@code true}: every attempt). The output is an object of the step
+ * outputs by {@code name-count}. Every attempt and handler call is reported to the {@link
+ * EffectLog}, so tests can prove what ran how often.
  */
 public final class Scripted implements Workflow {
   public static final String CLASS_NAME = "Scripted";
+
+  /**
+   * The largest {@code output_bytes}: twice the step result limit, so that the limit itself can be
+   * tried, and small enough that no script makes the server allocate what it cannot hold.
+   */
+  public static final int MAX_OUTPUT_BYTES = 2 * Limits.MAX_PAYLOAD_BYTES;
 
   private final EffectLog effects;
 
@@ -88,6 +97,7 @@ public final class Scripted implements Workflow {
   }
 
   private JsonNode doStep(WorkflowEvent event, Step step, JsonNode spec, String name) {
+    int outputBytes = outputBytes(spec);
     StepConfig config = config(spec, StepConfig.DEFAULT);
     JsonNode rollbackSpec = spec.get("rollback");
     Rollback rollback =
@@ -126,10 +136,8 @@ public final class Scripted implements Workflow {
             }
             throw new IllegalStateException(message);
           }
-          if (spec.has("output_bytes")) {
-            return JsonNodeFactory.instance
-                .objectNode()
-                .put("blob", "x".repeat(spec.get("output_bytes").asInt()));
+          if (outputBytes >= 0) {
+            return JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(outputBytes));
           }
           return spec.has("output")
               ? spec.get("output")
@@ -140,6 +148,30 @@ public final class Scripted implements Workflow {
         },
         rollback,
         rollbackConfig);
+  }
+
+  /** The step's {@code output_bytes}, checked against its bounds; -1 when it has none. */
+  private static int outputBytes(JsonNode spec) {
+    JsonNode value = spec.get("output_bytes");
+    if (value == null) {
+      return -1;
+    }
+    if (!value.canConvertToLong()
+        || !value.isIntegralNumber()
+        || value.asLong() < 0
+        || value.asLong() > MAX_OUTPUT_BYTES) {
+      throw new NonRetryableException(
+          "Scripted: output_bytes must be a whole number from 0 to "
+              + MAX_OUTPUT_BYTES
+              + " (twice the step result limit of "
+              + Limits.MAX_PAYLOAD_BYTES
+              + " bytes); found "
+              + (value.isNumber()
+                  ? value.asText()
+                  : "a " + value.getNodeType().name().toLowerCase(Locale.ROOT))
+              + ".");
+    }
+    return value.asInt();
   }
 
   private static boolean fails(JsonNode fail, int attempt) {

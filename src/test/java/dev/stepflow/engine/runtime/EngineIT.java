@@ -147,6 +147,31 @@ class EngineIT {
   }
 
   @Test
+  void restartFromAStepAfterARollbackRunsTheCompensatedStepsAgain() {
+    String id =
+        start(
+            "[{\"do\":\"hold\",\"rollback\":{}},{\"do\":\"quote\"},"
+                + "{\"waitForEvent\":\"approval\",\"type\":\"go\"},{\"do\":\"ship\"}]");
+    awaitStatus(id, "waiting");
+    patch(id, "{\"status\":\"terminate\",\"rollback\":true}");
+    awaitStatus(id, "terminated");
+
+    ApiResponse restarted =
+        patch(
+            id,
+            "{\"status\":\"restart\",\"from\":{\"name\":\"approval\",\"type\":\"waitForEvent\"}}");
+    assertThat(restarted.status()).as("restart: %s", restarted.body()).isEqualTo(200);
+    awaitStatus(id, "waiting");
+    api.post(WF + "/instances/" + id + "/events/go", "{}");
+    awaitStatus(id, "complete");
+
+    assertThat(server.effects(id))
+        .as("hold was undone by its handler, so it runs again; quote has none and keeps its result")
+        .containsExactly(
+            "do hold-1 #1", "do quote-1 #1", "rollback hold-1 #1", "do hold-1 #1", "do ship-1 #1");
+  }
+
+  @Test
   void terminateWithRollbackRunsTheHandlersInReverseOrder() {
     String id =
         start(

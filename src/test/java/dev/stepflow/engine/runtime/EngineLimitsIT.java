@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Limits of DESIGN.md section 4: step results of 1 MiB, steps per instance, step name length. */
+/**
+ * Limits of DESIGN.md section 4: step results and workflow outputs of 1 MiB, steps per instance,
+ * step name length; and Scripted's own bound on output_bytes.
+ */
 class EngineLimitsIT {
   @RegisterExtension static final TestServer server = new TestServer();
   private static final String ACCOUNT = "/client/v4/accounts/limits";
@@ -60,6 +63,31 @@ class EngineLimitsIT {
             .get("blob")
             .asText();
     assertThat(blob).hasSize(1_000_000);
+  }
+
+  @Test
+  void scriptedRefusesAnOutputBytesBeyondItsBoundBeforeTheStepRuns() {
+    JsonNode result =
+        runToEnd("open", "alloc", "[{\"do\":\"a\"},{\"do\":\"huge\",\"output_bytes\":2000000000}]");
+    assertThat(result.get("status").asText()).isEqualTo("errored");
+    assertThat(result.get("error").get("message").asText())
+        .isEqualTo(
+            "Scripted: output_bytes must be a whole number from 0 to 2097152 (twice the step"
+                + " result limit of 1048576 bytes); found 2000000000.");
+    assertThat(server.effects("alloc")).containsExactly("do a-1 #1");
+  }
+
+  @Test
+  void aWorkflowOutputOverOneMebibyteFailsTheInstance() {
+    JsonNode result =
+        runToEnd(
+            "open",
+            "big-output",
+            "[{\"do\":\"a\",\"output_bytes\":600000},{\"do\":\"b\",\"output_bytes\":600000}]");
+    assertThat(result.get("status").asText()).isEqualTo("errored");
+    assertThat(result.get("error").get("name").asText()).isEqualTo("WorkflowOutputTooLarge");
+    assertThat(result.get("output").isNull()).isTrue();
+    assertThat(server.effects("big-output")).containsExactly("do a-1 #1", "do b-1 #1");
   }
 
   @Test

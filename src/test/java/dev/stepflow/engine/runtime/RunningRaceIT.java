@@ -181,11 +181,21 @@ class RunningRaceIT {
           default -> null;
         };
     if (body == null) {
-      ApiResponse sent = api.post(path + "/events/go", "{\"n\":" + random.nextInt(100) + "}");
+      ApiResponse sent;
+      try {
+        sent = api.post(path + "/events/go", "{\"n\":" + random.nextInt(100) + "}");
+      } catch (RuntimeException unanswered) {
+        throw withThreadDump(unanswered);
+      }
       assertThat(sent.status()).as("event to %s: %s", id, sent.body()).isIn(200, 409);
       return new Answer(id, "event", sent.status(), null, null);
     }
-    ApiResponse answer = api.patch(path + "/status", body);
+    ApiResponse answer;
+    try {
+      answer = api.patch(path + "/status", body);
+    } catch (RuntimeException unanswered) {
+      throw withThreadDump(unanswered);
+    }
     if (answer.status() == 409) {
       assertThat(answer.header("x-should-retry")).isEqualTo("false");
     }
@@ -204,5 +214,25 @@ class RunningRaceIT {
     String status =
         api.get(WF + "/instances/" + id + "?simple=true").result().get("status").asText();
     return List.of("complete", "errored", "terminated", "paused").contains(status);
+  }
+
+  /**
+   * A request that got no answer (the client's timeout) means the server is stuck: what its
+   * threads, virtual ones included, are doing at that moment goes into the failure.
+   */
+  private static synchronized RuntimeException withThreadDump(RuntimeException unanswered) {
+    try {
+      Path dump = Path.of("target", "RunningRaceIT-unanswered-" + System.nanoTime() + ".txt");
+      java.lang.management.ManagementFactory.getPlatformMXBean(
+              com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpThreads(
+              dump.toAbsolutePath().toString(),
+              com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      unanswered.addSuppressed(
+          new AssertionError("threads at the timeout: " + dump.toAbsolutePath()));
+    } catch (Exception e) {
+      unanswered.addSuppressed(e);
+    }
+    return unanswered;
   }
 }

@@ -6,6 +6,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.LoggedStep;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
@@ -144,6 +145,11 @@ class InstanceControlContentionIT {
     @Override
     public List<StepRecord> steps(InstanceRef ref) {
       return store.steps(ref);
+    }
+
+    @Override
+    public List<LoggedStep> stepLog(InstanceRef ref) {
+      return store.stepLog(ref);
     }
 
     @Override
