@@ -20,13 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Step} workflow code sees. Each call is identified by (kind, name, count); a call whose
@@ -47,11 +44,6 @@ final class DurableStep implements Step {
   private static final Duration DEFAULT_EVENT_TIMEOUT = Duration.ofHours(24);
   private static final Pattern EVENT_TYPE = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9-_]{0,99}$");
 
-  private static final Logger log = LoggerFactory.getLogger(DurableStep.class);
-
-  /** Where a step failure thrown into the workflow code comes from: step, attempt, stack trace. */
-  record Failure(String step, int attempt, String stack) {}
-
   /** A rollback handler registered by a step that started, in step-start order. */
   record Handler(StepRecord step, Rollback rollback, StepConfig config) {}
 
@@ -60,7 +52,7 @@ final class DurableStep implements Step {
   private final Map<StepRef, StepRecord> recorded = new HashMap<>();
   private final Map<StepRef, Integer> counters = new HashMap<>();
   private final List<Handler> handlers = new ArrayList<>();
-  private final Map<Throwable, Failure> thrown = new IdentityHashMap<>();
+  private final StepFailures failures;
   private final int stepLimit;
   private final AttemptRunner attempts;
   private int nextStepSeq;
@@ -69,6 +61,7 @@ final class DurableStep implements Step {
 
   DurableStep(RunContext run, List<StepRecord> steps, int stepLimit, boolean collectOnly) {
     this.run = run;
+    this.failures = new StepFailures(run.instance.ref());
     this.collectOnly = collectOnly;
     this.stepLimit = stepLimit;
     this.attempts = new AttemptRunner(run);
@@ -109,22 +102,8 @@ final class DurableStep implements Step {
   }
 
   /** The step failure behind {@code error}, when this run threw it into the workflow code. */
-  Optional<Failure> failureBehind(Throwable error) {
-    return Optional.ofNullable(thrown.get(error));
-  }
-
-  /** Remembers where {@code failure} comes from, for the run's log, and returns it to throw. */
-  private <E extends StepFailedException> E thrown(
-      E failure, StepRecord row, int attempt, Throwable cause) {
-    if (cause != null) {
-      failure.initCause(cause);
-    }
-    thrown.put(failure, new Failure(row.displayName(), attempt, row.errorStack()));
-    return failure;
-  }
-
-  private static int attemptsOf(StepRecord row) {
-    return StepJson.attemptCount(StepJson.attempts(row.attemptsJson()));
+  Optional<StepFailures.Failure> failureBehind(Throwable error) {
+    return failures.behind(error);
   }
 
   /** The next step of this kind and name: its identity, with its 1-based count in this run. */
@@ -162,8 +141,7 @@ final class DurableStep implements Step {
       return handOver(step, row);
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
-      throw thrown(
-          new StepFailedException(row.errorName(), row.errorMessage()), row, attemptsOf(row), null);
+      throw failures.replayed(new StepFailedException(row.errorName(), row.errorMessage()), row);
     }
     if (collectOnly) {
       if (row == null) {
@@ -220,19 +198,19 @@ final class DurableStep implements Step {
       boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
       String stack = StackTraces.text(outcome.error());
       if (!retriesLeft) {
-        logFailedAttempt(row, attempt, outcome, "no retries left");
+        failures.attemptFailed(row, attempt, outcome, "no retries left");
         StepRecord failed =
             row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString())
                 .withErrorStack(stack);
         checkpoint(failed);
-        throw thrown(
+        throw failures.thrown(
             new StepFailedException(outcome.errorName(), outcome.errorMessage()),
             failed,
             attempt,
             outcome.error());
       }
       Duration delay = config.delayBeforeRetry(attempt);
-      logFailedAttempt(row, attempt, outcome, "the next attempt follows in " + delay);
+      failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
       row =
           row.retryingAt(
                   run.now().plus(delay),
@@ -241,22 +219,6 @@ final class DurableStep implements Step {
                   outcome.errorMessage())
               .withErrorStack(stack);
       checkpoint(row);
-    }
-  }
-
-  /** One WARN line per failed attempt; its stack trace at DEBUG (it is kept with the step). */
-  private void logFailedAttempt(
-      StepRecord row, int attempt, AttemptRunner.Outcome outcome, String then) {
-    log.warn(
-        "Step '{}' of {} failed attempt {}: {}: {}; {}",
-        row.displayName(),
-        run.instance.ref(),
-        attempt,
-        outcome.errorName(),
-        outcome.errorMessage(),
-        then);
-    if (outcome.error() != null) {
-      log.debug("Attempt {} of step '{}' threw", attempt, row.displayName(), outcome.error());
     }
   }
 
@@ -328,10 +290,9 @@ final class DurableStep implements Step {
       StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
     StepRecord failed = row.failed(run.now(), name, message, tried.toString());
-    log.warn(
-        "Step '{}' of {} failed: {}: {}", row.displayName(), run.instance.ref(), name, message);
+    failures.stepFailed(row, name, message);
     checkpoint(failed);
-    throw thrown(
+    throw failures.thrown(
         new StepFailedException(name, message), failed, StepJson.attemptCount(tried), null);
   }
 
@@ -399,7 +360,7 @@ final class DurableStep implements Step {
       return handOver(step, row);
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
-      throw thrown(new WaitTimeoutException(row.errorMessage()), row, 1, null);
+      throw failures.thrown(new WaitTimeoutException(row.errorMessage()), row, 1, null);
     }
     if (collectOnly) {
       throw new Unwind(Unwind.Reason.COLLECTED);
@@ -429,7 +390,7 @@ final class DurableStep implements Step {
       String message = "Execution timed out after " + timeout.toMillis() + "ms";
       StepRecord timedOut = row.failed(run.now(), "WaitTimeoutError", message, null);
       checkpoint(timedOut);
-      throw thrown(new WaitTimeoutException(message), timedOut, 1, null);
+      throw failures.thrown(new WaitTimeoutException(message), timedOut, 1, null);
     }
     throw run.suspend(row.wakeAt(), type);
   }

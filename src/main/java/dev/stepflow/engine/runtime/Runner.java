@@ -175,7 +175,7 @@ final class Runner implements Runnable {
   private void logFailure(
       DurableStep step, Throwable failure, String name, String message, boolean compensate) {
     String then = compensate ? "its rollback handlers run" : "it is errored";
-    Optional<DurableStep.Failure> behind = step.failureBehind(failure);
+    Optional<StepFailures.Failure> behind = step.failureBehind(failure);
     if (behind.isEmpty()) {
       log.error(
           "The {} failed: {}: {} (thrown by the workflow code); {}",
@@ -186,7 +186,7 @@ final class Runner implements Runnable {
           failure);
       return;
     }
-    DurableStep.Failure f = behind.get();
+    StepFailures.Failure f = behind.get();
     if (failure.getCause() != null || f.stack() == null) {
       log.error(
           "The {} failed: step '{}' failed for good at attempt {}: {}: {}; {}",

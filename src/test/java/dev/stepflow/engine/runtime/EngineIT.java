@@ -156,11 +156,8 @@ class EngineIT {
     patch(id, "{\"status\":\"terminate\",\"rollback\":true}");
     awaitStatus(id, "terminated");
 
-    ApiResponse restarted =
-        patch(
-            id,
-            "{\"status\":\"restart\",\"from\":{\"name\":\"approval\",\"type\":\"waitForEvent\"}}");
-    assertThat(restarted.status()).as("restart: %s", restarted.body()).isEqualTo(200);
+    patch(
+        id, "{\"status\":\"restart\",\"from\":{\"name\":\"approval\",\"type\":\"waitForEvent\"}}");
     awaitStatus(id, "waiting");
     api.post(WF + "/instances/" + id + "/events/go", "{}");
     awaitStatus(id, "complete");
