@@ -49,6 +49,7 @@ class ArchitectureTest {
             "dev.stepflow.app",
             "dev.stepflow.auth",
             "dev.stepflow.http",
+            "dev.stepflow.web",
             "dev.stepflow.domain",
             "dev.stepflow.engine.service",
             "dev.stepflow.engine.runtime",
@@ -197,6 +198,23 @@ class ArchitectureTest {
                     || within(name, "jakarta.ws"));
 
     assertThat(violations).as("auth may use only itself, the JDK and libraries").isEmpty();
+  }
+
+  /**
+   * The HTTP front (Jetty, limits, TLS) knows nothing of what it serves: it mounts whatever Jersey
+   * application app gives it, and speaks the envelope's error codes (domain) for its own answers.
+   */
+  @Test
+  void webDependsOnlyOnDomainAndLibraries() {
+    List<Dependency> violations =
+        violations(
+            inTree("dev.stepflow.web"),
+            name ->
+                within(name, "dev.stepflow")
+                    && !within(name, "dev.stepflow.web")
+                    && !within(name, "dev.stepflow.domain"));
+
+    assertThat(violations).as("web may use only itself, domain, the JDK and libraries").isEmpty();
   }
 
   @Test

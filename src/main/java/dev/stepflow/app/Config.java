@@ -3,6 +3,8 @@ package dev.stepflow.app;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import dev.stepflow.web.HttpLimits;
+import dev.stepflow.web.Tls;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -27,7 +29,8 @@ public record Config(
     CreationRates creationRates,
     StoreSettings store,
     Cluster cluster,
-    long maxInstanceStateBytes) {
+    long maxInstanceStateBytes,
+    Http http) {
 
   /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
@@ -43,6 +46,23 @@ public record Config(
           "--max-running must be 0 or more (found: " + maxRunning + ")");
     }
     NodeSettings.checkMaxInstanceStateBytes(maxInstanceStateBytes);
+    if (http == null) {
+      http = Http.DEFAULT;
+    }
+  }
+
+  /**
+   * The HTTP front: what a client is allowed (timeouts, connections, headers) and, when {@code tls}
+   * is set, the certificate and key it serves HTTPS with.
+   */
+  public record Http(HttpLimits limits, Tls tls) {
+    public static final Http DEFAULT = new Http(HttpLimits.DEFAULT, null);
+
+    public Http {
+      if (limits == null) {
+        limits = HttpLimits.DEFAULT;
+      }
+    }
   }
 
   /** The durability of a {@code --durability} name: normal or full. */
@@ -127,7 +147,8 @@ public record Config(
         CreationRates.DEFAULT,
         StoreSettings.SQLITE,
         Cluster.DEFAULT,
-        Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES);
+        Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES,
+        Http.DEFAULT);
   }
 
   public Config withMaxRunning(int value) {
@@ -142,7 +163,8 @@ public record Config(
         creationRates,
         store,
         cluster,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
   }
 
   public Config withEffectsLog(Path value) {
@@ -157,7 +179,8 @@ public record Config(
         creationRates,
         store,
         cluster,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
   }
 
   public Config withAccess(Access value) {
@@ -172,7 +195,8 @@ public record Config(
         creationRates,
         store,
         cluster,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
   }
 
   public Config withCreationRates(CreationRates value) {
@@ -187,7 +211,8 @@ public record Config(
         value,
         store,
         cluster,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
   }
 
   /** This configuration with its data in {@code value}. */
@@ -203,7 +228,8 @@ public record Config(
         creationRates,
         value,
         cluster,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
   }
 
   /** This configuration with another limit of persisted state per instance. */
@@ -219,7 +245,8 @@ public record Config(
         creationRates,
         store,
         cluster,
-        value);
+        value,
+        http);
   }
 
   /** This configuration with another node id or lease time. */
@@ -235,6 +262,24 @@ public record Config(
         creationRates,
         store,
         value,
-        maxInstanceStateBytes);
+        maxInstanceStateBytes,
+        http);
+  }
+
+  /** This configuration with other HTTP limits or TLS. */
+  public Config withHttp(Http value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes,
+        value);
   }
 }

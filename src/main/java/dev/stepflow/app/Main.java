@@ -2,6 +2,8 @@ package dev.stepflow.app;
 
 import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
+import dev.stepflow.web.HttpLimits;
+import dev.stepflow.web.Tls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,6 +192,72 @@ public final class Main {
                 + " it fails for good.")
     long maxInstanceStateBytes;
 
+    @Option(
+        names = "--idle-timeout",
+        defaultValue = "" + HttpLimits.DEFAULT_IDLE_SECONDS,
+        description =
+            "Seconds a connection may stay silent before it is closed; a request waiting that long"
+                + " for more of its body is answered 408 (${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(
+        names = "--header-timeout",
+        defaultValue = "" + HttpLimits.DEFAULT_HEADER_SECONDS,
+        description =
+            "Seconds the request line and headers may take from their first byte; slower clients"
+                + " (slowloris) are answered 408 and closed (${DEFAULT-VALUE}).")
+    long headerTimeoutSeconds;
+
+    @Option(
+        names = "--body-timeout",
+        defaultValue = "" + HttpLimits.DEFAULT_BODY_SECONDS,
+        description =
+            "Seconds a request body may take from its first read; slower ones are answered 408"
+                + " (${DEFAULT-VALUE}).")
+    long bodyTimeoutSeconds;
+
+    @Option(
+        names = "--max-connections",
+        description =
+            "Connections served at once; more wait until one closes (default: 1000, fewer when"
+                + " the process may open fewer files).")
+    Integer maxConnections;
+
+    @Option(
+        names = "--max-header-bytes",
+        defaultValue = "" + HttpLimits.DEFAULT_MAX_HEADER_BYTES,
+        description =
+            "Request line and headers, in bytes; more is answered 431 (${DEFAULT-VALUE}).")
+    int maxHeaderBytes;
+
+    @Option(
+        names = "--max-header-count",
+        defaultValue = "" + HttpLimits.DEFAULT_MAX_HEADER_COUNT,
+        description = "Request header fields; more are answered 431 (${DEFAULT-VALUE}).")
+    int maxHeaderCount;
+
+    @Option(
+        names = "--tls-cert",
+        defaultValue = "${env:STEPFLOW_TLS_CERT}",
+        description =
+            "PEM certificate chain: serve HTTPS (HTTP/2 or HTTP/1.1) with --tls-key."
+                + " Environment: STEPFLOW_TLS_CERT.")
+    Path tlsCert;
+
+    @Option(
+        names = "--tls-key",
+        defaultValue = "${env:STEPFLOW_TLS_KEY}",
+        description = "PEM private key (PKCS#8) of --tls-cert. Environment: STEPFLOW_TLS_KEY.")
+    Path tlsKey;
+
+    @Option(
+        names = "--tls-plain-http",
+        defaultValue = "refuse",
+        description =
+            "With TLS, what the port does with plain HTTP: refuse (400, never redirected; default)"
+                + " or serve.")
+    String tlsPlainHttp;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -207,11 +275,7 @@ public final class Main {
         warnInsecure();
       }
       // one write: whoever waits for the "serving" line finds the lines after it there too
-      System.out.print(
-          StartBanner.text(
-              server.baseUrl(),
-              "http://" + host + ":" + server.port() + "/healthz",
-              server.tokens()));
+      System.out.print(StartBanner.text(server.baseUrl(), server.healthUrl(), server.tokens()));
       System.out.flush();
       stopped.await();
       return 0;
@@ -229,7 +293,24 @@ public final class Main {
                       new Config.CreationRates(createRatePerAccount, createRatePerWorkflow))
                   .withStore(storeSettings())
                   .withCluster(cluster())
-                  .withMaxInstanceStateBytes(maxInstanceStateBytes));
+                  .withMaxInstanceStateBytes(maxInstanceStateBytes)
+                  .withHttp(new Config.Http(httpLimits(), tls())));
+    }
+
+    private HttpLimits httpLimits() {
+      HttpLimits limits =
+          HttpLimits.DEFAULT
+              .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+              .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds))
+              .withBodyTimeout(Duration.ofSeconds(bodyTimeoutSeconds))
+              .withMaxHeaderBytes(maxHeaderBytes)
+              .withMaxHeaderCount(maxHeaderCount);
+      return maxConnections == null ? limits : limits.withMaxConnections(maxConnections);
+    }
+
+    private Tls tls() {
+      Tls.PlainHttp plain = Tls.PlainHttp.named(tlsPlainHttp);
+      return tlsCert == null && tlsKey == null ? null : new Tls(tlsCert, tlsKey, plain);
     }
 
     /** The node id and lease time the options (or their environment variables) chose. */

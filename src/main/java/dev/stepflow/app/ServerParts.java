@@ -2,29 +2,25 @@ package dev.stepflow.app;
 
 import dev.stepflow.engine.runtime.Engine;
 import dev.stepflow.store.jdbc.Database;
-import java.util.concurrent.ExecutorService;
+import dev.stepflow.web.HttpFront;
 
 /**
  * What a server start has opened so far, filled in step by step. {@link #close()} closes the parts
  * that exist, whether the server stops or its start failed half-way: first it stops answering, then
- * stops the runs, then lets request threads go, closes the store, and releases the data folder
- * last, so no second server gets the folder while this one still writes to it.
+ * stops the runs, closes the store, and releases the data folder last, so no second server gets the
+ * folder while this one still writes to it.
  */
 final class ServerParts implements AutoCloseable {
   DataFolderLock folderLock;
-  HttpListener listener;
+  HttpFront front;
   Database database;
-  ExecutorService requests;
   Engine engine;
 
   @Override
   public void close() {
     RuntimeException failure = null;
-    failure = closeOne(listener, failure);
+    failure = closeOne(front, failure);
     failure = closeOne(engine, failure);
-    if (requests != null) {
-      requests.shutdown();
-    }
     failure = closeOne(database, failure);
     failure = closeOne(folderLock, failure);
     if (failure != null) {

@@ -12,20 +12,21 @@ import dev.stepflow.engine.service.TerminateAllJobs;
 import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
-import dev.stepflow.http.HeaderSizeLimit;
+import dev.stepflow.http.BodySizeLimit;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
+import dev.stepflow.web.CannotServe;
+import dev.stepflow.web.HttpFront;
 import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +34,13 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The composition root: locks the data folder, binds the port, opens the store, builds the engine
- * services and the Jersey application, starts the engine, and only then serves them on the JDK's
- * HTTP server with one virtual thread per request. {@code /client/v4} is Jersey; {@code /healthz}
- * and every other path are answered by {@link FallbackHandlers}.
+ * services and the Jersey application, starts the engine, and only then serves them on Jetty with
+ * one virtual thread per request ({@link HttpFront}). {@code /client/v4} is Jersey; {@code
+ * /healthz} and every other path are answered by the front.
  */
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
   public static final String BASE_PATH = "/client/v4";
-  private static final int DRAIN_BYTES = 64 * 1024 * 1024;
-
-  /**
-   * The JDK server's own bound on request headers; past it the connection is closed unanswered.
-   * {@link HeaderSizeLimit} answers in the envelope below it.
-   */
-  private static final int HARD_HEADER_BYTES = 64 * 1024;
 
   private final ServerParts parts;
   private final TokenSetup.Outcome tokens;
@@ -77,17 +71,16 @@ public final class StepflowServer implements AutoCloseable {
    * StartFailure}, or {@link IllegalArgumentException} for a configuration it cannot use).
    */
   public static StepflowServer start(Config config, WorkflowRegistry registry) {
-    configureHttp();
+    routeJulToSlf4j();
     ServerParts parts = new ServerParts();
     try {
       TokenSetup.Outcome tokens = openChecked(config, parts);
       Services services = wire(config, registry, parts);
-      parts.listener.mountApi(BASE_PATH + "/", services.api(authentication(tokens)));
-      parts.listener.mount("/healthz", FallbackHandlers.health());
-      parts.listener.mount("/", FallbackHandlers.noRoute());
+      parts.front.mountApi(
+          BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
+      parts.front.mountHealth("/healthz");
       startEngine(parts.engine, config);
-      parts.requests = Executors.newVirtualThreadPerTaskExecutor();
-      parts.listener.serve(parts.requests);
+      serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
       server.logStart(config);
       return server;
@@ -97,15 +90,12 @@ public final class StepflowServer implements AutoCloseable {
     }
   }
 
-  private static void configureHttp() {
-    routeJulToSlf4j();
-    // TCP_NODELAY: with Nagle's algorithm on, the last part of a small response waits for the
-    // client's delayed ACK of the first, which would add the client's ACK delay to every answer
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // a body refused early (413) is drained before the connection closes, or the client may get a
-    // reset instead of the answer; the JDK server drains only 64 KiB by default
-    System.setProperty("sun.net.httpserver.drainAmount", String.valueOf(DRAIN_BYTES));
-    System.setProperty("sun.net.httpserver.maxReqHeaderSize", String.valueOf(HARD_HEADER_BYTES));
+  private static void serve(HttpFront front) {
+    try {
+      front.serve();
+    } catch (CannotServe e) {
+      throw new StartFailure(e.getMessage(), e);
+    }
   }
 
   /**
@@ -118,7 +108,7 @@ public final class StepflowServer implements AutoCloseable {
       WritableFolder.require(config.dataDir(), "--data");
       parts.folderLock = DataFolderLock.acquire(config.dataDir());
     }
-    parts.listener = HttpListener.bind(config.host(), config.port());
+    parts.front = bindFront(config);
     Config.Access access = config.access();
     boolean withTokens = !access.insecureNoAuth();
     if (withTokens) {
@@ -126,6 +116,15 @@ public final class StepflowServer implements AutoCloseable {
     }
     parts.database = openStore(config);
     return withTokens ? TokenSetup.prepare(config.dataDir(), access.tokensFile()) : null;
+  }
+
+  private static HttpFront bindFront(Config config) {
+    try {
+      return HttpFront.bind(
+          config.host(), config.port(), config.http().limits(), config.http().tls());
+    } catch (CannotServe e) {
+      throw new StartFailure(e.getMessage(), e);
+    }
   }
 
   private static Database openStore(Config config) {
@@ -263,12 +262,28 @@ public final class StepflowServer implements AutoCloseable {
 
   /** The actual port, useful when started on port 0. */
   public int port() {
-    return parts.listener.address().getPort();
+    return parts.front.address().getPort();
   }
 
   public String baseUrl() {
-    InetSocketAddress address = parts.listener.address();
-    return "http://" + address.getHostString() + ":" + address.getPort() + BASE_PATH;
+    InetSocketAddress address = parts.front.address();
+    return parts.front.scheme()
+        + "://"
+        + address.getHostString()
+        + ":"
+        + address.getPort()
+        + BASE_PATH;
+  }
+
+  /** The liveness check's URL. */
+  public String healthUrl() {
+    InetSocketAddress address = parts.front.address();
+    return parts.front.scheme()
+        + "://"
+        + address.getHostString()
+        + ":"
+        + address.getPort()
+        + "/healthz";
   }
 
   /** Stops answering and running, closes the store and releases the data folder. */

@@ -28,7 +28,6 @@ public final class ApiApplication {
             .register(TimeParamConverter.class)
             .register(BooleanParamConverter.class)
             .register(OptionsAsJson.class)
-            .register(HeaderSizeLimit.class)
             .register(authentication)
             .register(Authorization.class)
             .register(BodySizeLimit.class)

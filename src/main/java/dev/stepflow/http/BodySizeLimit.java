@@ -1,8 +1,6 @@
 package dev.stepflow.http;
 
 import dev.stepflow.domain.WorkflowException;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -12,21 +10,14 @@ import java.io.InputStream;
 
 /**
  * Request bodies are at most {@link #MAX_BODY_BYTES}: the largest payload the contract allows (1
- * MiB of params or event) plus room for the JSON around it. A declared Content-Length over the
- * limit is refused before anything is read; a body without one (chunked) is counted while it is
- * read and refused when it passes the limit, so no request can make the server buffer more than
- * that.
+ * MiB of params or event) plus room for the JSON around it. The HTTP front refuses a declared
+ * Content-Length over the limit before anything is read; a body without one (chunked) is counted
+ * here while it is read and refused when it passes the limit, so no request can make the server
+ * buffer more than that.
  */
 @Provider
-public final class BodySizeLimit implements ContainerRequestFilter, ReaderInterceptor {
-  static final int MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
-
-  @Override
-  public void filter(ContainerRequestContext request) {
-    if (request.getLength() > MAX_BODY_BYTES) {
-      throw tooLarge(request.getLength());
-    }
-  }
+public final class BodySizeLimit implements ReaderInterceptor {
+  public static final int MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
 
   @Override
   public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {

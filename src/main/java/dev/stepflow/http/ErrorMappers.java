@@ -49,6 +49,7 @@ public final class ErrorMappers {
         Violations.class,
         BrokenValidation.class,
         WebApp.class,
+        UnreadableBody.class,
         Unexpected.class);
   }
 

@@ -3,6 +3,7 @@ package dev.stepflow.http;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
@@ -21,6 +22,9 @@ public final class OptionsAsJson implements ContainerResponseFilter {
       return;
     }
     List<String> allowed = response.getAllowedMethods().stream().sorted().toList();
+    // Jersey's own answer to an OPTIONS that accepts no text/plain is empty and says so in
+    // Content-Length; the body set here has a length of its own
+    response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
     response.setEntity(
         Map.of(
             "success", true,

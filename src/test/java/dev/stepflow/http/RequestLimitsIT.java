@@ -6,6 +6,7 @@ import dev.stepflow.app.Config;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
 import dev.stepflow.testing.TestServer;
+import dev.stepflow.web.HttpLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,15 +139,15 @@ class RequestLimitsIT {
   }
 
   @Test
-  void headersPastTheLimitGet413AndTheServerKeepsServing() {
+  void headersPastTheLimitGet431AndTheServerKeepsServing() {
     ApiResponse refused =
         api.send(
             "GET",
             "/client/v4/accounts",
             null,
             null,
-            Map.of("X-Padding", "a".repeat(HeaderSizeLimit.MAX_HEADER_BYTES)));
-    assertThat(refused.status()).isEqualTo(413);
+            Map.of("X-Padding", "a".repeat(HttpLimits.DEFAULT_MAX_HEADER_BYTES)));
+    assertThat(refused.status()).isEqualTo(431);
     assertThat(refused.errorCode()).isEqualTo(10413);
     assertThat(refused.body().get("messages").get(0).asText()).contains("headers");
     assertThat(api.get("/client/v4/accounts").status()).isEqualTo(200);
