@@ -90,8 +90,9 @@ def cpu_table():
         return statistics.median(cpu[name][r].get(group, 0) for r in sorted(cpu[name]))
     print("Server CPU per answered request, by thread (µs, median over the repetitions; from /proc over each whole"
           " run; thread names with digits as N: `ForkJoinPool-N-` are the virtual-thread carriers that run the"
-          " HTTP requests, `stepflow-writer` the single SQLite writer, `HTTP-Dispatcher` the JDK server's"
-          " accept/select loop, `CN CompilerThre` the JIT):")
+          " HTTP requests, `stepflow-writer` the single SQLite writer, `http-N` Jetty's acceptor and selector"
+          " threads (`HTTP-Dispatcher` in runs before Jetty: the JDK server's accept/select loop),"
+          " `CN CompilerThre` the JIT):")
     print()
     print("| thread | baseline | PATCH |")
     print("|---|---|---|")

@@ -127,8 +127,9 @@ final class ThroughputReport {
         "\nThread names are Linux's 15-character names with digits as N: `ForkJoinPool-N-`"
             + " are the virtual-thread carriers (HTTP requests and workflow runs both run on"
             + " virtual threads), `stepflow-writer` is the group-commit writer (all SQL writes"
-            + " and commits), `stepflow-dispat` the dispatcher, `HTTP-Dispatcher` the JDK"
-            + " server's accept/select loop; `C2`/`C1 CompilerThre` the JIT, `GC Thread#N` and"
+            + " and commits), `stepflow-dispat` the dispatcher, `http-N` Jetty's acceptor and"
+            + " selector threads (`HTTP-Dispatcher` before Jetty: the JDK server's accept/select"
+            + " loop); `C2`/`C1 CompilerThre` the JIT, `GC Thread#N` and"
             + " `G1 ...` the collector.\n\n");
   }
 

@@ -2,6 +2,7 @@ package dev.stepflow.app;
 
 import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
+import dev.stepflow.web.HttpFront;
 import dev.stepflow.web.HttpLimits;
 import dev.stepflow.web.Tls;
 import java.io.PrintWriter;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Self-hosted durable workflows with the Cloudflare Workflows REST API (v4).",
     subcommands = {Main.Serve.class, TokenCommand.class})
 public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
     System.exit(
@@ -268,7 +272,13 @@ public final class Main {
           .addShutdownHook(
               new Thread(
                   () -> {
+                    log.info(
+                        "Stopping: new requests are refused, those in progress get {} s; running"
+                            + " instances are interrupted and resume at the next start (or on"
+                            + " another node)",
+                        HttpFront.STOP_GRACE.toSeconds());
                     server.close();
+                    log.info("Stopped");
                     stopped.countDown();
                   }));
       if (server.tokens().isEmpty()) {

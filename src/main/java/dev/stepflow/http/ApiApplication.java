@@ -32,6 +32,7 @@ public final class ApiApplication {
             .register(Authorization.class)
             .register(BodySizeLimit.class)
             .register(OneValuePerQueryParameter.class)
+            .register(ContentLengthFromBody.class)
             .register(new TokensResource())
             .register(new AccountsResource(workflows))
             .register(new WorkflowsResource(workflows))

@@ -89,6 +89,19 @@ final class BodyWatch extends Handler.Wrapper {
     }
   }
 
+  /**
+   * Whether {@code request} may carry a body: an HTTP/1 request has one only with a {@code
+   * Content-Length} above 0 or a {@code Transfer-Encoding}; an HTTP/2 request without a length may
+   * have one.
+   */
+  private static boolean mayHaveBody(Request request) {
+    long length = request.getLength();
+    if (length >= 0) {
+      return length > 0;
+    }
+    return !http1(request) || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+  }
+
   /** HTTP/1.0 or 1.1, where a connection's end is announced with {@code Connection: close}. */
   static boolean http1(Request request) {
     HttpVersion version = request.getConnectionMetaData().getHttpVersion();
@@ -104,7 +117,7 @@ final class BodyWatch extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (request.getLength() == 0) {
+    if (!mayHaveBody(request)) {
       return super.handle(request, response, callback);
     }
     Watched watched = new Watched(request);

@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -44,6 +45,9 @@ public final class HttpFront implements AutoCloseable {
    * ones between the two with the connection kept.
    */
   static final int PARSER_HEADER_FACTOR = 4;
+
+  /** How long a stop waits for the requests in progress to be answered. */
+  public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(5);
 
   private final Server server;
   private final ServerConnector connector;
@@ -214,7 +218,9 @@ public final class HttpFront implements AutoCloseable {
     Handler guard =
         new RequestGuard(
             limits.maxHeaderBytes(), limits.maxHeaderCount(), maxBodyBytes, refusePlain, routes);
-    server.setHandler(new BodyWatch(limits.bodyTimeout(), guard));
+    // on stop, requests in progress finish (up to STOP_GRACE) while new ones are refused
+    server.setHandler(new GracefulHandler(new BodyWatch(limits.bodyTimeout(), guard)));
+    server.setStopTimeout(STOP_GRACE.toMillis());
     server.setDefaultHandler(FallbackHandlers.noRoute());
     try {
       server.start();
@@ -234,7 +240,10 @@ public final class HttpFront implements AutoCloseable {
     return tls == null ? "http" : "https";
   }
 
-  /** Stops answering and releases the port; open exchanges are cut. */
+  /**
+   * Stops answering and releases the port: new connections are refused at once, requests in
+   * progress get up to {@link #STOP_GRACE} to be answered, then open exchanges are cut.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

@@ -30,8 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * response schema), no answer may be a 5xx, and afterwards the server must still run instances.
  *
  * <p>Requests that break HTTP framing itself (a bad request line, invalid percent-escapes) cannot
- * be sent with a conforming client and are answered by the JDK server before Stepflow sees them;
- * they are not part of this test.
+ * be sent with a conforming client; they are not part of this test. One framed request is refused
+ * by Jetty before any handler sees it: a NUL ({@code %00}) in the path. Its 400 is sent, but when a
+ * body follows, Jetty resets the connection as the rest arrives and the client may lose the answer;
+ * such requests are counted apart and must stay under 1 %.
  */
 class MalformedRequestFuzzIT {
   @RegisterExtension static final TestServer server = new TestServer();
@@ -39,6 +41,13 @@ class MalformedRequestFuzzIT {
   private static final int REQUESTS = 10_000;
   private static final int THREADS = 4;
   private static final Duration BUDGET = Duration.ofMinutes(4);
+
+  /** A NUL in the path, which Jetty refuses before any handler sees the request. */
+  private static boolean refusedBeforeRouting(FuzzedRequest request) {
+    String path = request.path();
+    int query = path.indexOf('?');
+    return (query < 0 ? path : path.substring(0, query)).contains("%00");
+  }
 
   @Test
   void noMalformedRequestGetsAnythingButAnEnvelopeAndNoneA5xx() throws Exception {
@@ -54,6 +63,7 @@ class MalformedRequestFuzzIT {
     List<Template> templates = MalformedRequestGenerator.pathTemplates();
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     AtomicInteger sent = new AtomicInteger();
+    AtomicInteger resetAfterRefusal = new AtomicInteger();
     long deadline = System.nanoTime() + BUDGET.toNanos();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     List<Future<?>> workers = new ArrayList<>();
@@ -69,6 +79,14 @@ class MalformedRequestFuzzIT {
                     answer =
                         api.sendBytes(
                             request.method(), request.path(), request.body(), request.headers());
+                  } catch (IllegalStateException e) {
+                    if (refusedBeforeRouting(request)) {
+                      // Jetty refuses a NUL in the path itself; when the request has a body, the
+                      // connection is reset as the rest of it arrives, and the 400 may be lost
+                      resetAfterRefusal.incrementAndGet();
+                      continue;
+                    }
+                    throw e;
                   } catch (AssertionError e) {
                     throw new AssertionError(
                         "for " + request.describe() + ": " + e.getMessage(), e);
@@ -86,8 +104,13 @@ class MalformedRequestFuzzIT {
     }
     pool.shutdown();
     int total = statuses.values().stream().mapToInt(AtomicInteger::get).sum();
-    System.out.println("MalformedRequestFuzzIT answers by status: " + new TreeMap<>(statuses));
-    assertThat(total).isEqualTo(REQUESTS);
+    System.out.println(
+        "MalformedRequestFuzzIT answers by status: "
+            + new TreeMap<>(statuses)
+            + "; connections reset after a refusal before routing: "
+            + resetAfterRefusal.get());
+    assertThat(total + resetAfterRefusal.get()).isEqualTo(REQUESTS);
+    assertThat(resetAfterRefusal.get()).isLessThan(REQUESTS / 100);
 
     // still healthy: health check, and a new instance runs to completion
     assertThat(api.get("/healthz").status()).isEqualTo(200);
