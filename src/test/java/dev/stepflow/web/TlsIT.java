@@ -302,6 +302,42 @@ class TlsIT {
         .isEqualTo(200);
   }
 
+  @Test
+  void headersThatTrickleOverTlsAreAnswered408() throws IOException {
+    // after the handshake, HTTP/1.1 headers a byte every 200 ms: the header deadline (2 s here)
+    // answers through TLS, in the envelope
+    byte[] head =
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            .getBytes(StandardCharsets.US_ASCII);
+    javax.net.ssl.SSLSocketFactory tls = certificate.trustingContext().getSocketFactory();
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) tls.createSocket("127.0.0.1", lenientPort)) {
+      javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"http/1.1"});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      socket.setSoTimeout(200);
+      StringBuilder answer = new StringBuilder();
+      for (int i = 0; i < head.length && answer.isEmpty(); i++) {
+        try {
+          socket.getOutputStream().write(head[i]);
+          socket.getOutputStream().flush();
+          int b;
+          while ((b = socket.getInputStream().read()) >= 0) {
+            answer.append((char) b);
+          }
+        } catch (java.net.SocketTimeoutException nothingYet) {
+          // the next byte
+        } catch (IOException closed) {
+          break;
+        }
+      }
+      assertThat(answer.toString())
+          .startsWith("HTTP/1.1 408 ")
+          .contains("The request headers did not arrive within 2 s of their first byte");
+    }
+  }
+
   // ---- starts that cannot serve ----------------------------------------------------------------
 
   @Test
