@@ -266,7 +266,8 @@ public final class Main {
 
     @Override
     public Integer call() throws InterruptedException {
-      StepflowServer server = StepflowServer.start(config());
+      Config config = config();
+      StepflowServer server = StepflowServer.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -285,7 +286,13 @@ public final class Main {
         warnInsecure();
       }
       // one write: whoever waits for the "serving" line finds the lines after it there too
-      System.out.print(StartBanner.text(server.baseUrl(), server.healthUrl(), server.tokens()));
+      Tls tls = config.http().tls();
+      System.out.print(
+          StartBanner.text(
+              server.baseUrl(),
+              server.healthUrl(),
+              server.tokens(),
+              tls == null ? null : tls.certificateFile()));
       System.out.flush();
       stopped.await();
       return 0;

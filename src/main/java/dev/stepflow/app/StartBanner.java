@@ -1,13 +1,15 @@
 package dev.stepflow.app;
 
 import dev.stepflow.auth.TokenSetup;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * What {@code serve} prints on stdout once it serves: the address, and the environment that curl,
  * wrangler and the SDK need, ready to paste. wrangler reads {@code CLOUDFLARE_API_BASE_URL}, {@code
  * CLOUDFLARE_API_TOKEN} and {@code CLOUDFLARE_ACCOUNT_ID}; the SDK reads the token and is given the
- * base URL.
+ * base URL. With TLS, Node's clients also need {@code NODE_EXTRA_CA_CERTS} to trust a self-signed
+ * certificate: they trust only the public authorities (and ignore the system's store).
  */
 final class StartBanner {
   /**
@@ -18,14 +20,19 @@ final class StartBanner {
 
   private StartBanner() {}
 
-  /** {@code tokens} is empty with {@code --insecure-no-auth}. */
-  static String text(String baseUrl, String healthUrl, Optional<TokenSetup.Outcome> tokens) {
+  /**
+   * {@code tokens} is empty with {@code --insecure-no-auth}; {@code certificateFile} is the TLS
+   * certificate, or null for plain HTTP.
+   */
+  static String text(
+      String baseUrl, String healthUrl, Optional<TokenSetup.Outcome> tokens, Path certificateFile) {
+    Environment environment = new Environment(baseUrl, certificateFile);
     StringBuilder text =
         new StringBuilder("Stepflow is serving " + baseUrl + "\n")
             .append("Health check: " + healthUrl + "\n");
     if (tokens.isEmpty()) {
       text.append("wrangler and the SDK need a token; with --insecure-no-auth any is accepted:\n")
-          .append(environment(baseUrl, "any"));
+          .append(environment.lines("any"));
       return text.toString();
     }
     TokenSetup.Outcome outcome = tokens.get();
@@ -36,7 +43,7 @@ final class StartBanner {
     }
     if (outcome.devTokenFile() != null) {
       text.append("Use it with curl, wrangler or the SDK:\n")
-          .append(environment(baseUrl, "$(cat " + outcome.devTokenFile() + ")"));
+          .append(environment.lines("$(cat " + outcome.devTokenFile() + ")"));
     } else {
       text.append("API tokens: ")
           .append(outcome.tokensFile())
@@ -45,18 +52,30 @@ final class StartBanner {
           .append("). Make one with:\n  ")
           .append(TokenSetup.createCommand(outcome.tokensFile()))
           .append("\nUse its secret with curl, wrangler or the SDK:\n")
-          .append(environment(baseUrl, "SECRET"));
+          .append(environment.lines("SECRET"));
     }
     return text.toString();
   }
 
-  private static String environment(String baseUrl, String token) {
-    return "  export CLOUDFLARE_API_BASE_URL="
-        + baseUrl
-        + "\n  export CLOUDFLARE_API_TOKEN="
-        + token
-        + "\n  export CLOUDFLARE_ACCOUNT_ID="
-        + EXAMPLE_ACCOUNT
-        + "   # any id: accounts are namespaces, made on first use\n";
+  /** The variables to paste, for a base URL and, with TLS, its certificate. */
+  private record Environment(String baseUrl, Path certificateFile) {
+    String lines(String token) {
+      String lines =
+          "  export CLOUDFLARE_API_BASE_URL="
+              + baseUrl
+              + "\n  export CLOUDFLARE_API_TOKEN="
+              + token
+              + "\n  export CLOUDFLARE_ACCOUNT_ID="
+              + EXAMPLE_ACCOUNT
+              + "   # any id: accounts are namespaces, made on first use\n";
+      if (certificateFile == null) {
+        return lines;
+      }
+      // absolute: wrangler and scripts read it from their own working folders
+      return lines
+          + "  export NODE_EXTRA_CA_CERTS="
+          + certificateFile.toAbsolutePath().normalize()
+          + "   # wrangler and the SDK, when the certificate is self-signed\n";
+    }
   }
 }

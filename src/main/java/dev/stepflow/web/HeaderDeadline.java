@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.NegotiatingServerConnection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -26,8 +27,14 @@ import org.slf4j.LoggerFactory;
  * timeout; a connection found mid-headers past its deadline is answered 408 in the envelope and
  * closed. Its precision is one scan period (a fifth of the timeout, at most a second).
  *
- * <p>HTTP/2 connections are left to HTTP/2's own flow control and the idle timeout: their headers
- * arrive in frames, not byte by byte.
+ * <p>With TLS, the handshake is held to the same deadline from the connection's opening: a client
+ * that trickles its handshake (a byte every few seconds) is never an HTTP connection, so the scan
+ * of the parsers alone would let it hold the connection for ever. A handshake that has not chosen
+ * the protocol (ALPN) in time is closed without an answer, as there is no TLS session to answer in.
+ *
+ * <p>HTTP/2 connections are not watched: their headers arrive in frames, which Jetty's parser does
+ * not show half-read. A client that trickles its HTTP/2 frames is bounded by nothing here (each
+ * byte restarts the idle timeout); only the connection limit caps what such clients hold.
  */
 final class HeaderDeadline extends AbstractLifeCycle implements Connection.Listener {
   private static final Logger log = LoggerFactory.getLogger(HeaderDeadline.class);
@@ -36,6 +43,13 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
   private final long periodNanos;
   private final Scheduler scheduler;
   private final Map<HttpConnection, Phase> open = new ConcurrentHashMap<>();
+
+  /**
+   * TLS connections still in their handshake, with when they opened: ALPN's connection lives from
+   * the TLS connection's opening until the handshake chose the protocol, then makes way for it.
+   */
+  private final Map<NegotiatingServerConnection, Long> handshaking = new ConcurrentHashMap<>();
+
   private final AtomicLong expired = new AtomicLong();
   private volatile Scheduler.Task scan;
 
@@ -53,7 +67,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     this.scheduler = scheduler;
   }
 
-  /** Connections closed so far for headers past their deadline. */
+  /** Connections closed so far for headers (or a TLS handshake) past their deadline. */
   long expired() {
     return expired.get();
   }
@@ -62,6 +76,8 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
   public void onOpened(Connection connection) {
     if (connection instanceof HttpConnection http) {
       open.put(http, Phase.IDLE);
+    } else if (connection instanceof NegotiatingServerConnection handshake) {
+      handshaking.put(handshake, System.nanoTime());
     }
   }
 
@@ -69,6 +85,8 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
   public void onClosed(Connection connection) {
     if (connection instanceof HttpConnection http) {
       open.remove(http);
+    } else if (connection instanceof NegotiatingServerConnection handshake) {
+      handshaking.remove(handshake);
     }
   }
 
@@ -84,6 +102,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
       task.cancel();
     }
     open.clear();
+    handshaking.clear();
   }
 
   private void schedule() {
@@ -96,6 +115,16 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     try {
       long now = System.nanoTime();
       open.replaceAll((connection, phase) -> next(connection, phase, now));
+      handshaking
+          .entrySet()
+          .removeIf(
+              handshake -> {
+                if (now - handshake.getValue() <= timeoutNanos) {
+                  return false;
+                }
+                expireHandshake(handshake.getKey());
+                return true;
+              });
     } catch (RuntimeException e) {
       log.warn("The header deadline scan failed; it runs again", e);
     } finally {
@@ -126,6 +155,14 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     HttpParser.State state = parser.getState();
     return state.compareTo(HttpParser.State.START) > 0
         && state.compareTo(HttpParser.State.CONTENT) < 0;
+  }
+
+  private void expireHandshake(NegotiatingServerConnection connection) {
+    expired.incrementAndGet();
+    log.debug(
+        "Closing {}: its TLS handshake did not end in time",
+        connection.getEndPoint().getRemoteSocketAddress());
+    connection.close();
   }
 
   private void expire(HttpConnection connection) {

@@ -150,8 +150,12 @@ public final class HttpFront implements AutoCloseable {
     ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
     HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http);
-    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-    alpn.setDefaultProtocol(http11.getProtocol());
+    // the server picks the first of its own protocols that the client offers (RFC 7301), so h2
+    // comes first; without a list Jetty took the connector's, and no client ever got HTTP/2. The
+    // names are ALPN's, compared exactly: HTTP/1.1's factory calls itself "HTTP/1.1", which no
+    // client offers, and a client that offers http/1.1 alone would fail the handshake
+    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+    alpn.setDefaultProtocol("http/1.1");
     SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());
     List<ConnectionFactory> factories = new ArrayList<>();
     factories.add(new DetectorConnectionFactory(tlsFactory));

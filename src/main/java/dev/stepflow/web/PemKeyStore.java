@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -37,6 +38,17 @@ final class PemKeyStore {
   static KeyStore load(Tls tls) {
     List<? extends Certificate> chain = certificates(tls.certificateFile());
     PrivateKey key = privateKey(tls.privateKeyFile());
+    // the key store takes any key with any chain, and Jetty serves it: every handshake then fails
+    // at the client ("decrypt error", "bad signature"), far from its cause. So the start checks
+    // that the key signs what the first certificate's public key verifies
+    if (!belongTogether(key, chain.get(0))) {
+      throw new CannotServe(
+          "The TLS key file "
+              + tls.privateKeyFile()
+              + " does not belong to the certificate "
+              + tls.certificateFile()
+              + " (its first certificate). Give the key that was made with the certificate.");
+    }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -52,6 +64,30 @@ final class PemKeyStore {
               + e.getMessage()
               + ". Give the key that belongs to the certificate.",
           e);
+    }
+  }
+
+  /** Whether a signature by {@code key} verifies with the certificate's public key. */
+  private static boolean belongTogether(PrivateKey key, Certificate certificate) {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> key.getAlgorithm(); // Ed25519, Ed448: the algorithm is the signature's name
+        };
+    byte[] probe = "stepflow key check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      // a key of another algorithm than the certificate's, or parameters that do not fit it
+      return false;
     }
   }
 
@@ -91,14 +127,24 @@ final class PemKeyStore {
     Matcher pkcs8 = PKCS8.matcher(pem);
     if (!pkcs8.find()) {
       Matcher other = OTHER_KEY.matcher(pem);
-      String found = other.find() ? other.group(1) + "PRIVATE KEY" : "no PEM private key";
+      if (!other.find()) {
+        // a certificate or any other file: there is nothing to convert
+        throw new CannotServe(
+            "The TLS key file "
+                + file
+                + " holds no PEM private key. Give the certificate's key as an unencrypted PKCS#8"
+                + " PEM file (-----BEGIN PRIVATE KEY-----).");
+      }
+      // the command names the file given, so that it can be pasted as it is
       throw new CannotServe(
           "The TLS key file "
               + file
               + " holds "
-              + found
-              + ", not an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----). Convert it with:"
-              + " openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem");
+              + other.group(1)
+              + "PRIVATE KEY, not an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----). Convert"
+              + " it with: openssl pkcs8 -topk8 -nocrypt -in "
+              + file
+              + " -out key-pkcs8.pem, and give key-pkcs8.pem to --tls-key.");
     }
     byte[] der = Base64.getMimeDecoder().decode(pkcs8.group(1));
     for (String algorithm : KEY_ALGORITHMS) {

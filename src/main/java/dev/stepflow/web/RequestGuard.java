@@ -48,7 +48,7 @@ final class RequestGuard extends Handler.Wrapper {
           "This port serves HTTPS only; send the request to https://"
               + Request.getServerName(request)
               + ":"
-              + Request.getServerPort(request)
+              + portAsked(request)
               + " (plain HTTP is not redirected: it would carry your token in clear text).",
           callback);
       return true;
@@ -95,6 +95,16 @@ final class RequestGuard extends Handler.Wrapper {
       return true;
     }
     return super.handle(request, response, callback);
+  }
+
+  /**
+   * The port of the Host header, else the one the connection came in on. Jetty's {@link
+   * Request#getServerPort} falls back to the scheme's default, 80 for plain HTTP, and so told a
+   * client that sent "Host: name" to use https://name:80, a port that serves nothing.
+   */
+  private static int portAsked(Request request) {
+    int port = request.getHttpURI().getPort();
+    return port > 0 ? port : Request.getLocalPort(request);
   }
 
   /** Names, values, and the ": " and line end of each field, as they came on the wire. */

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Talks to a running Stepflow over real HTTP/1.1 and checks every response twice: against
- * openapi/workflows.yaml with an OpenAPI validator (so spec and server cannot drift apart), and for
- * the v4 envelope basics every response must have (JSON content type, success flag, errors array).
+ * Talks to a running Stepflow over real HTTP/1.1 (or the client it is given) and checks every
+ * response twice: against openapi/workflows.yaml with an OpenAPI validator (so spec and server
+ * cannot drift apart), and for the v4 envelope basics every response must have (JSON content type,
+ * success flag, errors array).
  */
 public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,11 +33,13 @@ public final class ApiClient {
           .withBasePathOverride("/client/v4")
           .build();
 
-  private final HttpClient http =
+  private static final HttpClient HTTP_1_1 =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
+
+  private final HttpClient http;
   private final String origin;
   private final String token;
 
@@ -45,13 +48,22 @@ public final class ApiClient {
    * as {@code Authorization: Bearer}, or null to send none.
    */
   public ApiClient(String origin, String token) {
+    this(origin, token, HTTP_1_1);
+  }
+
+  /**
+   * As {@link #ApiClient(String, String)}, sending with {@code http}: an HTTP/2 client, or one
+   * whose SSL context trusts a test certificate for an https:// origin.
+   */
+  public ApiClient(String origin, String token, HttpClient http) {
     this.origin = origin;
     this.token = token;
+    this.http = http;
   }
 
   /** A client of the same server that sends {@code other} as its token (null: none). */
   public ApiClient withToken(String other) {
-    return new ApiClient(origin, other);
+    return new ApiClient(origin, other, http);
   }
 
   /** The dev token that a first start wrote to {@code dataDir}. */
@@ -168,7 +180,7 @@ public final class ApiClient {
         .as("success agrees with the status of " + what)
         .isEqualTo(response.statusCode() < 400);
     validateAgainstSpec(method, path, response, what);
-    return new ApiResponse(response.statusCode(), response.headers(), body);
+    return new ApiResponse(response.statusCode(), response.headers(), body, response.version());
   }
 
   private static void validateAgainstSpec(

@@ -3,8 +3,12 @@ package dev.stepflow.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpHeaders;
 
-/** A response of the API under test: status, headers and the parsed JSON body. */
-public record ApiResponse(int status, HttpHeaders headers, JsonNode body) {
+/**
+ * A response of the API under test: status, headers, the parsed JSON body and the HTTP version it
+ * came in.
+ */
+public record ApiResponse(
+    int status, HttpHeaders headers, JsonNode body, java.net.http.HttpClient.Version version) {
 
   public JsonNode result() {
     return body.get("result");

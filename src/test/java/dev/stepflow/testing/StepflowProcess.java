@@ -25,7 +25,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class StepflowProcess implements AutoCloseable {
   private static final Pattern SERVING =
-      Pattern.compile("Stepflow is serving (http://127\\.0\\.0\\.1:(\\d+))/client/v4");
+      Pattern.compile("Stepflow is serving (https?://127\\.0\\.0\\.1:(\\d+))/client/v4");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
@@ -198,13 +198,18 @@ public final class StepflowProcess implements AutoCloseable {
     return new java.io.File("/dev/null");
   }
 
-  /** http://127.0.0.1:PORT, for {@link ApiClient}. */
+  /** http://127.0.0.1:PORT (https:// with TLS), for {@link ApiClient}. */
   public String origin() {
     return origin;
   }
 
   public ApiClient client() {
     return new ApiClient(origin, token);
+  }
+
+  /** A client that sends its requests with {@code http}, e.g. one that trusts a certificate. */
+  public ApiClient client(java.net.http.HttpClient http) {
+    return new ApiClient(origin, token, http);
   }
 
   /** From starting the JVM to the "serving" line. */
@@ -267,22 +272,42 @@ public final class StepflowProcess implements AutoCloseable {
   /** What a finished command of the jar printed. */
   public record CommandResult(int exitCode, String stdout, String stderr) {}
 
-  /** Runs {@code java -jar stepflow.jar ARGS} to its end, e.g. {@code token create ...}. */
+  /**
+   * Runs {@code java -jar stepflow.jar ARGS} to its end, e.g. {@code token create ...}. A command
+   * that has not ended within {@link #EXIT_TIMEOUT} (a {@code serve} that started when it should
+   * have failed) is killed, and this throws with what it printed.
+   */
   public static CommandResult run(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar()));
     command.addAll(args);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-            .start();
-    // small outputs: read stderr after stdout without risk of filling a pipe
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("stepflow " + args + " did not finish");
+    // files, not pipes: a command that does not end must not leave this waiting on its output
+    Path out = Files.createTempFile("stepflow-run", ".out");
+    Path err = Files.createTempFile("stepflow-run", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+              .start();
+      if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        throw new IllegalStateException(
+            "stepflow "
+                + args
+                + " did not finish within "
+                + EXIT_TIMEOUT
+                + "; stdout:\n"
+                + tail(out)
+                + "\nstderr:\n"
+                + tail(err));
+      }
+      return new CommandResult(process.exitValue(), read(out), read(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
-    return new CommandResult(process.exitValue(), out, err);
   }
 
   private static String read(Path file) {
