@@ -1,10 +1,12 @@
 package dev.stepflow.web;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
@@ -179,11 +181,44 @@ final class BodyWatch extends Handler.Wrapper {
         return failure;
       }
       Content.Chunk chunk = super.read();
+      if (chunk != null
+          && chunk.isLast()
+          && !chunk.hasRemaining()
+          && !Content.Chunk.isFailure(chunk)) {
+        chunk = failureBehind(chunk);
+      }
       if (chunk != null && chunk.isLast()) {
         whole = true;
         cancel();
       }
       return chunk;
+    }
+
+    /**
+     * {@code end}, or the failure that comes after it. Jetty 12.1's HTTP/1 parser, meeting the end
+     * of the stream after a chunk's data and a lone CR (the client closed its side before the last
+     * chunk), fails the request with its 400 but hands the reader a normal end of content; only the
+     * next read returns the failure. Without this the API would take a cut chunked body for a whole
+     * one and act on it. After a real end, the next read returns the end again.
+     */
+    private Content.Chunk failureBehind(Content.Chunk end) {
+      Content.Chunk next = super.read();
+      if (Content.Chunk.isFailure(next)) {
+        Throwable failure = next.getFailure();
+        // the parser's refusal is a runtime exception; a body that cannot be read is an I/O
+        // failure to the API (400, see UnreadableBody), never a failure of the server
+        return failure instanceof IOException
+            ? next
+            : Content.Chunk.from(
+                new IOException(
+                    failure instanceof HttpException http ? http.getReason() : "Early EOF",
+                    failure),
+                true);
+      }
+      if (next != null) {
+        next.release();
+      }
+      return end;
     }
 
     @Override

@@ -36,8 +36,10 @@ import org.glassfish.jersey.server.ResourceConfig;
  * write the sockets are a few platform threads.
  *
  * <p>In front of the API, in this order: the connection limit, the header deadline (slowloris), the
- * header count and declared body size (before any {@code 100 Continue}), and the body deadline.
- * Every answer Jetty gives on its own is the v4 envelope ({@link JsonErrorHandler}).
+ * header count, the transfer coding and the declared body size (before any {@code 100 Continue}),
+ * and the body deadline. Every answer Jetty gives on its own is the v4 envelope ({@link
+ * JsonErrorHandler}); a client that leaves before its answer is written costs no ERROR in the log
+ * ({@link ClientGone}).
  */
 public final class HttpFront implements AutoCloseable {
   /**
@@ -203,7 +205,7 @@ public final class HttpFront implements AutoCloseable {
   public void mountApi(String path, ResourceConfig app, long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
     JettyHttpContainer api = ContainerFactory.createContainer(JettyHttpContainer.class, app);
-    ContextHandler context = new ContextHandler(new PathInContext(api), path);
+    ContextHandler context = new ContextHandler(new PathInContext(new ClientGone(api)), path);
     // "/client/v4" itself is answered by the API (its 404), not redirected to "/client/v4/"
     context.setAllowNullPathInContext(true);
     routes.addHandler(context);

@@ -1,6 +1,7 @@
 package dev.stepflow.web;
 
 import dev.stepflow.domain.ErrorCode;
+import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -12,9 +13,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The checks every request meets before anything reads its body, so that an {@code Expect:
  * 100-continue} client learns of a refusal without sending the body: plain HTTP on an HTTPS-only
- * port (400), too many header fields (431; their total size is Jetty's own check), and a declared
- * body larger than the API accepts (413). Bodies without a declared length are counted while the
- * API reads them.
+ * port (400), too many header fields (431; their total size is Jetty's own check), a transfer
+ * coding other than chunked (400), and a declared body larger than the API accepts (413). Bodies
+ * without a declared length are counted while the API reads them.
  */
 final class RequestGuard extends Handler.Wrapper {
   private final int maxHeaderBytes;
@@ -83,6 +84,17 @@ final class RequestGuard extends Handler.Wrapper {
           callback);
       return true;
     }
+    if (!supportedTransferCoding(request)) {
+      ErrorBody.send(
+          response,
+          head,
+          400,
+          ErrorCode.INVALID,
+          "The request's Transfer-Encoding is not supported: send the body with a Content-Length,"
+              + " or with Transfer-Encoding: chunked alone.",
+          callback);
+      return true;
+    }
     long length = request.getLength();
     if (length > maxBodyBytes) {
       ErrorBody.send(
@@ -105,6 +117,20 @@ final class RequestGuard extends Handler.Wrapper {
   private static int portAsked(Request request) {
     int port = request.getHttpURI().getPort();
     return port > 0 ? port : Request.getLocalPort(request);
+  }
+
+  /**
+   * No Transfer-Encoding, or {@code chunked} alone. Jetty's parser refuses a coding after {@code
+   * chunked}, but takes one before it ({@code gzip, chunked}, or {@code gzip} and {@code chunked}
+   * in two fields), removes the chunked framing, and hands the body on still in the other coding,
+   * which Jetty does not decode: the API would read compressed bytes as if they were the JSON.
+   * HTTP's answer to a coding the server does not know is 501; as with Jetty's own answers, it is
+   * the client's mistake and is answered 400.
+   */
+  private static boolean supportedTransferCoding(Request request) {
+    List<String> codings = request.getHeaders().getCSV(HttpHeader.TRANSFER_ENCODING, false);
+    return codings.isEmpty()
+        || (codings.size() == 1 && codings.getFirst().strip().equalsIgnoreCase("chunked"));
   }
 
   /** Names, values, and the ": " and line end of each field, as they came on the wire. */
