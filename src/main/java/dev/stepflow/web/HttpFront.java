@@ -42,6 +42,8 @@ import org.glassfish.jersey.server.ResourceConfig;
  * ({@link ClientGone}).
  */
 public final class HttpFront implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpFront.class);
+
   /**
    * Jetty's parser reads headers up to this many times the limit; {@link RequestGuard} answers the
    * ones between the two with the connection kept.
@@ -262,6 +264,9 @@ public final class HttpFront implements AutoCloseable {
       } else {
         connector.close();
       }
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the grace ran out with requests still in progress; Jetty has cut them and stopped
+      log.info("Requests still in progress after {} s were cut", STOP_GRACE.toSeconds());
     } catch (Exception e) {
       throw new IllegalStateException("Stopping the HTTP server failed: " + e.getMessage(), e);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
@@ -48,6 +49,7 @@ public final class SqliteDatabase implements Database {
 
   private final GroupCommitWriter writer;
   private final HikariDataSource readers;
+  private final Semaphore readTurns = new Semaphore(READERS, true);
 
   private SqliteDatabase(GroupCommitWriter writer, HikariDataSource readers) {
     this.writer = writer;
@@ -106,12 +108,23 @@ public final class SqliteDatabase implements Database {
     return writer.write(work);
   }
 
+  /**
+   * Reads in turn, at most {@link #READERS} at once. Readers past that wait here, parked as any
+   * virtual thread parks, and never inside the pool: HikariCP hands a returned connection to its
+   * waiters in a loop of {@code Thread.yield()}, and with many virtual-thread waiters on the two
+   * carriers of a small machine the hand-off could spin while the waiter it was meant for never
+   * ran; a request then hung until its client gave up (seen as RunningRaceIT's unanswered PATCH,
+   * whose thread dump showed it in {@code ConcurrentBag.requite}).
+   */
   @Override
   public <T> T read(SqlWork<T> work) {
+    readTurns.acquireUninterruptibly();
     try (Connection connection = readers.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
       throw new StoreUnavailable("read", e);
+    } finally {
+      readTurns.release();
     }
   }
 
