@@ -242,7 +242,8 @@ final class FramingGenerator {
 
   private void lineControl(Draft d) {
     String line = requestLine(d);
-    int at = 1 + random.nextInt(line.length() - 1);
+    // another breaker may have left a line of one character or none
+    int at = line.length() < 2 ? line.length() : 1 + random.nextInt(line.length() - 1);
     String control = random.nextInt(4) == 0 ? "\t" : pickCharacter(CONTROLS);
     d.requestLine = line.substring(0, at) + control + line.substring(at);
   }
