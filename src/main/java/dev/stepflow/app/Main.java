@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +33,7 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
+    routeJulToSlf4j();
     System.exit(
         new CommandLine(new Main())
             .setParameterExceptionHandler(Main::reportUsageError)
@@ -356,6 +358,15 @@ public final class Main {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * Jersey logs through java.util.logging; the standalone server sends it to SLF4J so logback.xml's
+   * levels apply to it. An embedding application keeps its own java.util.logging setup.
+   */
+  private static void routeJulToSlf4j() {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
   }
 
   private static void warnInsecure() {

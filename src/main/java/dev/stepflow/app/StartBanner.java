@@ -11,7 +11,7 @@ import java.util.Optional;
  * base URL. With TLS, Node's clients also need {@code NODE_EXTRA_CA_CERTS} to trust a self-signed
  * certificate: they trust only the public authorities (and ignore the system's store).
  */
-final class StartBanner {
+public final class StartBanner {
   /**
    * Accounts are namespaces, made on first use, so any id works; the README's walkthrough uses this
    * one.
@@ -24,7 +24,7 @@ final class StartBanner {
    * {@code tokens} is empty with {@code --insecure-no-auth}; {@code certificateFile} is the TLS
    * certificate, or null for plain HTTP.
    */
-  static String text(
+  public static String text(
       String baseUrl, String healthUrl, Optional<TokenSetup.Outcome> tokens, Path certificateFile) {
     Environment environment = new Environment(baseUrl, certificateFile);
     StringBuilder text =

@@ -26,11 +26,11 @@ import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The composition root: locks the data folder, binds the port, opens the store, builds the engine
@@ -71,11 +71,18 @@ public final class StepflowServer implements AutoCloseable {
    * StartFailure}, or {@link IllegalArgumentException} for a configuration it cannot use).
    */
   public static StepflowServer start(Config config, WorkflowRegistry registry) {
-    routeJulToSlf4j();
+    return start(config, registry, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(Config, WorkflowRegistry)}, on the time of {@code clock}: the test kit's
+   * clock, which a test moves on to let sleeps, retry delays and event timeouts come due at once.
+   */
+  public static StepflowServer start(Config config, WorkflowRegistry registry, Clock clock) {
     ServerParts parts = new ServerParts();
     try {
       TokenSetup.Outcome tokens = openChecked(config, parts);
-      Services services = wire(config, registry, parts);
+      Services services = wire(config, registry, clock, parts);
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
@@ -136,9 +143,9 @@ public final class StepflowServer implements AutoCloseable {
   }
 
   /** The engine and the services over the opened store; nothing runs yet. */
-  private static Services wire(Config config, WorkflowRegistry registry, ServerParts parts) {
+  private static Services wire(
+      Config config, WorkflowRegistry registry, Clock clock, ServerParts parts) {
     Database database = parts.database;
-    Clock clock = Clock.systemUTC();
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
@@ -245,16 +252,6 @@ public final class StepflowServer implements AutoCloseable {
         id, config.cluster().leaseTime(), !config.store().shared(), config.maxInstanceStateBytes());
   }
 
-  /**
-   * Jersey logs through java.util.logging; send it to SLF4J so logback.xml's levels apply to it.
-   */
-  private static synchronized void routeJulToSlf4j() {
-    if (!SLF4JBridgeHandler.isInstalled()) {
-      SLF4JBridgeHandler.removeHandlersForRootLogger();
-      SLF4JBridgeHandler.install();
-    }
-  }
-
   /** The tokens in use, or empty with {@code --insecure-no-auth}. */
   public Optional<TokenSetup.Outcome> tokens() {
     return Optional.ofNullable(tokens);
@@ -284,6 +281,26 @@ public final class StepflowServer implements AutoCloseable {
         + ":"
         + address.getPort()
         + "/healthz";
+  }
+
+  /**
+   * Tells the engine to look for due work now rather than at its next poll: the test kit calls it
+   * after moving its clock on.
+   */
+  public void wakeEngine() {
+    parts.engine.workAvailable();
+  }
+
+  /**
+   * Whether the engine has nothing to do until time passes or a client acts ({@link Engine#idle}).
+   */
+  public boolean engineIdle() {
+    return parts.engine.idle();
+  }
+
+  /** When the earliest timer (a sleep, a retry backoff, an event timeout) comes due, if any. */
+  public Optional<Instant> nextTimer() {
+    return parts.engine.nextTimer();
   }
 
   /** Stops answering and running, closes the store and releases the data folder. */

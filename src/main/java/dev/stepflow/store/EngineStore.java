@@ -110,6 +110,12 @@ public interface EngineStore {
   Optional<Instant> nextWake();
 
   /**
+   * How many instances have work to do at {@code now}: queued, held by a run (running, waiting for
+   * a pause, rolling back), or waiting with their timer due or their awaited event arrived.
+   */
+  int pendingWork(Instant now);
+
+  /**
    * Moves the instance as {@code move} says if it is still in {@code move.from()} with run id
    * {@code expectedRunId} and no live lease of a node other than {@code owner}'s (none, or one that
    * ended before {@code expiredBefore}), starting a new run owned by {@code owner} when the target

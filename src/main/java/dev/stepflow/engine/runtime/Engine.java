@@ -268,6 +268,19 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     runs.stopIf(which);
   }
 
+  /**
+   * Whether nothing runs here and no instance has work due now (none queued, held by a run, or
+   * waiting with its timer due or its event arrived): what is left waits for time or for a client.
+   */
+  public boolean idle() {
+    return runs.size() == 0 && store.pendingWork(now()) == 0;
+  }
+
+  /** When the earliest timer of a waiting instance comes due, if one waits for time. */
+  public Optional<Instant> nextTimer() {
+    return store.nextWake();
+  }
+
   /** New work here or on another node: the dispatcher looks now rather than at its next poll. */
   @Override
   public void workAvailable() {

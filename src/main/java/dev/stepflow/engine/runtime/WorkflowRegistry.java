@@ -1,6 +1,8 @@
 package dev.stepflow.engine.runtime;
 
 import dev.stepflow.workflow.Workflow;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,5 +31,33 @@ public final class WorkflowRegistry {
 
   public List<String> names() {
     return classes.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * A factory that makes a new {@code type} per run with its public no-argument constructor.
+   *
+   * @throws IllegalArgumentException when {@code type} has no such constructor
+   */
+  public static Supplier<Workflow> constructorOf(Class<? extends Workflow> type) {
+    Constructor<? extends Workflow> constructor;
+    try {
+      constructor = type.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(
+          type.getName()
+              + " needs a public constructor without arguments (or register a factory for it)",
+          e);
+    }
+    return () -> {
+      try {
+        return constructor.newInstance();
+      } catch (InvocationTargetException e) {
+        throw new IllegalStateException(
+            "Cannot make a " + type.getName() + ": its constructor threw " + e.getCause(),
+            e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Cannot make a " + type.getName(), e);
+      }
+    };
   }
 }

@@ -54,6 +54,14 @@ public final class JdbcEngineStore implements EngineStore {
   private static final String DUE_TIMERS =
       "SELECT COUNT(*) FROM instance WHERE status = %s AND wake_at <= ?"
           .formatted(WireLiterals.quoted(Status.WAITING));
+  private static final String PENDING_WORK =
+      ("SELECT COUNT(*) FROM instance i WHERE status IN (%s, %s) OR (status = %s AND (wake_at <= ?"
+              + " OR (waiting_for_event IS NOT NULL AND EXISTS (SELECT 1 FROM event e"
+              + " WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event))))")
+          .formatted(
+              WireLiterals.quoted(Status.QUEUED),
+              WireLiterals.slotHolding(),
+              WireLiterals.quoted(Status.WAITING));
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
   private static final String STEP_LIMIT =
@@ -106,6 +114,11 @@ public final class JdbcEngineStore implements EngineStore {
   @Override
   public int dueTimers(Instant now) {
     return db.read(c -> (int) Columns.count(c, DUE_TIMERS, now));
+  }
+
+  @Override
+  public int pendingWork(Instant now) {
+    return db.read(c -> (int) Columns.count(c, PENDING_WORK, now));
   }
 
   @Override

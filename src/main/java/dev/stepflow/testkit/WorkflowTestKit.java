@@ -1,0 +1,271 @@
+package dev.stepflow.testkit;
+
+import dev.stepflow.app.Config;
+import dev.stepflow.app.StepflowServer;
+import dev.stepflow.auth.TokenSetup;
+import dev.stepflow.client.CreateInstance;
+import dev.stepflow.client.StepflowClient;
+import dev.stepflow.engine.runtime.WorkflowRegistry;
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import dev.stepflow.workflow.Workflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs your workflows in the test's JVM on a real Stepflow server: a temporary SQLite store, a free
+ * port on 127.0.0.1, an API token, and a clock the test moves on.
+ *
+ * <pre>{@code
+ * try (WorkflowTestKit kit = WorkflowTestKit.builder().register(BookingSaga.class).start()) {
+ *   TestRun run = kit.run("BookingSaga", Map.of("traveller", "ada"));
+ *   run.awaitStatus(InstanceStatus.WAITING).sendEvent("confirmed", Map.of("by", "ada"));
+ *   kit.advance(Duration.ofDays(14));
+ *   run.awaitStatus(InstanceStatus.COMPLETE);
+ * }
+ * }</pre>
+ *
+ * <p>Every call goes over HTTP through {@link StepflowClient}, so a test runs the same code paths
+ * as production: the transition table, the engine's checkpoints, replays and rollbacks. Each
+ * workflow class is bound to a workflow of the same name ({@code PUT .../workflows/BookingSaga}) on
+ * its first run. {@link #close()} stops the server and deletes the store.
+ */
+public final class WorkflowTestKit implements AutoCloseable {
+  /** The account the kit's workflows live in. */
+  public static final String ACCOUNT = "testkit";
+
+  static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final StepflowServer server;
+  private final StepflowClient client;
+  private final MovableClock clock;
+  private final Path dataDir;
+  private final Map<String, Supplier<? extends Workflow>> classes;
+  private final Set<String> boundWorkflows = ConcurrentHashMap.newKeySet();
+
+  private WorkflowTestKit(
+      StepflowServer server,
+      StepflowClient client,
+      MovableClock clock,
+      Path dataDir,
+      Map<String, Supplier<? extends Workflow>> classes) {
+    this.server = server;
+    this.client = client;
+    this.clock = clock;
+    this.dataDir = dataDir;
+    this.classes = classes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A client of the kit's account, with its token: for anything the kit has no method for. */
+  public StepflowClient client() {
+    return client;
+  }
+
+  /** The server's API base URL, e.g. for a test of your own HTTP calls. */
+  public String baseUrl() {
+    return server.baseUrl();
+  }
+
+  /** The time the server's engine sees. */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /** Starts an instance of {@code className} with a generated id. */
+  public TestRun run(String className, Object params) {
+    return run(className, null, params);
+  }
+
+  /** Starts instance {@code instanceId} (null: generated) of {@code className}. */
+  public TestRun run(String className, String instanceId, Object params) {
+    Supplier<? extends Workflow> factory = classes.get(className);
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "No workflow class named " + className + " is registered; known: " + classes.keySet());
+    }
+    bind(className);
+    CreateInstance create =
+        (instanceId == null ? CreateInstance.withGeneratedId() : CreateInstance.withId(instanceId))
+            .withParams(params);
+    String id = client.createInstance(className, create).getId();
+    return new TestRun(client, className, id, factory);
+  }
+
+  /** The run of an instance created otherwise (a batch, another client). */
+  public TestRun runOf(String className, String instanceId) {
+    Supplier<? extends Workflow> factory = classes.get(className);
+    if (factory == null) {
+      throw new IllegalArgumentException("No workflow class named " + className);
+    }
+    return new TestRun(client, className, instanceId, factory);
+  }
+
+  /**
+   * Moves time on by {@code amount}: sleeps, retry backoffs and event timeouts that come due run at
+   * once. It first {@linkplain #settle() settles}, so time jumps while the workflows sit in their
+   * sleeps and waits, as it passes in production while they sleep.
+   */
+  public void advance(Duration amount) {
+    Objects.requireNonNull(amount, "amount");
+    settle();
+    clock.advance(amount);
+    server.wakeEngine();
+  }
+
+  /**
+   * Moves time on to the earliest timer of a waiting instance (a sleep, a retry backoff, an event
+   * timeout), after {@linkplain #settle() settling}; returns how far, zero when none waits for
+   * time.
+   */
+  public Duration advanceToNextTimer() {
+    settle();
+    Duration gap =
+        server
+            .nextTimer()
+            .map(at -> Duration.between(clock.instant(), at))
+            .filter(d -> !d.isNegative())
+            .orElse(Duration.ZERO);
+    clock.advance(gap);
+    server.wakeEngine();
+    return gap;
+  }
+
+  /**
+   * Waits (up to 10 s) until the engine has nothing to do before time passes or a client acts: no
+   * instance is queued, running or rolling back, no timer is due and no awaited event is unread.
+   *
+   * @throws IllegalStateException when instances are still busy after 10 s (a step that works
+   *     longer, or queued instances that may not start: a concurrency limit)
+   */
+  public void settle() {
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    server.wakeEngine();
+    while (!server.engineIdle()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "The engine is still busy after "
+                + SETTLE_TIMEOUT.toSeconds()
+                + " s; instances of "
+                + boundWorkflows
+                + " still run or may start");
+      }
+      Polling.pause();
+    }
+  }
+
+  private void bind(String className) {
+    if (boundWorkflows.contains(className)) {
+      return;
+    }
+    client.putWorkflow(className, className, "testkit");
+    boundWorkflows.add(className);
+  }
+
+  /** Stops the server and deletes its temporary store. */
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } finally {
+      server.close();
+      deleteQuietly(dataDir);
+    }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind harms nothing
+    }
+  }
+
+  /** Which workflow classes to run. */
+  public static final class Builder {
+    private final Map<String, Supplier<? extends Workflow>> classes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * {@code type}, under its simple name, a new object per run (public no-argument constructor).
+     */
+    public Builder register(Class<? extends Workflow> type) {
+      return register(type.getSimpleName(), WorkflowRegistry.constructorOf(type));
+    }
+
+    /** This object, under its class's simple name, for every run. */
+    public Builder register(Workflow workflow) {
+      Objects.requireNonNull(workflow, "workflow");
+      return register(workflow.getClass().getSimpleName(), () -> workflow);
+    }
+
+    /** Objects from {@code factory}, one per run, under {@code className}. */
+    public Builder register(String className, Supplier<? extends Workflow> factory) {
+      Objects.requireNonNull(className, "className");
+      Objects.requireNonNull(factory, "factory");
+      if (classes.putIfAbsent(className, factory) != null) {
+        throw new IllegalArgumentException(
+            "A workflow class named " + className + " is registered");
+      }
+      return this;
+    }
+
+    /** Starts the server on a temporary store. */
+    public WorkflowTestKit start() {
+      if (classes.isEmpty()) {
+        throw new IllegalStateException("Register at least one workflow class");
+      }
+      Path dataDir = temporaryFolder();
+      WorkflowRegistry registry = new WorkflowRegistry();
+      classes.forEach(registry::register);
+      MovableClock clock = new MovableClock();
+      Config config =
+          Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
+              .withCreationRates(Config.CreationRates.UNLIMITED);
+      StepflowServer server = StepflowServer.start(config, registry, clock);
+      try {
+        StepflowClient client =
+            StepflowClient.builder()
+                .baseUrl(server.baseUrl())
+                .apiToken(devToken(dataDir))
+                .accountId(ACCOUNT)
+                .build();
+        return new WorkflowTestKit(server, client, clock, dataDir, Map.copyOf(classes));
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+    }
+
+    private static Path temporaryFolder() {
+      try {
+        return Files.createTempDirectory("stepflow-testkit-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot make a temporary data folder", e);
+      }
+    }
+
+    private static String devToken(Path dataDir) {
+      try {
+        return Files.readString(dataDir.resolve(TokenSetup.DEV_TOKEN_FILE)).strip();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the test server's token", e);
+      }
+    }
+  }
+}
