@@ -19,22 +19,36 @@ public final class StepflowApiException extends RuntimeException {
   private final String method;
   private final transient URI uri;
   private final List<ApiError> errors;
+  private final List<String> messages;
 
-  StepflowApiException(String method, URI uri, int status, List<ApiError> errors, String detail) {
-    super(describe(method, uri, status, errors, detail));
+  StepflowApiException(
+      String method,
+      URI uri,
+      int status,
+      List<ApiError> errors,
+      List<String> messages,
+      String detail) {
+    super(describe(method, uri, status, errors, messages, detail));
     this.method = method;
     this.uri = uri;
     this.status = status;
     this.errors = List.copyOf(errors);
+    this.messages = List.copyOf(messages);
   }
 
   private static String describe(
-      String method, URI uri, int status, List<ApiError> errors, String detail) {
+      String method,
+      URI uri,
+      int status,
+      List<ApiError> errors,
+      List<String> messages,
+      String detail) {
     String what =
         errors.isEmpty()
             ? detail
             : errors.stream().map(ApiError::toString).collect(Collectors.joining("; "));
-    return method + " " + uri + " answered HTTP " + status + ": " + what;
+    String why = messages.isEmpty() ? "" : " - " + String.join(" ", messages);
+    return method + " " + uri + " answered HTTP " + status + ": " + what + why;
   }
 
   /** The HTTP status of the answer (200 when the envelope alone said it failed). */
@@ -45,6 +59,14 @@ public final class StepflowApiException extends RuntimeException {
   /** The envelope's errors, in order; empty when the answer had none or was not JSON. */
   public List<ApiError> errors() {
     return errors;
+  }
+
+  /**
+   * The envelope's {@code messages}: sentences that explain the errors to a person (Stepflow says
+   * what was wrong and what is allowed); empty when there are none.
+   */
+  public List<String> messages() {
+    return messages;
   }
 
   /** The code of the first error, or 0 when there is none. */

@@ -100,7 +100,8 @@ final class Transport implements AutoCloseable {
         envelope == null
             ? "the answer is not a JSON envelope: " + snippet(response.body())
             : "the envelope has no errors";
-    throw new StepflowApiException(method, uri, status, errors(envelope), detail);
+    throw new StepflowApiException(
+        method, uri, status, errors(envelope), messages(envelope), detail);
   }
 
   private JsonNode parse(byte[] body) {
@@ -120,6 +121,20 @@ final class Transport implements AutoCloseable {
       }
     }
     return errors;
+  }
+
+  /** The failure envelope's messages are strings; a success envelope's are {code, message}. */
+  private static List<String> messages(JsonNode envelope) {
+    List<String> messages = new ArrayList<>();
+    if (envelope != null) {
+      for (JsonNode message : envelope.path("messages")) {
+        String text = message.isTextual() ? message.asText() : message.path("message").asText("");
+        if (!text.isBlank()) {
+          messages.add(text);
+        }
+      }
+    }
+    return messages;
   }
 
   private static String snippet(byte[] body) {
