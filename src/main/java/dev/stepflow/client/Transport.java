@@ -185,7 +185,8 @@ final class Transport implements AutoCloseable {
       try {
         return json.treeToValue(node, type);
       } catch (IOException e) {
-        throw new StepflowIoException(method, uri, "the answer cannot be read as " + type, e);
+        throw new StepflowIoException(
+            method, uri, "the answer cannot be read as " + type.toCanonical(), e);
       }
     }
   }
