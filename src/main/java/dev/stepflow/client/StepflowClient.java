@@ -115,7 +115,8 @@ public final class StepflowClient implements AutoCloseable {
    * @param scriptName the script (Worker) name, recorded as given
    */
   public WorkflowPutResult putWorkflow(String name, String className, String scriptName) {
-    return putWorkflow(name, new WorkflowPutRequest(className, scriptName));
+    // The model starts with an empty schedule list; send none, as wrangler does without crons.
+    return putWorkflow(name, new WorkflowPutRequest(className, scriptName).schedules(null));
   }
 
   /** As {@link #putWorkflow(String, String, String)} with every field of the request. */
@@ -246,8 +247,8 @@ public final class StepflowClient implements AutoCloseable {
   }
 
   /**
-   * Sends event {@code type} to the instance; a {@code waitForEvent} on that type receives it, now
-   * or when it reaches the wait.
+   * Sends event {@code type} to the instance, for its {@code waitForEvent} on that type. A server
+   * refuses events an instance cannot take (a finished one) with 409.
    *
    * @param payload any value Jackson can write; null sends {@code {}}
    */
@@ -276,7 +277,7 @@ public final class StepflowClient implements AutoCloseable {
         instance(workflow, instanceId)
             .literal("step")
             .query("name", stepName)
-            .query("type", kind.wireName)
+            .query("type", Objects.requireNonNull(kind, "kind").wireName)
             .query("attempt", attempt);
     return transport.send("GET", path, null).result(StepDetail.class);
   }

@@ -21,6 +21,8 @@ import dev.stepflow.testing.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +222,23 @@ class StepflowClientIT {
   }
 
   @Test
+  void listInstancesFiltersByCreationTime() {
+    String wf = scripted("wf-created");
+    client.createInstance(wf, CreateInstance.withId("created-1"));
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+
+    InstancePage around =
+        client.listInstances(
+            wf, InstanceQuery.all().withCreatedBetween(now.minusHours(1), now.plusHours(1)));
+    InstancePage later =
+        client.listInstances(
+            wf, InstanceQuery.all().withCreatedBetween(now.plusHours(1), now.plusHours(2)));
+
+    assertThat(around.items()).extracting(InstanceSummary::getId).containsExactly("created-1");
+    assertThat(later.items()).isEmpty();
+  }
+
+  @Test
   void pauseHoldsASleepingInstanceAndResumeLetsItGoOn() {
     String wf = scripted("wf-pause");
     client.createInstance(
@@ -394,6 +413,21 @@ class StepflowClientIT {
             e -> {
               assertThat(e.status()).isEqualTo(409);
               assertThat(e.firstCode()).isEqualTo(10402);
+            });
+  }
+
+  @Test
+  void eventForAFinishedInstanceIsA409() {
+    String wf = scripted("wf-late-event");
+    client.createInstance(wf, CreateInstance.withId("late-1"));
+    awaitStatus(wf, "late-1", InstanceStatus.COMPLETE);
+
+    assertThatThrownBy(() -> client.sendEvent(wf, "late-1", "approved", null))
+        .isInstanceOfSatisfying(
+            StepflowApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.firstCode()).isEqualTo(10406);
             });
   }
 
