@@ -48,6 +48,7 @@ class ArchitectureTest {
         .contains(
             "dev.stepflow.app",
             "dev.stepflow.auth",
+            "dev.stepflow.client",
             "dev.stepflow.http",
             "dev.stepflow.web",
             "dev.stepflow.domain",
@@ -229,10 +230,33 @@ class ArchitectureTest {
   void onlyHttpAndAppDependOnHttpOrTheGeneratedApi() {
     List<Dependency> violations =
         violations(
-            inTree("dev.stepflow.http").or(inTree("dev.stepflow.app")).negate(),
+            inTree("dev.stepflow.http")
+                .or(inTree("dev.stepflow.app"))
+                .or(inTree("dev.stepflow.client"))
+                .negate(),
             name -> within(name, "dev.stepflow.http") || within(name, "dev.stepflow.api"));
 
     assertThat(violations).as("only http and app may use http or the generated api").isEmpty();
+  }
+
+  /**
+   * The Java client is public library API that applications use without the server: it speaks HTTP
+   * with the JDK, JSON with Jackson, and answers in the generated models, nothing else.
+   */
+  @Test
+  void clientDependsOnlyOnTheJdkJacksonAndTheGeneratedModels() {
+    List<Dependency> violations =
+        violations(
+            inTree("dev.stepflow.client"),
+            name ->
+                !within(name, "java")
+                    && !within(name, "com.fasterxml.jackson")
+                    && !within(name, "dev.stepflow.api.model")
+                    && !within(name, "dev.stepflow.client"));
+
+    assertThat(violations)
+        .as("client may use only java.*, Jackson, the generated models and itself")
+        .isEmpty();
   }
 
   private static List<Dependency> violations(Predicate<Source> which, Predicate<String> forbidden) {

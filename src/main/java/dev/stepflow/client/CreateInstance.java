@@ -1,0 +1,35 @@
+package dev.stepflow.client;
+
+/**
+ * What to create an instance with: an optional id and optional params.
+ *
+ * <pre>{@code
+ * CreateInstance.withGeneratedId().withParams(Map.of("user", 42))
+ * CreateInstance.withId("order-7").withParams(jsonNode)
+ * }</pre>
+ *
+ * @param id the instance id, unique within the workflow ({@code ^[a-zA-Z0-9_][a-zA-Z0-9-_]*$}, at
+ *     most 100 characters); null lets the server generate one
+ * @param params the instance's params: any value Jackson can write (a {@code Map}, a record, a
+ *     {@code JsonNode}, a string, a number); null sends none
+ */
+public record CreateInstance(String id, Object params) {
+
+  /** An instance whose id the server generates, without params. */
+  public static CreateInstance withGeneratedId() {
+    return new CreateInstance(null, null);
+  }
+
+  /** An instance with the given id, without params. */
+  public static CreateInstance withId(String id) {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException("an instance id must not be null or empty");
+    }
+    return new CreateInstance(id, null);
+  }
+
+  /** The same instance with these params. */
+  public CreateInstance withParams(Object value) {
+    return new CreateInstance(id, value);
+  }
+}
