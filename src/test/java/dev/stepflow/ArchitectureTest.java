@@ -49,6 +49,8 @@ class ArchitectureTest {
             "dev.stepflow.app",
             "dev.stepflow.auth",
             "dev.stepflow.client",
+            "dev.stepflow.embed",
+            "dev.stepflow.testkit",
             "dev.stepflow.http",
             "dev.stepflow.web",
             "dev.stepflow.domain",
@@ -218,12 +220,37 @@ class ArchitectureTest {
     assertThat(violations).as("web may use only itself, domain, the JDK and libraries").isEmpty();
   }
 
+  /** The composition root; the public embedding builder and the test kit start servers with it. */
   @Test
-  void onlyAppDependsOnApp() {
+  void onlyAppEmbedAndTestkitDependOnApp() {
     List<Dependency> violations =
-        violations(inTree("dev.stepflow.app").negate(), name -> within(name, "dev.stepflow.app"));
+        violations(
+            inTree("dev.stepflow.app")
+                .or(inTree("dev.stepflow.embed"))
+                .or(inTree("dev.stepflow.testkit"))
+                .negate(),
+            name -> within(name, "dev.stepflow.app"));
 
-    assertThat(violations).as("only app may use app").isEmpty();
+    assertThat(violations).as("only app, embed and testkit may use app").isEmpty();
+  }
+
+  /**
+   * The public entry points start a server through the composition root and talk to it as a client
+   * does; the layers below (http, web, store, domain) stay theirs to change.
+   */
+  @Test
+  void embedAndTestkitStayOffTheInnerLayers() {
+    List<Dependency> violations =
+        violations(
+            inTree("dev.stepflow.embed").or(inTree("dev.stepflow.testkit")),
+            name ->
+                within(name, "dev.stepflow.http")
+                    || within(name, "dev.stepflow.web")
+                    || within(name, "dev.stepflow.store")
+                    || within(name, "dev.stepflow.domain")
+                    || within(name, "jakarta.ws"));
+
+    assertThat(violations).as("embed and testkit may not use http, web, store or domain").isEmpty();
   }
 
   @Test
@@ -235,8 +262,15 @@ class ArchitectureTest {
                 .or(inTree("dev.stepflow.client"))
                 .negate(),
             name -> within(name, "dev.stepflow.http") || within(name, "dev.stepflow.api"));
+    // the test kit answers in the client's types, the generated models, and uses nothing else of
+    // api
+    violations = new ArrayList<>(violations);
+    violations.removeIf(
+        d -> d.file().contains("/testkit/") && within(d.name(), "dev.stepflow.api.model"));
 
-    assertThat(violations).as("only http and app may use http or the generated api").isEmpty();
+    assertThat(violations)
+        .as("only http, app and client (and the test kit, the models) may use http or the api")
+        .isEmpty();
   }
 
   /**

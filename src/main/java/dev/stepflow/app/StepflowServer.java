@@ -42,6 +42,19 @@ public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
   public static final String BASE_PATH = "/client/v4";
 
+  /**
+   * Jersey warns, through java.util.logging, that the resources registered as objects do not also
+   * implement a provider interface; they are not meant to. Silenced here so an embedding
+   * application's log does not show it (the standalone server's logback.xml does the same). A
+   * field: java.util.logging forgets the level of a logger nobody holds.
+   */
+  private static final java.util.logging.Logger JERSEY_PROVIDERS =
+      java.util.logging.Logger.getLogger("org.glassfish.jersey.internal.inject.Providers");
+
+  static {
+    JERSEY_PROVIDERS.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private final ServerParts parts;
   private final TokenSetup.Outcome tokens;
 

@@ -6,7 +6,6 @@ import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.client.CreateInstance;
 import dev.stepflow.client.StepflowClient;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
-import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import dev.stepflow.workflow.Workflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -235,7 +234,7 @@ public final class WorkflowTestKit implements AutoCloseable {
       classes.forEach(registry::register);
       MovableClock clock = new MovableClock();
       Config config =
-          Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
+          Config.of("127.0.0.1", 0, dataDir, Config.durabilityNamed("normal"))
               .withCreationRates(Config.CreationRates.UNLIMITED);
       StepflowServer server = StepflowServer.start(config, registry, clock);
       try {
