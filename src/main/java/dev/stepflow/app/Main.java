@@ -2,9 +2,11 @@ package dev.stepflow.app;
 
 import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
+import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.web.HttpFront;
 import dev.stepflow.web.HttpLimits;
 import dev.stepflow.web.Tls;
+import dev.stepflow.workflow.builtin.EffectLog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]
- * [--store sqlite|postgres --db-url URL ...]}.
+ * [--store sqlite|postgres --db-url URL ...] [--workflows DIR]}.
  */
 @Command(
     name = "stepflow",
@@ -262,12 +264,29 @@ public final class Main {
                 + " or serve.")
     String tlsPlainHttp;
 
+    @Option(
+        names = "--workflows",
+        defaultValue = "${env:STEPFLOW_WORKFLOWS}",
+        description =
+            "Folder of workflow jars: each *.jar in it registers the classes its"
+                + " META-INF/services/dev.stepflow.workflow.Workflow lists, by simple class name."
+                + " Environment: STEPFLOW_WORKFLOWS.")
+    Path workflows;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
       Config config = config();
-      StepflowServer server = StepflowServer.start(config);
+      WorkflowRegistry registry = StepflowServer.builtInWorkflows(effectLog(config));
+      WorkflowFolder folder = workflowFolder(registry);
+      StepflowServer server;
+      try {
+        server = StepflowServer.start(config, registry);
+      } catch (RuntimeException | Error e) {
+        folder.close();
+        throw e;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -279,6 +298,7 @@ public final class Main {
                             + " another node)",
                         HttpFront.STOP_GRACE.toSeconds());
                     server.close();
+                    folder.close();
                     log.info("Stopped");
                     stopped.countDown();
                   }));
@@ -296,6 +316,22 @@ public final class Main {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    private static EffectLog effectLog(Config config) {
+      return config.effectsLog() == null ? EffectLog.NONE : EffectLog.toFile(config.effectsLog());
+    }
+
+    /**
+     * Registers the classes of the --workflows jars into {@code registry}, after logging what was
+     * skipped, one line each, and what is registered, in one line.
+     */
+    private WorkflowFolder workflowFolder(WorkflowRegistry registry) {
+      WorkflowFolder folder =
+          workflows == null ? WorkflowFolder.none() : WorkflowFolder.load(workflows, registry);
+      folder.problems().forEach(log::warn);
+      log.info(folder.listing(registry));
+      return folder;
     }
 
     /** The server configuration the options (or their environment variables) chose. */
