@@ -279,14 +279,9 @@ public final class Main {
     public Integer call() throws InterruptedException {
       Config config = config();
       WorkflowRegistry registry = StepflowServer.builtInWorkflows(effectLog(config));
-      WorkflowFolder folder = workflowFolder(registry);
-      StepflowServer server;
-      try {
-        server = StepflowServer.start(config, registry);
-      } catch (RuntimeException | Error e) {
-        folder.close();
-        throw e;
-      }
+      WorkflowFolder folder =
+          workflows == null ? WorkflowFolder.none() : WorkflowFolder.load(workflows, registry);
+      StepflowServer server = start(config, registry, folder);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -318,20 +313,27 @@ public final class Main {
       return 0;
     }
 
-    private static EffectLog effectLog(Config config) {
-      return config.effectsLog() == null ? EffectLog.NONE : EffectLog.toFile(config.effectsLog());
-    }
-
     /**
-     * Registers the classes of the --workflows jars into {@code registry}, after logging what was
-     * skipped, one line each, and what is registered, in one line.
+     * Starts the server with the classes of {@code registry}, then logs what the workflows folder
+     * skipped, one line each, and the classes, in one line; after the start, so that a start that
+     * fails is told in its one line alone.
      */
-    private WorkflowFolder workflowFolder(WorkflowRegistry registry) {
-      WorkflowFolder folder =
-          workflows == null ? WorkflowFolder.none() : WorkflowFolder.load(workflows, registry);
+    private static StepflowServer start(
+        Config config, WorkflowRegistry registry, WorkflowFolder folder) {
+      StepflowServer server;
+      try {
+        server = StepflowServer.start(config, registry);
+      } catch (RuntimeException | Error e) {
+        folder.close();
+        throw e;
+      }
       folder.problems().forEach(log::warn);
       log.info(folder.listing(registry));
-      return folder;
+      return server;
+    }
+
+    private static EffectLog effectLog(Config config) {
+      return config.effectsLog() == null ? EffectLog.NONE : EffectLog.toFile(config.effectsLog());
     }
 
     /** The server configuration the options (or their environment variables) chose. */
