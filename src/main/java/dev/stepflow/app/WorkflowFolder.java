@@ -35,8 +35,6 @@ import java.util.stream.Stream;
  */
 public final class WorkflowFolder implements AutoCloseable {
   static final String SERVICES_FILE = "META-INF/services/" + Workflow.class.getName();
-  // a bound in case a broken jar made the service iterator throw without moving on
-  private static final int MAX_ERRORS_PER_JAR = 1000;
 
   private final Path folder;
   private final Map<String, String> origins;
@@ -98,6 +96,7 @@ public final class WorkflowFolder implements AutoCloseable {
 
   private void loadJar(Path jar, WorkflowRegistry registry) {
     String jarName = jar.getFileName().toString();
+    // opening reads the zip's central directory: a file that is no jar fails here, told in a line
     try (JarFile file = new JarFile(jar.toFile())) {
       file.size();
     } catch (IOException e) {
@@ -128,7 +127,8 @@ public final class WorkflowFolder implements AutoCloseable {
     Iterator<ServiceLoader.Provider<Workflow>> providers =
         ServiceLoader.load(Workflow.class, loader).stream().iterator();
     int errors = 0;
-    while (errors < MAX_ERRORS_PER_JAR) {
+    String lastError = null;
+    while (true) {
       ServiceLoader.Provider<Workflow> provider;
       try {
         if (!providers.hasNext()) {
@@ -136,9 +136,13 @@ public final class WorkflowFolder implements AutoCloseable {
         }
         provider = providers.next();
       } catch (ServiceConfigurationError | LinkageError e) {
-        // the class is missing, fails to link, is not a Workflow or has no public no-arg
-        // constructor
-        problems.add("Skipped a workflow class of " + jarName + ": " + describe(e));
+        // missing, fails to link, no Workflow, or no public no-arg constructor; the next may load
+        String line = "Skipped a workflow class of " + jarName + ": " + describe(e);
+        if (line.equals(lastError)) {
+          break; // the iterator did not move on (ServiceLoader skips names listed twice)
+        }
+        problems.add(line);
+        lastError = line;
         errors++;
         continue;
       }

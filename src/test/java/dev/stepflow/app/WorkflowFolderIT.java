@@ -161,6 +161,26 @@ class WorkflowFolderIT {
             + " your workflow jars.");
   }
 
+  @Test
+  void aStartThatFailsLaterIsToldInItsOneLineWithoutTheFolderLines() throws Exception {
+    Path file = Files.writeString(work.resolve("afile"), "x");
+
+    StartMistakesIT.assertToldInOneLine(
+        StepflowProcess.run(
+            List.of(
+                "serve",
+                "--port",
+                "0",
+                "--data",
+                file.toString(),
+                "--workflows",
+                workflows.toString())),
+        "Cannot use folder "
+            + file
+            + " (--data): it is a file, not a folder. Choose a folder this user may write to;"
+            + " missing folders are created.");
+  }
+
   private static JsonNode instance(ApiClient api, String id) {
     return api.get(WF + "/instances/" + id).result();
   }
