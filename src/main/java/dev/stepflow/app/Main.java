@@ -2,9 +2,11 @@ package dev.stepflow.app;
 
 import dev.stepflow.domain.Limits;
 import dev.stepflow.engine.runtime.NodeSettings;
+import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.web.HttpFront;
 import dev.stepflow.web.HttpLimits;
 import dev.stepflow.web.Tls;
+import dev.stepflow.workflow.builtin.EffectLog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]
- * [--store sqlite|postgres --db-url URL ...]}.
+ * [--store sqlite|postgres --db-url URL ...] [--workflows DIR]}.
  */
 @Command(
     name = "stepflow",
@@ -264,12 +266,24 @@ public final class Main {
                 + " or serve.")
     String tlsPlainHttp;
 
+    @Option(
+        names = "--workflows",
+        defaultValue = "${env:STEPFLOW_WORKFLOWS}",
+        description =
+            "Folder of workflow jars: each *.jar in it registers the classes its"
+                + " META-INF/services/dev.stepflow.workflow.Workflow lists, by simple class name."
+                + " Environment: STEPFLOW_WORKFLOWS.")
+    Path workflows;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
       Config config = config();
-      StepflowServer server = StepflowServer.start(config);
+      WorkflowRegistry registry = StepflowServer.builtInWorkflows(effectLog(config));
+      WorkflowFolder folder =
+          workflows == null ? WorkflowFolder.none() : WorkflowFolder.load(workflows, registry);
+      StepflowServer server = start(config, registry, folder);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -281,6 +295,7 @@ public final class Main {
                             + " another node)",
                         HttpFront.STOP_GRACE.toSeconds());
                     server.close();
+                    folder.close();
                     log.info("Stopped");
                     stopped.countDown();
                   }));
@@ -298,6 +313,29 @@ public final class Main {
       System.out.flush();
       stopped.await();
       return 0;
+    }
+
+    /**
+     * Starts the server with the classes of {@code registry}, then logs what the workflows folder
+     * skipped, one line each, and the classes, in one line; after the start, so that a start that
+     * fails is told in its one line alone.
+     */
+    private static StepflowServer start(
+        Config config, WorkflowRegistry registry, WorkflowFolder folder) {
+      StepflowServer server;
+      try {
+        server = StepflowServer.start(config, registry);
+      } catch (RuntimeException | Error e) {
+        folder.close();
+        throw e;
+      }
+      folder.problems().forEach(log::warn);
+      log.info(folder.listing(registry));
+      return server;
+    }
+
+    private static EffectLog effectLog(Config config) {
+      return config.effectsLog() == null ? EffectLog.NONE : EffectLog.toFile(config.effectsLog());
     }
 
     /** The server configuration the options (or their environment variables) chose. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -78,6 +79,21 @@ public final class StepflowProcess implements AutoCloseable {
   public static StepflowProcess start(
       Path dataDir, Path logDir, String name, List<String> jvmOptions, List<String> serveOptions)
       throws IOException {
+    return start(dataDir, logDir, name, jvmOptions, serveOptions, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, String, List, List)}, with {@code environment} added to the
+   * process's environment (e.g. STEPFLOW_WORKFLOWS).
+   */
+  public static StepflowProcess start(
+      Path dataDir,
+      Path logDir,
+      String name,
+      List<String> jvmOptions,
+      List<String> serveOptions,
+      Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>(jvm());
     command.addAll(jvmOptions);
     command.addAll(
@@ -95,7 +111,7 @@ public final class StepflowProcess implements AutoCloseable {
     // the dev token of the data folder, unless the options chose other tokens or none
     boolean devToken =
         !serveOptions.contains("--insecure-no-auth") && !serveOptions.contains("--tokens");
-    return launch(command, dataDir, logDir, name, devToken);
+    return launch(command, environment, dataDir, logDir, name, devToken);
   }
 
   /**
@@ -110,7 +126,7 @@ public final class StepflowProcess implements AutoCloseable {
     command.addAll(systemProperties);
     command.addAll(
         List.of("-cp", System.getProperty("java.class.path"), mainClass, dataDir.toString()));
-    return launch(command, dataDir, logDir, name, true);
+    return launch(command, Map.of(), dataDir, logDir, name, true);
   }
 
   private static List<String> jvm() {
@@ -118,13 +134,20 @@ public final class StepflowProcess implements AutoCloseable {
   }
 
   private static StepflowProcess launch(
-      List<String> command, Path dataDir, Path logDir, String name, boolean devToken)
+      List<String> command,
+      Map<String, String> environment,
+      Path dataDir,
+      Path logDir,
+      String name,
+      boolean devToken)
       throws IOException {
     Path out = logDir.resolve(name + ".out.log");
     Path err = logDir.resolve(name + ".err.log");
     long started = System.nanoTime();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
     Process process =
-        new ProcessBuilder(command)
+        builder
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
@@ -278,14 +301,22 @@ public final class StepflowProcess implements AutoCloseable {
    * have failed) is killed, and this throws with what it printed.
    */
   public static CommandResult run(List<String> args) throws IOException, InterruptedException {
+    return run(args, Map.of());
+  }
+
+  /** As {@link #run(List)}, with {@code environment} added to the process's environment. */
+  public static CommandResult run(List<String> args, Map<String, String> environment)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar()));
     command.addAll(args);
     // files, not pipes: a command that does not end must not leave this waiting on its output
     Path out = Files.createTempFile("stepflow-run", ".out");
     Path err = Files.createTempFile("stepflow-run", ".err");
     try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
       Process process =
-          new ProcessBuilder(command)
+          builder
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
