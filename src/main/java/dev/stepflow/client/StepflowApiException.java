@@ -17,7 +17,7 @@ public final class StepflowApiException extends RuntimeException {
 
   private final int status;
   private final String method;
-  private final transient URI uri;
+  private final URI uri;
   private final List<ApiError> errors;
   private final List<String> messages;
 

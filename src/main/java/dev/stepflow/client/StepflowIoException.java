@@ -16,7 +16,7 @@ import java.net.URI;
 public final class StepflowIoException extends UncheckedIOException {
   private static final long serialVersionUID = 1L;
 
-  private final transient URI uri;
+  private final URI uri;
 
   StepflowIoException(String method, URI uri, String what, IOException cause) {
     super(method + " " + uri + " failed: " + what + ": " + cause.getMessage(), cause);

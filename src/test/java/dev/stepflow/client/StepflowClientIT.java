@@ -176,6 +176,19 @@ class StepflowClientIT {
   }
 
   @Test
+  void deleteInstanceMakesItUnknown() {
+    String wf = scripted("wf-delete-instance");
+    client.createInstance(wf, CreateInstance.withId("gone-1"));
+    awaitStatus(wf, "gone-1", InstanceStatus.COMPLETE);
+
+    client.deleteInstance(wf, "gone-1");
+
+    assertThatThrownBy(() -> client.getInstance(wf, "gone-1"))
+        .isInstanceOfSatisfying(
+            StepflowApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
   void listInstancesWalksEveryPageByCursorSeeingEachInstanceOnce() {
     String wf = scripted("wf-paging");
     List<String> ids = IntStream.rangeClosed(1, 5).mapToObj(i -> "page-" + i).toList();
