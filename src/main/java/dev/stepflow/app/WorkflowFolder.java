@@ -4,8 +4,6 @@ import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.workflow.Workflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -166,7 +164,7 @@ public final class WorkflowFolder implements AutoCloseable {
     }
     Supplier<Workflow> factory;
     try {
-      factory = factory(type);
+      factory = WorkflowRegistry.constructorOf(type);
       factory.get();
     } catch (RuntimeException | LinkageError e) {
       problems.add(skipped + "constructing one failed: " + describe(e));
@@ -175,27 +173,6 @@ public final class WorkflowFolder implements AutoCloseable {
     registry.register(name, factory);
     origins.put(name, jarName);
     return true;
-  }
-
-  /** A new instance per call, through the public no-arg constructor ServiceLoader checked. */
-  private static Supplier<Workflow> factory(Class<? extends Workflow> type) {
-    Constructor<? extends Workflow> constructor;
-    try {
-      constructor = type.getConstructor();
-    } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("it has no public no-arg constructor", e);
-    }
-    return () -> {
-      try {
-        return constructor.newInstance();
-      } catch (InvocationTargetException e) {
-        throw new IllegalStateException(
-            "Constructing workflow class " + type.getName() + " failed", e.getCause());
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(
-            "Cannot construct workflow class " + type.getName() + ": " + e.getMessage(), e);
-      }
-    };
   }
 
   /**

@@ -53,10 +53,10 @@ public final class WorkflowRegistry {
         return constructor.newInstance();
       } catch (InvocationTargetException e) {
         throw new IllegalStateException(
-            "Cannot make a " + type.getName() + ": its constructor threw " + e.getCause(),
-            e.getCause());
+            "Constructing workflow class " + type.getName() + " failed", e.getCause());
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("Cannot make a " + type.getName(), e);
+        throw new IllegalStateException(
+            "Cannot construct workflow class " + type.getName() + ": " + e.getMessage(), e);
       }
     };
   }
