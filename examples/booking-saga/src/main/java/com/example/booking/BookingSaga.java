@@ -12,13 +12,14 @@ import java.util.Map;
 
 /**
  * A trip booking as a saga: reserve a flight and a hotel, charge the card (retried while the
- * payment provider is flaky), wait up to two days for the traveller to confirm, then sleep until
- * two weeks before departure and send a reminder. A failure or a terminate with rollback undoes
+ * payment provider is flaky), wait up to two days for the traveller to confirm, then sleep two
+ * weeks and send a reminder. A failure or a terminate with rollback undoes
  * what was done, newest first: refund, then cancel the hotel, then the flight.
  *
- * <p>Params: {@code {"traveller": "ada", "flaky_payments": 0, "card": "ok"}}; {@code flaky_payments}
- * is how many charge attempts fail before one succeeds, {@code "card": "declined"} fails the charge
- * for good.
+ * <p>Params: {@code {"traveller": "ada", "flaky_payments": 0, "card": "ok", "remind_after": "P14D"}};
+ * {@code flaky_payments} is how many charge attempts fail before one succeeds, {@code "card":
+ * "declined"} fails the charge for good, {@code remind_after} (ISO-8601) is how long to sleep
+ * before the reminder.
  */
 public final class BookingSaga implements Workflow {
   static final StepConfig PAYMENT_RETRIES =
@@ -40,6 +41,7 @@ public final class BookingSaga implements Workflow {
     String traveller = event.params().path("traveller").asText("guest");
     int flakyPayments = event.params().path("flaky_payments").asInt(0);
     boolean declined = event.params().path("card").asText("ok").equals("declined");
+    Duration untilReminder = Duration.parse(event.params().path("remind_after").asText("P14D"));
 
     JsonNode flight =
         step.run(
@@ -77,7 +79,7 @@ public final class BookingSaga implements Workflow {
             StepConfig.DEFAULT);
     JsonNode confirmation =
         step.waitForEvent("traveller-confirms", "confirmed", Duration.ofDays(2));
-    step.sleep("until-two-weeks-before", Duration.ofDays(14));
+    step.sleep("until-reminder", untilReminder);
     step.run("send-reminder", ctx -> travel.remind(traveller));
     return Map.of(
         "flight", flight.path("flight").asText(),

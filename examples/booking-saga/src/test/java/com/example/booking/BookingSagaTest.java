@@ -48,7 +48,7 @@ class BookingSagaTest {
             "reserve-hotel-1",
             "charge-card-1",
             "traveller-confirms-1",
-            "until-two-weeks-before-1",
+            "until-reminder-1",
             "send-reminder-1");
     assertThat(travel.journal()).last().asString().startsWith("reminder sent");
     assertThat(run.replayWarnings()).isEmpty();
