@@ -26,10 +26,15 @@ class WorkflowTestKitIT {
     @Override
     public Object run(WorkflowEvent event, Step step) {
       step.run("before", ctx -> "a");
+      step.run(
+          "when", ctx -> new When(Instant.parse("2026-12-02T10:15:30Z"), Duration.ofSeconds(90)));
       step.sleep("a-year", Duration.ofDays(365));
       return step.run(renamed.get() ? "after-renamed" : "after", ctx -> Instant.now().toString());
     }
   }
+
+  /** A step result with a date and a duration. */
+  public record When(Instant at, Duration took) {}
 
   /** Works for two seconds in one step. */
   public static final class Slow implements Workflow {
@@ -59,8 +64,11 @@ class WorkflowTestKitIT {
       assertThat(kit.advanceToNextTimer()).isPositive().isLessThanOrEqualTo(Duration.ofDays(1));
       run.awaitStatus(COMPLETE);
       assertThat(Duration.between(before, kit.now())).isGreaterThanOrEqualTo(Duration.ofDays(365));
-      assertThat(run.steps()).containsExactly("before-1", "a-year-1", "after-1");
+      assertThat(run.steps()).containsExactly("before-1", "when-1", "a-year-1", "after-1");
       assertThat(run.stepOutput("before").asText()).isEqualTo("a");
+      // dates and durations are recorded as ISO-8601 strings
+      assertThat(run.stepOutput("when").toString())
+          .isEqualTo("{\"at\":\"2026-12-02T10:15:30Z\",\"took\":\"PT1M30S\"}");
       assertThat(run.attempts("after-1")).isEqualTo(1);
     }
   }

@@ -3,6 +3,7 @@ package dev.stepflow.engine.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -17,9 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** JSON of what the engine records: step results, configs and attempts. */
+/**
+ * JSON of what the engine records: step results, configs and attempts. Dates and durations are
+ * written as ISO-8601 strings ({@code "2026-12-02T10:15:30Z"}, {@code "PT30S"}), as a reader of the
+ * step log expects them, not as Jackson's default epoch-second numbers.
+ */
 final class StepJson {
-  static final ObjectMapper MAPPER = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .build();
 
   /** A value written as JSON text, with its size in UTF-8 bytes. */
   record Written(String json, int bytes) {}
