@@ -129,9 +129,8 @@ public final class Stepflow implements AutoCloseable {
      * object per run (its public no-argument constructor is checked now).
      */
     public Builder register(Class<? extends Workflow> type) {
-      Supplier<Workflow> factory = WorkflowRegistry.constructorOf(type);
-      factory.get();
-      return register(type.getSimpleName(), factory);
+      registry.add(type);
+      return this;
     }
 
     /**
@@ -140,19 +139,13 @@ public final class Stepflow implements AutoCloseable {
      * between calls of {@code run}.
      */
     public Builder register(Workflow workflow) {
-      Objects.requireNonNull(workflow, "workflow");
-      return register(workflow.getClass().getSimpleName(), () -> workflow);
+      registry.add(workflow);
+      return this;
     }
 
     /** Runs a workflow object from {@code factory} (one per run) for {@code className}. */
     public Builder register(String className, Supplier<? extends Workflow> factory) {
-      Objects.requireNonNull(className, "className");
-      Objects.requireNonNull(factory, "factory");
-      if (registry.contains(className)) {
-        throw new IllegalArgumentException(
-            "A workflow class named " + className + " is registered already");
-      }
-      registry.register(className, factory);
+      registry.add(className, factory);
       return this;
     }
 

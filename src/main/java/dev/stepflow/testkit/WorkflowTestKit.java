@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +48,7 @@ public final class WorkflowTestKit implements AutoCloseable {
   private final StepflowClient client;
   private final MovableClock clock;
   private final Path dataDir;
-  private final Map<String, Supplier<? extends Workflow>> classes;
+  private final WorkflowRegistry classes;
   private final Set<String> boundWorkflows = ConcurrentHashMap.newKeySet();
 
   private WorkflowTestKit(
@@ -58,7 +56,7 @@ public final class WorkflowTestKit implements AutoCloseable {
       StepflowClient client,
       MovableClock clock,
       Path dataDir,
-      Map<String, Supplier<? extends Workflow>> classes) {
+      WorkflowRegistry classes) {
     this.server = server;
     this.client = client;
     this.clock = clock;
@@ -92,11 +90,7 @@ public final class WorkflowTestKit implements AutoCloseable {
 
   /** Starts instance {@code instanceId} (null: generated) of {@code className}. */
   public TestRun run(String className, String instanceId, Object params) {
-    Supplier<? extends Workflow> factory = classes.get(className);
-    if (factory == null) {
-      throw new IllegalArgumentException(
-          "No workflow class named " + className + " is registered; known: " + classes.keySet());
-    }
+    Supplier<? extends Workflow> factory = factoryOf(className);
     bind(className);
     CreateInstance create =
         (instanceId == null ? CreateInstance.withGeneratedId() : CreateInstance.withId(instanceId))
@@ -107,11 +101,19 @@ public final class WorkflowTestKit implements AutoCloseable {
 
   /** The run of an instance created otherwise (a batch, another client). */
   public TestRun runOf(String className, String instanceId) {
-    Supplier<? extends Workflow> factory = classes.get(className);
-    if (factory == null) {
-      throw new IllegalArgumentException("No workflow class named " + className);
-    }
-    return new TestRun(client, className, instanceId, factory);
+    return new TestRun(client, className, instanceId, factoryOf(className));
+  }
+
+  private Supplier<? extends Workflow> factoryOf(String className) {
+    return classes
+        .factory(className)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "No workflow class named "
+                        + className
+                        + " is registered; known: "
+                        + classes.names()));
   }
 
   /**
@@ -196,7 +198,7 @@ public final class WorkflowTestKit implements AutoCloseable {
 
   /** Which workflow classes to run. */
   public static final class Builder {
-    private final Map<String, Supplier<? extends Workflow>> classes = new LinkedHashMap<>();
+    private final WorkflowRegistry registry = new WorkflowRegistry();
 
     private Builder() {}
 
@@ -204,34 +206,28 @@ public final class WorkflowTestKit implements AutoCloseable {
      * {@code type}, under its simple name, a new object per run (public no-argument constructor).
      */
     public Builder register(Class<? extends Workflow> type) {
-      return register(type.getSimpleName(), WorkflowRegistry.constructorOf(type));
+      registry.add(type);
+      return this;
     }
 
     /** This object, under its class's simple name, for every run. */
     public Builder register(Workflow workflow) {
-      Objects.requireNonNull(workflow, "workflow");
-      return register(workflow.getClass().getSimpleName(), () -> workflow);
+      registry.add(workflow);
+      return this;
     }
 
     /** Objects from {@code factory}, one per run, under {@code className}. */
     public Builder register(String className, Supplier<? extends Workflow> factory) {
-      Objects.requireNonNull(className, "className");
-      Objects.requireNonNull(factory, "factory");
-      if (classes.putIfAbsent(className, factory) != null) {
-        throw new IllegalArgumentException(
-            "A workflow class named " + className + " is registered");
-      }
+      registry.add(className, factory);
       return this;
     }
 
     /** Starts the server on a temporary store. */
     public WorkflowTestKit start() {
-      if (classes.isEmpty()) {
+      if (registry.names().isEmpty()) {
         throw new IllegalStateException("Register at least one workflow class");
       }
       Path dataDir = temporaryFolder();
-      WorkflowRegistry registry = new WorkflowRegistry();
-      classes.forEach(registry::register);
       MovableClock clock = new MovableClock();
       Config config =
           Config.of("127.0.0.1", 0, dataDir, Config.durabilityNamed("normal"))
@@ -244,7 +240,7 @@ public final class WorkflowTestKit implements AutoCloseable {
                 .apiToken(devToken(dataDir))
                 .accountId(ACCOUNT)
                 .build();
-        return new WorkflowTestKit(server, client, clock, dataDir, Map.copyOf(classes));
+        return new WorkflowTestKit(server, client, clock, dataDir, registry);
       } catch (RuntimeException e) {
         server.close();
         throw e;

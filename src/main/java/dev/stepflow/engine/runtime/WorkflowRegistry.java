@@ -5,6 +5,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -19,6 +20,41 @@ public final class WorkflowRegistry {
   public WorkflowRegistry register(String className, Supplier<? extends Workflow> factory) {
     classes.put(className, factory);
     return this;
+  }
+
+  /**
+   * Registers {@code factory} under {@code className}, which must be new: the public builders
+   * refuse a second class of the same name instead of replacing the first.
+   */
+  public WorkflowRegistry add(String className, Supplier<? extends Workflow> factory) {
+    Objects.requireNonNull(className, "className");
+    Objects.requireNonNull(factory, "factory");
+    if (classes.putIfAbsent(className, factory) != null) {
+      throw new IllegalArgumentException(
+          "A workflow class named " + className + " is registered already");
+    }
+    return this;
+  }
+
+  /**
+   * Registers {@code type} under its simple name, a new object per run; one is made now, so a
+   * constructor that fails is told at registration.
+   */
+  public WorkflowRegistry add(Class<? extends Workflow> type) {
+    Supplier<Workflow> factory = constructorOf(Objects.requireNonNull(type, "type"));
+    factory.get();
+    return add(type.getSimpleName(), factory);
+  }
+
+  /** Registers this one object, under its class's simple name, for every run. */
+  public WorkflowRegistry add(Workflow workflow) {
+    Objects.requireNonNull(workflow, "workflow");
+    return add(workflow.getClass().getSimpleName(), () -> workflow);
+  }
+
+  /** The factory of {@code className}, if registered. */
+  public Optional<Supplier<? extends Workflow>> factory(String className) {
+    return Optional.ofNullable(classes.get(className));
   }
 
   public Optional<Workflow> create(String className) {
