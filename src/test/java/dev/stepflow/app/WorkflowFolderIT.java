@@ -39,7 +39,16 @@ class WorkflowFolderIT {
           JsonNode greeting =
               step.run("greet", ctx -> "Hello, " + event.params().get("name").asText());
           step.sleep("rest", Duration.ofMillis(300));
-          return Map.of("greeting", greeting.asText());
+          // after the sleep, in a new run: code that looks classes up by name finds the jar's
+          boolean ownClasses = step.run("find-own-class", ctx -> {
+            try {
+              Class.forName("example.Greeter", false, Thread.currentThread().getContextClassLoader());
+              return true;
+            } catch (ClassNotFoundException e) {
+              return false;
+            }
+          }).asBoolean();
+          return Map.of("greeting", greeting.asText(), "own_classes", ownClasses);
         }
       }
       """;
@@ -87,6 +96,9 @@ class WorkflowFolderIT {
           .until(() -> "complete".equals(instance(api, "g1").get("status").asText()));
       JsonNode done = instance(api, "g1");
       assertThat(done.get("output").get("greeting").asText()).isEqualTo("Hello, Ada");
+      assertThat(done.get("output").get("own_classes").asBoolean())
+          .as("the jar's classes through the thread's context class loader")
+          .isTrue();
     }
   }
 

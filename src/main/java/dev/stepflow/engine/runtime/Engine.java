@@ -15,6 +15,7 @@ import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.RunLease;
+import dev.stepflow.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,16 +223,14 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     RunContext run =
         new RunContext(
             c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes());
+    Optional<Workflow> workflow = registry.create(c.className());
     Runner runner =
-        new Runner(
-            run,
-            registry.create(c.className()),
-            c.className(),
-            mode,
-            c.rollbackCause(),
-            () -> finished(run));
+        new Runner(run, workflow, c.className(), mode, c.rollbackCause(), () -> finished(run));
     Thread thread =
         Thread.ofVirtual().name("run-" + c.instance().ref().instanceId()).unstarted(runner);
+    // code from a workflows-folder jar finds its own classes and resources by name (ServiceLoader,
+    // Jackson, JDBC drivers look in the context class loader), in its steps and rollbacks alike
+    workflow.ifPresent(w -> thread.setContextClassLoader(w.getClass().getClassLoader()));
     runs.add(run, thread);
     thread.start();
   }
