@@ -180,7 +180,8 @@ describe(`serve --workflows: ${CLASS} from a jar, driven by wrangler ${VERSION}`
     const { status, body } = await api('PUT', '/workflows/cruises', { class_name: 'CruiseSaga', script_name: 'travel' });
     assert.equal(status, 400, JSON.stringify(body));
     assert.equal(body.success, false);
-    const message = body.errors.map((e) => e.message).join(' ');
+    // errors[] carries {code, message: the key}; the sentence is in messages[]
+    const message = body.messages.join(' ');
     assert.match(message, /CruiseSaga/);
     assert.match(message, new RegExp(`registered: .*\\b${CLASS}\\b`));
     assert.equal((await api('GET', '/workflows/cruises')).status, 404);
