@@ -30,7 +30,7 @@ class ReadinessIT {
 
   @TempDir Path dir;
 
-  private record Answer(int status, JsonNode body) {}
+  private record Answer(int status, JsonNode body, String retryAfter) {}
 
   private static Answer get(StepflowProcess server, String path) {
     try {
@@ -41,7 +41,10 @@ class ReadinessIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-      return new Answer(response.statusCode(), JSON.readTree(response.body()));
+      return new Answer(
+          response.statusCode(),
+          JSON.readTree(response.body()),
+          response.headers().firstValue("retry-after").orElse(null));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -96,6 +99,7 @@ class ReadinessIT {
       assertThat(notReady.body().get("errors").get(0).get("code").asInt()).isEqualTo(10001);
       assertThat(notReady.body().get("messages").get(0).asText()).startsWith("Not ready: store: ");
       assertThat(notReady.body().get("result").isNull()).isTrue();
+      assertThat(notReady.retryAfter()).isEqualTo("1");
       assertThat(get(server, "/healthz").status())
           .as("liveness, %s after the stop", took)
           .isEqualTo(200);
