@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code stepflow serve [--host H] [--port N] [--data DIR] [--durability D]
- * [--store sqlite|postgres --db-url URL ...] [--workflows DIR]}.
+ * [--store sqlite|postgres --db-url URL ...] [--workflows DIR] [--log-format text|json]}.
  */
 @Command(
     name = "stepflow",
@@ -275,10 +275,22 @@ public final class Main {
                 + " Environment: STEPFLOW_WORKFLOWS.")
     Path workflows;
 
+    @Option(
+        names = "--log-format",
+        defaultValue = "${env:STEPFLOW_LOG_FORMAT:-text}",
+        description =
+            "text: lines for people (default); json: one JSON object per line, with the instance,"
+                + " workflow, account, run id and step of the lines about a run."
+                + " Environment: STEPFLOW_LOG_FORMAT.")
+    String logFormat;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
+      // first: every line the server logs is in the chosen format
+      LogFormat format = logFormat();
+      format.apply();
       Config config = config();
       WorkflowRegistry registry = StepflowServer.builtInWorkflows(effectLog(config));
       WorkflowFolder folder =
@@ -299,7 +311,8 @@ public final class Main {
                     log.info("Stopped");
                     stopped.countDown();
                   }));
-      if (server.tokens().isEmpty()) {
+      // the log's own WARN says it too; in JSON, a plain line on stderr would break the log
+      if (server.tokens().isEmpty() && format == LogFormat.TEXT) {
         warnInsecure();
       }
       // one write: whoever waits for the "serving" line finds the lines after it there too
@@ -352,6 +365,11 @@ public final class Main {
                   .withCluster(cluster())
                   .withMaxInstanceStateBytes(maxInstanceStateBytes)
                   .withHttp(new Config.Http(httpLimits(), tls())));
+    }
+
+    /** The log format the option (or its environment variable) chose. */
+    LogFormat logFormat() {
+      return refusedAsUsage(() -> LogFormat.named(logFormat));
     }
 
     private HttpLimits httpLimits() {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * The composition root: locks the data folder, binds the port, opens the store, builds the engine
  * services and the Jersey application, starts the engine, and only then serves them on Jetty with
  * one virtual thread per request ({@link HttpFront}). {@code /client/v4} is Jersey; {@code
- * /healthz} and every other path are answered by the front.
+ * /healthz} (liveness), {@code /readyz} (readiness, {@link ReadinessCheck}) and every other path
+ * are answered by the front.
  */
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
@@ -99,6 +100,9 @@ public final class StepflowServer implements AutoCloseable {
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
+      Database database = parts.database;
+      Engine engine = parts.engine;
+      parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
       startEngine(parts.engine, config);
       serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
@@ -294,6 +298,11 @@ public final class StepflowServer implements AutoCloseable {
         + ":"
         + address.getPort()
         + "/healthz";
+  }
+
+  /** The readiness check's URL. */
+  public String readyUrl() {
+    return healthUrl().replaceFirst("/healthz$", "/readyz");
   }
 
   /**

@@ -8,6 +8,12 @@ package dev.stepflow.domain;
 public enum ErrorCode {
   INTERNAL(10001, "workflows.api.error.internal_server", ErrorKind.INTERNAL),
   STORE_UNAVAILABLE(10001, "workflows.api.error.internal_server", ErrorKind.UNAVAILABLE),
+  /**
+   * {@code GET /readyz} while the server cannot take work (its store does not answer, its engine
+   * does not dispatch): 503, with the number and key of {@link #STORE_UNAVAILABLE}, the table's
+   * code for a failure a retry later may fix.
+   */
+  NOT_READY(10001, "workflows.api.error.internal_server", ErrorKind.UNAVAILABLE),
   INVALID(10002, "workflows.api.error.body", ErrorKind.INVALID),
   WORKFLOW_NOT_FOUND(10200, "workflows.api.error.workflow.not_found", ErrorKind.NOT_FOUND),
   INSTANCE_NOT_FOUND(10400, "workflows.api.error.instance.not_found", ErrorKind.NOT_FOUND),

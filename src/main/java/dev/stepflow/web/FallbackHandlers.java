@@ -1,22 +1,31 @@
 package dev.stepflow.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The answers served outside Jersey: {@code GET /healthz} and the v4 404 envelope for every path
- * outside the base path, so no answer is ever Jetty's own page.
+ * The answers served outside Jersey: {@code GET /healthz}, {@code GET /readyz} and the v4 404
+ * envelope for every path outside the base path, so no answer is ever Jetty's own page.
  */
 final class FallbackHandlers {
   private static final byte[] HEALTHY =
       "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"status\":\"ok\"}}"
           .getBytes(StandardCharsets.UTF_8);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A readiness probe may try again in a second (the check's result is cached for less). */
+  private static final PreEncodedHttpField RETRY_AFTER =
+      new PreEncodedHttpField(HttpHeader.RETRY_AFTER, "1");
 
   private FallbackHandlers() {}
 
@@ -45,6 +54,57 @@ final class FallbackHandlers {
         return true;
       }
     };
+  }
+
+  /**
+   * {@code GET /readyz}: 200 with {@code {"ready":true, PART:"ok"...}} while every part of {@code
+   * readiness} is ok, else 503 with the envelope's error and a sentence naming what is not ready
+   * and why (no token). Blocking: the check may wait for the store, up to its own bound.
+   */
+  static Handler ready(Readiness readiness) {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+          ErrorBody.send(
+              response,
+              false,
+              405,
+              ErrorCode.METHOD_NOT_ALLOWED,
+              "/readyz answers GET only.",
+              callback);
+          return true;
+        }
+        Readiness.Report report = readiness.check();
+        if (!report.ready()) {
+          response.getHeaders().put(RETRY_AFTER);
+          ErrorBody.send(response, head, 503, ErrorCode.NOT_READY, report.problems(), callback);
+          return true;
+        }
+        byte[] body = readyBody(report);
+        response.setStatus(200);
+        response.getHeaders().put(ErrorBody.JSON_TYPE);
+        response.getHeaders().put(ErrorBody.NO_STORE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
+        return true;
+      }
+    };
+  }
+
+  private static byte[] readyBody(Readiness.Report report) {
+    ObjectNode body = JSON.createObjectNode().put("success", true);
+    body.putArray("errors");
+    body.putArray("messages");
+    ObjectNode result = body.putObject("result").put("ready", true);
+    report.parts().forEach(part -> result.put(part.name(), "ok"));
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a tree of strings and booleans always serialises", e);
+    }
   }
 
   /** Every path that no endpoint serves. */

@@ -220,6 +220,16 @@ public final class HttpFront implements AutoCloseable {
     routes.addHandler(context);
   }
 
+  /**
+   * Answers {@code GET /readyz} (at {@code path}) with what {@code readiness} reports: 200 while
+   * the server can take work, else 503 (no token).
+   */
+  public void mountReadiness(String path, Readiness readiness) {
+    ContextHandler context = new ContextHandler(FallbackHandlers.ready(readiness), path);
+    context.setAllowNullPathInContext(true);
+    routes.addHandler(context);
+  }
+
   /** Starts answering. */
   public synchronized void serve() {
     boolean refusePlain = tls != null && tls.plainHttp() == Tls.PlainHttp.REFUSE;

@@ -114,4 +114,23 @@ class ServeOptionsTest {
         "t.json",
         "--insecure-no-auth");
   }
+
+  private static LogFormat logFormat(String... args) {
+    Main.Serve serve = new Main.Serve();
+    new CommandLine(serve).parseArgs(args);
+    return serve.logFormat();
+  }
+
+  @Test
+  void theLogFormatIsTextUnlessJsonIsChosen() {
+    assertThat(logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(logFormat("--log-format", "json")).isEqualTo(LogFormat.JSON);
+  }
+
+  @Test
+  void aLogFormatOtherThanTextOrJsonIsRefused() {
+    assertThatThrownBy(() -> logFormat("--log-format", "xml"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--log-format must be text or json (found: xml)");
+  }
 }

@@ -59,6 +59,36 @@ public final class TestPostgres {
     return shared;
   }
 
+  /**
+   * A server of its own (a fresh cluster on its own port), for a test that stops and starts it
+   * ({@link #stopServer}, {@link #startServerAgain}) without disturbing the tests that share {@link
+   * #shared()}. The caller ends it with {@link #discard}; a JVM that dies first leaves it to the
+   * next start, which stops and removes it.
+   */
+  public static TestPostgres dedicated() {
+    return start();
+  }
+
+  /**
+   * Stops the server at once, as an outage would: open connections are cut ({@code pg_ctl stop -m
+   * fast}); the data stays for {@link #startServerAgain}.
+   */
+  public void stopServer() {
+    run("pg_ctl", "-D", data(), "-m", "fast", "-w", "stop");
+  }
+
+  /**
+   * Starts the server stopped by {@link #stopServer} again, on the same port with the same data.
+   */
+  public void startServerAgain() {
+    startServer();
+  }
+
+  /** Stops a {@link #dedicated()} server and removes its files. */
+  public void discard() {
+    stop();
+  }
+
   /** A new, empty database on the server; returns its JDBC URL. */
   public String createDatabase() {
     String name = "t" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();

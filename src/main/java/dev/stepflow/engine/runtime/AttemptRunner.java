@@ -52,7 +52,8 @@ final class AttemptRunner {
   }
 
   Outcome attempt(StepFunction fn, StepContext context, Duration timeout) {
-    FutureTask<Object> task = new FutureTask<>(() -> fn.call(context));
+    // the attempt's own thread logs with the run's fields too (the workflow code's own lines)
+    FutureTask<Object> task = new FutureTask<>(LogFields.carried(() -> fn.call(context)));
     run.attemptInFlight(true);
     if (run.pauseRequested()) {
       // a pause that raced with the start of this attempt wins: no new attempt starts once it is

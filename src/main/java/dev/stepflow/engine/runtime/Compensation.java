@@ -62,7 +62,10 @@ final class Compensation {
     for (StepRecord step : eligible) {
       StepRecord interrupted = rollbackRows.get(step.displayName());
       StepRecord row = interrupted != null ? interrupted : insertRow(step, byStep, nextSeq++);
-      Result failed = compensate(step, byStep.get(step.stepSeq()), row, triggerError);
+      Result failed;
+      try (var field = LogFields.step(row.displayName())) {
+        failed = compensate(step, byStep.get(step.stepSeq()), row, triggerError);
+      }
       if (failed != null) {
         return failed;
       }

@@ -156,7 +156,9 @@ final class DurableStep implements Step {
         handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
       }
     }
-    return attemptsUntilSettled(row, config, fn);
+    try (var field = LogFields.step(row.displayName())) {
+      return attemptsUntilSettled(row, config, fn);
+    }
   }
 
   private StepRecord start(StepRef step, StepConfig config, boolean hasRollback) {

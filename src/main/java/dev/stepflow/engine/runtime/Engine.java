@@ -78,7 +78,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
    */
   private volatile boolean joined;
 
-  private Thread dispatcher;
+  private volatile Thread dispatcher;
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
   private Instant nextWantedScan = Instant.MIN;
@@ -102,6 +102,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     this.takeover = new Takeover(store, node, runs, permits, this::launch, this::runnable);
     this.heartbeat = new Heartbeat(nodes, node, runs, clock);
     this.fenceWatch = new FenceWatch(store, runs);
+  }
+
+  /**
+   * Whether the dispatcher thread runs: from {@link #start} until {@link #close}. False also when
+   * it died, which leaves this node claiming no new work (readiness, {@code /readyz}).
+   */
+  public boolean dispatching() {
+    Thread thread = dispatcher;
+    return !closed && thread != null && thread.isAlive();
   }
 
   /** This node's id among the nodes that share the store. */

@@ -53,6 +53,8 @@ final class Runner implements Runnable {
 
   @Override
   public void run() {
+    // this run's virtual thread logs with the instance's fields (removed in the finally below)
+    LogFields.putRun(run.instance.ref(), run.lease.runId());
     try {
       if (workflow.isEmpty()) {
         // claims take only instances of registered classes; should one slip through, the instance
@@ -75,7 +77,11 @@ final class Runner implements Runnable {
           run.instance.ref(),
           e);
     } finally {
-      onFinish.run();
+      try {
+        onFinish.run();
+      } finally {
+        LogFields.clearRun();
+      }
     }
   }
 

@@ -8,6 +8,8 @@ import dev.stepflow.store.ClusterSignals;
  * connections, one transaction each). Reads run on autocommit connections.
  */
 public interface Database extends AutoCloseable {
+  /** Valid on SQLite and PostgreSQL alike. */
+  String PING = "SELECT 1";
 
   /**
    * Runs {@code work} in a write transaction; returns after commit, or throws what work threw (and
@@ -17,6 +19,20 @@ public interface Database extends AutoCloseable {
 
   /** Runs {@code work} on a read connection. */
   <T> T read(SqlWork<T> work);
+
+  /**
+   * Runs a trivial query ({@code SELECT 1}) on a read connection: whether the database answers at
+   * all (readiness). Throws {@link dev.stepflow.store.StoreUnavailable} when it does not.
+   */
+  default void ping() {
+    read(
+        connection -> {
+          try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(PING);
+          }
+          return null;
+        });
+  }
 
   /** The SQL this database needs where the stores' SQL is not portable. */
   SqlDialect dialect();
