@@ -34,7 +34,13 @@ class MetricsIT {
   @BeforeAll
   static void start() throws IOException {
     dir = Files.createTempDirectory("metrics-it");
-    server = StepflowProcess.start(dir.resolve("data"), dir, "metrics");
+    // no creation rate limit: the series test creates 500 instances at once
+    server =
+        StepflowProcess.start(
+            dir.resolve("data"),
+            dir,
+            "metrics",
+            List.of("--create-rate-per-account", "0", "--create-rate-per-workflow", "0"));
     api = server.client();
   }
 
