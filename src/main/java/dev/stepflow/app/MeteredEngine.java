@@ -34,6 +34,12 @@ final class MeteredEngine implements EngineMetrics {
     Duration.ofMinutes(10)
   };
 
+  /** The outcome label of an attempt (a metric label, not a wire name). */
+  private enum AttemptOutcome {
+    SUCCESS,
+    FAILURE
+  }
+
   private final MeterRegistry registry;
 
   MeteredEngine(MeterRegistry registry) {
@@ -53,7 +59,7 @@ final class MeteredEngine implements EngineMetrics {
 
   @Override
   public void stepAttempt(StepKind kind, boolean succeeded, long nanos) {
-    String outcome = succeeded ? "success" : "failure";
+    String outcome = lower(succeeded ? AttemptOutcome.SUCCESS : AttemptOutcome.FAILURE);
     String kindLabel = WireNames.stepKind(kind);
     Counter.builder("stepflow.step.attempts")
         .description("Step function and rollback handler attempts that ended")
