@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.StepflowProcess;
+import dev.stepflow.testing.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,47 @@ class MetricsIT {
 
     Promtool.Result checked = Promtool.run(List.of("check", "metrics"), scrape.text());
     assertThat(checked.exitCode()).as(checked.output()).isZero();
+  }
+
+  @Test
+  void onPostgresTheKeptCountsAndThePoolAreExported() throws IOException {
+    TestPostgres postgres = TestPostgres.shared();
+    try (StepflowProcess pg =
+        StepflowProcess.start(
+            dir.resolve("pg-data"),
+            dir,
+            "metrics-postgres",
+            List.of(
+                "--store",
+                "postgres",
+                "--db-url",
+                postgres.createDatabase(),
+                "--db-user",
+                TestPostgres.USER))) {
+      ApiClient pgApi = pg.client();
+      String wf = ACCOUNT + "/workflows/pg";
+      assertThat(pgApi.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"m\"}").status())
+          .isEqualTo(200);
+      String batch =
+          "[{\"instance_id\":\"a\",\"params\":"
+              + SLEEP
+              + "},{\"instance_id\":\"b\",\"params\":"
+              + SLEEP
+              + "}]";
+      assertThat(pgApi.post(wf + "/instances/batch", batch).status()).isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  Scrape.of(pg.origin())
+                          .value("stepflow_instances", "workflow", "pg", "status", "waiting")
+                      == 2);
+      Scrape scrape = Scrape.of(pg.origin());
+      assertThat(scrape.matching("hikaricp_connections_max", "pool", "stepflow-postgres"))
+          .hasSize(1);
+    }
   }
 
   private static String workflow(String name) {
