@@ -15,12 +15,14 @@ final class ServerParts implements AutoCloseable {
   HttpFront front;
   Database database;
   Engine engine;
+  ServerMetrics metrics;
 
   @Override
   public void close() {
     RuntimeException failure = null;
     failure = closeOne(front, failure);
     failure = closeOne(engine, failure);
+    failure = closeOne(metrics, failure);
     failure = closeOne(database, failure);
     failure = closeOne(folderLock, failure);
     if (failure != null) {

@@ -13,6 +13,7 @@ import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
 import dev.stepflow.http.BodySizeLimit;
+import dev.stepflow.http.RouteTimings;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * The composition root: locks the data folder, binds the port, opens the store, builds the engine
  * services and the Jersey application, starts the engine, and only then serves them on Jetty with
  * one virtual thread per request ({@link HttpFront}). {@code /client/v4} is Jersey; {@code
- * /healthz} (liveness), {@code /readyz} (readiness, {@link ReadinessCheck}) and every other path
- * are answered by the front.
+ * /healthz} (liveness), {@code /readyz} (readiness, {@link ReadinessCheck}), {@code /metrics}
+ * (Prometheus, {@link ServerMetrics}) and every other path are answered by the front.
  */
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
@@ -100,6 +101,7 @@ public final class StepflowServer implements AutoCloseable {
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
+      parts.front.mountMetrics("/metrics", parts.metrics::scrape);
       Database database = parts.database;
       Engine engine = parts.engine;
       parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
@@ -163,6 +165,9 @@ public final class StepflowServer implements AutoCloseable {
   private static Services wire(
       Config config, WorkflowRegistry registry, Clock clock, ServerParts parts) {
     Database database = parts.database;
+    ServerMetrics metrics = new ServerMetrics();
+    parts.metrics = metrics;
+    metrics.watchPools(database);
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
@@ -174,17 +179,21 @@ public final class StepflowServer implements AutoCloseable {
             registry,
             clock,
             config.maxRunning(),
-            nodeSettings(config));
+            nodeSettings(config),
+            metrics.engine());
     parts.engine = engine;
+    metrics.watchRuns(engine);
+    metrics.watchCounts(workflowStore);
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
-    InstanceControl control = new InstanceControl(instanceStore, Transitions.TABLE, clock, engine);
+    InstanceControl control =
+        new InstanceControl(instanceStore, Transitions.TABLE, clock, engine, metrics.engine());
     CreationRateLimiter creationRate =
         new CreationRateLimiter(
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
     return new Services(
-        workflows, instances, control, new TerminateAllJobs(instanceStore, control));
+        workflows, instances, control, new TerminateAllJobs(instanceStore, control), metrics);
   }
 
   /** What the Jersey application serves. */
@@ -192,9 +201,11 @@ public final class StepflowServer implements AutoCloseable {
       WorkflowService workflows,
       InstanceService instances,
       InstanceControl control,
-      TerminateAllJobs terminateAll) {
+      TerminateAllJobs terminateAll,
+      ServerMetrics metrics) {
     ResourceConfig api(Authentication authentication) {
-      return ApiApplication.create(workflows, instances, control, terminateAll, authentication);
+      return ApiApplication.create(workflows, instances, control, terminateAll, authentication)
+          .register(new RouteTimings(metrics.http()));
     }
   }
 

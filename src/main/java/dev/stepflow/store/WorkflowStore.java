@@ -55,6 +55,12 @@ public interface WorkflowStore {
   /** How many instances of the workflow are in each status (statuses with none are absent). */
   Map<Status, Long> countInstances(WorkflowRef ref);
 
+  /**
+   * The kept instance counts (never a scan of the instances) by workflow name, summed over the
+   * accounts, for the first {@code maxNames} names in name order; statuses with none are absent.
+   */
+  Map<String, Map<Status, Long>> keptCountsByWorkflowName(int maxNames);
+
   /** Versions newest first. */
   Page<WorkflowVersion> listVersions(WorkflowRef ref, long offset, int limit);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
@@ -13,8 +14,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The answers served outside Jersey: {@code GET /healthz}, {@code GET /readyz} and the v4 404
- * envelope for every path outside the base path, so no answer is ever Jetty's own page.
+ * The answers served outside Jersey: {@code GET /healthz}, {@code GET /readyz}, {@code GET
+ * /metrics} and the v4 404 envelope for every path outside the base path, so no answer is ever
+ * Jetty's own page.
  */
 final class FallbackHandlers {
   private static final byte[] HEALTHY =
@@ -86,6 +88,41 @@ final class FallbackHandlers {
         byte[] body = readyBody(report);
         response.setStatus(200);
         response.getHeaders().put(ErrorBody.JSON_TYPE);
+        response.getHeaders().put(ErrorBody.NO_STORE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
+        return true;
+      }
+    };
+  }
+
+  /** The Prometheus text exposition format, version 0.0.4. */
+  private static final PreEncodedHttpField PROMETHEUS_TEXT =
+      new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+
+  /**
+   * {@code GET /metrics}: 200 with what {@code scrape} returns (no token). Blocking: a scrape may
+   * read the store's kept counts.
+   */
+  static Handler metrics(Supplier<String> scrape) {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+          ErrorBody.send(
+              response,
+              false,
+              405,
+              ErrorCode.METHOD_NOT_ALLOWED,
+              "/metrics answers GET only.",
+              callback);
+          return true;
+        }
+        byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.getHeaders().put(PROMETHEUS_TEXT);
         response.getHeaders().put(ErrorBody.NO_STORE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);

@@ -230,6 +230,16 @@ public final class HttpFront implements AutoCloseable {
     routes.addHandler(context);
   }
 
+  /**
+   * Answers {@code GET /metrics} (at {@code path}) with what {@code scrape} returns: the Prometheus
+   * text format (no token).
+   */
+  public void mountMetrics(String path, java.util.function.Supplier<String> scrape) {
+    ContextHandler context = new ContextHandler(FallbackHandlers.metrics(scrape), path);
+    context.setAllowNullPathInContext(true);
+    routes.addHandler(context);
+  }
+
   /** Starts answering. */
   public synchronized void serve() {
     boolean refusePlain = tls != null && tls.plainHttp() == Tls.PlainHttp.REFUSE;

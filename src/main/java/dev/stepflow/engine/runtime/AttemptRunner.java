@@ -1,6 +1,7 @@
 package dev.stepflow.engine.runtime;
 
 import dev.stepflow.domain.Limits;
+import dev.stepflow.domain.StepKind;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.StepContext;
 import dev.stepflow.workflow.StepFunction;
@@ -46,12 +47,25 @@ final class AttemptRunner {
   }
 
   private final RunContext run;
+  private final StepKind kind;
 
-  AttemptRunner(RunContext run) {
+  AttemptRunner(RunContext run, StepKind kind) {
     this.run = run;
+    this.kind = kind;
   }
 
+  /**
+   * As {@link #run}, counted once per attempt that ended (an abandoned one, the run aborted, is
+   * not).
+   */
   Outcome attempt(StepFunction fn, StepContext context, Duration timeout) {
+    long start = System.nanoTime();
+    Outcome outcome = run(fn, context, timeout);
+    run.metrics.stepAttempt(kind, outcome.succeeded(), System.nanoTime() - start);
+    return outcome;
+  }
+
+  private Outcome run(StepFunction fn, StepContext context, Duration timeout) {
     // the attempt's own thread logs with the run's fields too (the workflow code's own lines)
     FutureTask<Object> task = new FutureTask<>(LogFields.carried(() -> fn.call(context)));
     run.attemptInFlight(true);

@@ -28,7 +28,7 @@ final class Compensation {
 
   Compensation(RunContext run) {
     this.run = run;
-    this.attempts = new AttemptRunner(run);
+    this.attempts = new AttemptRunner(run, StepKind.ROLLBACK);
   }
 
   /**

@@ -64,7 +64,7 @@ final class DurableStep implements Step {
     this.failures = new StepFailures(run.instance.ref());
     this.collectOnly = collectOnly;
     this.stepLimit = stepLimit;
-    this.attempts = new AttemptRunner(run);
+    this.attempts = new AttemptRunner(run, StepKind.DO);
     this.stateBytes = Limits.utf8Length(run.instance.paramsJson());
     for (StepRecord row : steps) {
       remember(row);

@@ -63,6 +63,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final Clock clock;
   private final NodeSettings node;
   private final Semaphore permits;
+  private final EngineMetrics metrics;
   private final ActiveRuns runs = new ActiveRuns();
   private final MoveReactions reactions = new MoveReactions(runs, this::signal);
   private final Takeover takeover;
@@ -92,6 +93,20 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       Clock clock,
       int maxRunning,
       NodeSettings node) {
+    this(store, nodes, signals, registry, clock, maxRunning, node, EngineMetrics.NONE);
+  }
+
+  /** As above, reporting step attempts and rollbacks to {@code metrics}. */
+  public Engine(
+      EngineStore store,
+      NodeStore nodes,
+      ClusterSignals signals,
+      WorkflowRegistry registry,
+      Clock clock,
+      int maxRunning,
+      NodeSettings node,
+      EngineMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.nodes = nodes;
     this.signals = signals;
@@ -114,6 +129,16 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   /** This node's id among the nodes that share the store. */
+  /** How many runs work on instances in this process now. */
+  public int runsActive() {
+    return runs.size();
+  }
+
+  /** How many more runs this process may start now (of {@code maxRunning}). */
+  public int runSlotsFree() {
+    return permits.availablePermits();
+  }
+
   public String nodeId() {
     return node.nodeId();
   }
@@ -231,7 +256,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
     RunContext run =
         new RunContext(
-            c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes());
+            c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes(), metrics);
     Optional<Workflow> workflow = registry.create(c.className());
     Runner runner =
         new Runner(run, workflow, c.className(), mode, c.rollbackCause(), () -> finished(run));

@@ -32,6 +32,9 @@ final class RunContext {
   /** The persisted state the instance may reach; the step that would pass it fails for good. */
   final long maxStateBytes;
 
+  /** Where step attempts and rollbacks are counted. */
+  final EngineMetrics metrics;
+
   private volatile boolean pauseRequested;
   private volatile boolean aborted;
   private volatile boolean attemptInFlight;
@@ -42,7 +45,9 @@ final class RunContext {
       EngineStore store,
       Clock clock,
       Runnable wakeDispatcher,
-      long maxStateBytes) {
+      long maxStateBytes,
+      EngineMetrics metrics) {
+    this.metrics = metrics;
     this.instance = instance;
     this.lease = lease;
     this.store = new RunStore(store, this::abort);

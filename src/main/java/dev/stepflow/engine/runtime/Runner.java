@@ -226,10 +226,13 @@ final class Runner implements Runnable {
               result.errorName(),
               result.errorMessage());
     }
-    finish(
+    if (finish(
         Status.ROLLING_BACK,
         event,
-        RunUpdate.none().withRollback(result.outcome(), result.errorName(), result.errorMessage()));
+        RunUpdate.none()
+            .withRollback(result.outcome(), result.errorName(), result.errorMessage()))) {
+      run.metrics.rollback(result.outcome());
+    }
   }
 
   /**

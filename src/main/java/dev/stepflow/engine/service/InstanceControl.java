@@ -10,6 +10,8 @@ import dev.stepflow.domain.TransitionRejected;
 import dev.stepflow.domain.TransitionTable;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.runtime.EngineHooks;
+import dev.stepflow.engine.runtime.EngineMetrics;
+import dev.stepflow.engine.runtime.EngineMetrics.ChangeOutcome;
 import dev.stepflow.store.InstanceStore;
 import dev.stepflow.store.InstanceStore.MoveAttempt;
 import dev.stepflow.store.InstanceStore.MoveResult;
@@ -33,9 +35,21 @@ public final class InstanceControl {
   private final TransitionTable table;
   private final Clock clock;
   private final EngineHooks engine;
+  private final EngineMetrics metrics;
 
   public InstanceControl(
       InstanceStore store, TransitionTable table, Clock clock, EngineHooks engine) {
+    this(store, table, clock, engine, EngineMetrics.NONE);
+  }
+
+  /** As above, counting each decided request in {@code metrics}. */
+  public InstanceControl(
+      InstanceStore store,
+      TransitionTable table,
+      Clock clock,
+      EngineHooks engine,
+      EngineMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.table = table;
     this.clock = clock;
@@ -72,15 +86,20 @@ public final class InstanceControl {
   private Optional<StatusOutcome> outcome(MoveAttempt tried, Action action, Instant now) {
     Instance before = tried.before();
     return switch (tried.decision()) {
-      case Decision.NoOp noOp ->
-          Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn()));
-      case Decision.Reject reject ->
-          throw new TransitionRejected(
-              before.ref(), reject.current(), action, reject.allowedActions());
+      case Decision.NoOp noOp -> {
+        metrics.statusChange(action, ChangeOutcome.NOOP, null);
+        yield Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn()));
+      }
+      case Decision.Reject reject -> {
+        metrics.statusChange(action, ChangeOutcome.REJECTED, action.rejectedWith());
+        throw new TransitionRejected(
+            before.ref(), reject.current(), action, reject.allowedActions());
+      }
       case Decision.Move move -> {
         if (tried.applied().isEmpty()) {
           yield Optional.empty();
         }
+        metrics.statusChange(action, ChangeOutcome.APPLIED, null);
         engine.afterMove(tried.applied().get());
         yield Optional.of(new StatusOutcome(move.to(), now));
       }

@@ -34,6 +34,12 @@ public interface Database extends AutoCloseable {
         });
   }
 
+  /**
+   * Reports the connection pools' use (HikariCP's own metrics) to {@code metrics}, once, after the
+   * open; the SQLite writer is one connection outside any pool and is not reported.
+   */
+  void trackPools(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics);
+
   /** The SQL this database needs where the stores' SQL is not portable. */
   SqlDialect dialect();
 

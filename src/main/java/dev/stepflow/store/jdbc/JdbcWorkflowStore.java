@@ -95,6 +95,17 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       """
       SELECT status, COUNT(*) FROM instance WHERE account_id = ? AND workflow_name = ?
        GROUP BY status""";
+
+  /** instance_count plus the deltas not folded yet (PostgreSQL), for the first names. */
+  private static final String KEPT_COUNTS_BY_NAME =
+      """
+      SELECT workflow_name, status, SUM(n) FROM (
+        SELECT workflow_name, status, n FROM instance_count
+        UNION ALL SELECT workflow_name, status, n FROM instance_count_delta) counted
+       WHERE workflow_name IN (SELECT DISTINCT workflow_name FROM instance_count
+                                ORDER BY workflow_name LIMIT ?)
+       GROUP BY workflow_name, status""";
+
   private static final String VERSION_COLUMNS =
       """
       SELECT id, workflow_id, account_id, workflow_name, class_name, script_name, step_limit,
@@ -282,6 +293,26 @@ public final class JdbcWorkflowStore implements WorkflowStore {
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               counts.put(WireNames.parseStatus(rs.getString(1)).orElseThrow(), rs.getLong(2));
+            }
+          }
+          return counts;
+        });
+  }
+
+  @Override
+  public Map<String, Map<Status, Long>> keptCountsByWorkflowName(int maxNames) {
+    return db.read(
+        c -> {
+          Map<String, Map<Status, Long>> counts = new java.util.TreeMap<>();
+          try (PreparedStatement ps = bind(c.prepareStatement(KEPT_COUNTS_BY_NAME), maxNames);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Optional<Status> status = WireNames.parseStatus(rs.getString(2));
+              if (status.isPresent() && rs.getLong(3) > 0) {
+                counts
+                    .computeIfAbsent(rs.getString(1), k -> new EnumMap<>(Status.class))
+                    .put(status.get(), rs.getLong(3));
+              }
             }
           }
           return counts;

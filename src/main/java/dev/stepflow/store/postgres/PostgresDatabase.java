@@ -118,6 +118,11 @@ public final class PostgresDatabase implements Database {
   }
 
   @Override
+  public void trackPools(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
+    pool.setMetricsTrackerFactory(metrics);
+  }
+
+  @Override
   public <T> T write(SqlWork<T> work) {
     return faults.retrying("write", () -> inTransaction(work));
   }

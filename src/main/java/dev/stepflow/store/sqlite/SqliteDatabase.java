@@ -104,6 +104,11 @@ public final class SqliteDatabase implements Database {
   }
 
   @Override
+  public void trackPools(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
+    readers.setMetricsTrackerFactory(metrics);
+  }
+
+  @Override
   public <T> T write(SqlWork<T> work) {
     return writer.write(work);
   }

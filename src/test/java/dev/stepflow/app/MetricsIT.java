@@ -1,0 +1,226 @@
+package dev.stepflow.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stepflow.testing.ApiClient;
+import dev.stepflow.testing.StepflowProcess;
+import dev.stepflow.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /metrics} of the packaged server, without a token: known work moves its counters by
+ * exactly what it did, the number of series does not grow with the number of instances, and
+ * promtool accepts a real scrape.
+ */
+class MetricsIT {
+  private static final String ACCOUNT = "/client/v4/accounts/acc1";
+  private static final String SLEEP = "{\"steps\":[{\"sleep\":\"nap\",\"ms\":600000}]}";
+  private static final String FAILS_ONCE =
+      "{\"steps\":[{\"do\":\"charge\",\"fail\":1,"
+          + "\"retries\":{\"limit\":2,\"delay\":100,\"backoff\":\"constant\"}}]}";
+
+  private static Path dir;
+  private static StepflowProcess server;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("metrics-it");
+    // no creation rate limit: the series test creates 500 instances at once
+    server =
+        StepflowProcess.start(
+            dir.resolve("data"),
+            dir,
+            "metrics",
+            List.of("--create-rate-per-account", "0", "--create-rate-per-workflow", "0"));
+    api = server.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void knownWorkMovesItsCountersByExactlyWhatItDid() {
+    String wf = workflow("known");
+    create(wf, "sleeper", SLEEP);
+    awaitStatus(wf + "/instances/sleeper", "waiting");
+    Scrape before = Scrape.of(server.origin());
+
+    assertThat(api.patch(wf + "/instances/sleeper/status", "{\"status\":\"pause\"}").status())
+        .isEqualTo(200);
+    create(wf, "flaky", FAILS_ONCE);
+    awaitStatus(wf + "/instances/flaky", "complete");
+    assertThat(api.patch(wf + "/instances/flaky/status", "{\"status\":\"resume\"}").status())
+        .isEqualTo(409);
+    Scrape after = Scrape.of(server.origin());
+
+    String changes = "stepflow_status_changes_total";
+    assertThat(delta(before, after, changes, "action", "pause", "outcome", "applied")).isEqualTo(1);
+    assertThat(
+            delta(
+                before, after, changes, "action", "resume", "outcome", "rejected", "code", "10403"))
+        .isEqualTo(1);
+    assertThat(sum(after, changes) - sum(before, changes)).as("every status change").isEqualTo(2);
+    String attempts = "stepflow_step_attempts_total";
+    assertThat(delta(before, after, attempts, "kind", "do", "outcome", "failure")).isEqualTo(1);
+    assertThat(delta(before, after, attempts, "kind", "do", "outcome", "success")).isEqualTo(1);
+    assertThat(
+            delta(
+                before,
+                after,
+                "stepflow_step_duration_seconds_count",
+                "kind",
+                "do",
+                "outcome",
+                "failure"))
+        .isEqualTo(1);
+    String requests = "stepflow_http_server_requests_seconds_count";
+    String statusRoute =
+        "/accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}/status";
+    assertThat(
+            delta(
+                before, after, requests, "method", "PATCH", "route", statusRoute, "status", "200"))
+        .isEqualTo(1);
+    assertThat(
+            delta(
+                before, after, requests, "method", "PATCH", "route", statusRoute, "status", "409"))
+        .isEqualTo(1);
+    assertThat(after.matching("stepflow_runs_active")).hasSize(1);
+    assertThat(after.value("stepflow_run_slots_free")).isPositive();
+    assertThat(after.matching("hikaricp_connections_max")).isNotEmpty();
+    assertThat(after.matching("jvm_memory_used_bytes")).isNotEmpty();
+  }
+
+  @Test
+  void theSeriesDoNotGrowWithTheInstances() {
+    String wf = workflow("many");
+    createSleepers(wf, 0, 50);
+    Scrape fifty = awaitInstances("many", 50);
+    createSleepers(wf, 50, 500);
+    Scrape fiveHundred = awaitInstances("many", 500);
+
+    assertThat(fiveHundred.count("stepflow_")).isEqualTo(fifty.count("stepflow_"));
+    assertThat(fiveHundred.count("hikaricp_")).isEqualTo(fifty.count("hikaricp_"));
+    assertThat(fiveHundred.matching("stepflow_instances", "workflow", "many")).hasSize(9);
+  }
+
+  @Test
+  void promtoolAcceptsARealScrape() throws IOException, InterruptedException {
+    String wf = workflow("checked");
+    create(wf, "once", FAILS_ONCE);
+    awaitStatus(wf + "/instances/once", "complete");
+    Scrape scrape = Scrape.of(server.origin());
+
+    Promtool.Result checked = Promtool.run(List.of("check", "metrics"), scrape.text());
+    assertThat(checked.exitCode()).as(checked.output()).isZero();
+  }
+
+  @Test
+  void onPostgresTheKeptCountsAndThePoolAreExported() throws IOException {
+    TestPostgres postgres = TestPostgres.shared();
+    try (StepflowProcess pg =
+        StepflowProcess.start(
+            dir.resolve("pg-data"),
+            dir,
+            "metrics-postgres",
+            List.of(
+                "--store",
+                "postgres",
+                "--db-url",
+                postgres.createDatabase(),
+                "--db-user",
+                TestPostgres.USER))) {
+      ApiClient pgApi = pg.client();
+      String wf = ACCOUNT + "/workflows/pg";
+      assertThat(pgApi.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"m\"}").status())
+          .isEqualTo(200);
+      String batch =
+          "[{\"instance_id\":\"a\",\"params\":"
+              + SLEEP
+              + "},{\"instance_id\":\"b\",\"params\":"
+              + SLEEP
+              + "}]";
+      assertThat(pgApi.post(wf + "/instances/batch", batch).status()).isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  Scrape.of(pg.origin())
+                          .value("stepflow_instances", "workflow", "pg", "status", "waiting")
+                      == 2);
+      Scrape scrape = Scrape.of(pg.origin());
+      assertThat(scrape.matching("hikaricp_connections_max", "pool", "stepflow-postgres"))
+          .hasSize(1);
+    }
+  }
+
+  private static String workflow(String name) {
+    String path = ACCOUNT + "/workflows/" + name;
+    assertThat(api.put(path, "{\"class_name\":\"Scripted\",\"script_name\":\"m\"}").status())
+        .isEqualTo(200);
+    return path;
+  }
+
+  private static void create(String wf, String id, String params) {
+    String body = "{\"instance_id\":\"" + id + "\",\"params\":" + params + "}";
+    assertThat(api.post(wf + "/instances", body).status()).isEqualTo(200);
+  }
+
+  /** Sleeping instances {@code from} to {@code to} (exclusive), in batches of 100. */
+  private static void createSleepers(String wf, int from, int to) {
+    for (int start = from; start < to; start += 100) {
+      StringJoiner batch = new StringJoiner(",", "[", "]");
+      for (int i = start; i < Math.min(to, start + 100); i++) {
+        batch.add("{\"instance_id\":\"s" + i + "\",\"params\":" + SLEEP + "}");
+      }
+      assertThat(api.post(wf + "/instances/batch", batch.toString()).status()).isEqualTo(200);
+    }
+  }
+
+  private static void awaitStatus(String instance, String status) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> status.equals(api.get(instance).result().get("status").asText()));
+  }
+
+  /** Waits until the gauges (read at most every 5 s) count {@code n} instances, sleeping or not. */
+  private static Scrape awaitInstances(String workflow, int n) {
+    Scrape[] last = new Scrape[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              last[0] = Scrape.of(server.origin());
+              return last[0].matching("stepflow_instances", "workflow", workflow).stream()
+                      .mapToDouble(Scrape.Series::value)
+                      .sum()
+                  == n;
+            });
+    return last[0];
+  }
+
+  private static double delta(Scrape before, Scrape after, String name, String... labels) {
+    return after.value(name, labels) - before.value(name, labels);
+  }
+
+  private static double sum(Scrape scrape, String name) {
+    return scrape.matching(name).stream().mapToDouble(Scrape.Series::value).sum();
+  }
+}
