@@ -4,6 +4,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.stepflow.engine.runtime.Engine;
 import dev.stepflow.engine.runtime.EngineMetrics;
 import dev.stepflow.http.RouteTimings;
+import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.WorkflowStore;
 import dev.stepflow.store.jdbc.Database;
 import io.micrometer.core.instrument.Gauge;
@@ -68,6 +69,19 @@ final class ServerMetrics implements AutoCloseable {
     Gauge.builder("stepflow.run.slots.free", runs, Engine::runSlotsFree)
         .description("Runs this process may start now (of --max-running)")
         .register(registry);
+    Gauge.builder("stepflow.queue.oldest.age", runs, ServerMetrics::oldestQueuedSeconds)
+        .description("How long the instance queued longest has waited to start (0: none queued)")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** One indexed query per scrape; NaN (no sample) while the store does not answer. */
+  private static double oldestQueuedSeconds(Engine runs) {
+    try {
+      return runs.oldestQueuedAge().toMillis() / 1000.0;
+    } catch (StoreUnavailable e) {
+      return Double.NaN;
+    }
   }
 
   void watchCounts(WorkflowStore store) {

@@ -109,6 +109,9 @@ public interface EngineStore {
   /** The earliest wake time of a waiting instance, if any. */
   Optional<Instant> nextWake();
 
+  /** When the instance that has been queued longest was queued, if any is queued. */
+  Optional<Instant> oldestQueued();
+
   /**
    * How many instances have work to do at {@code now}: queued, held by a run (running, waiting for
    * a pause, rolling back), or waiting with their timer due or their awaited event arrived.

@@ -129,6 +129,31 @@ class MetricsIT {
   }
 
   @Test
+  void theOldestQueuedInstancesAgeGrowsWhileNothingStartsIt() throws IOException {
+    // --max-running 0 accepts instances and runs none: the queue cannot drain
+    try (StepflowProcess stuck =
+        StepflowProcess.start(
+            dir.resolve("stuck-data"), dir, "metrics-stuck", List.of("--max-running", "0"))) {
+      assertThat(Scrape.of(stuck.origin()).value("stepflow_queue_oldest_age_seconds")).isZero();
+      ApiClient stuckApi = stuck.client();
+      String wf = ACCOUNT + "/workflows/stuck";
+      assertThat(stuckApi.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"m\"}").status())
+          .isEqualTo(200);
+      long created = System.nanoTime();
+      assertThat(stuckApi.post(wf + "/instances", "{\"instance_id\":\"q1\"}").status())
+          .isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Scrape.of(stuck.origin()).value("stepflow_queue_oldest_age_seconds") >= 1.5);
+      double age = Scrape.of(stuck.origin()).value("stepflow_queue_oldest_age_seconds");
+      double waited = (System.nanoTime() - created) / 1e9;
+      assertThat(age).isBetween(1.5, waited + 1);
+    }
+  }
+
+  @Test
   void onPostgresTheKeptCountsAndThePoolAreExported() throws IOException {
     TestPostgres postgres = TestPostgres.shared();
     try (StepflowProcess pg =

@@ -134,6 +134,19 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     return runs.size();
   }
 
+  /**
+   * How long the instance queued longest has waited to start (zero when none is queued): a queue
+   * that does not drain shows here first (every run slot taken, a concurrency limit, no node with
+   * the class).
+   */
+  public Duration oldestQueuedAge() {
+    return store
+        .oldestQueued()
+        .map(queued -> Duration.between(queued, now()))
+        .filter(age -> !age.isNegative())
+        .orElse(Duration.ZERO);
+  }
+
   /** How many more runs this process may start now (of {@code maxRunning}). */
   public int runSlotsFree() {
     return permits.availablePermits();

@@ -51,6 +51,12 @@ public final class JdbcEngineStore implements EngineStore {
   private static final String NEXT_WAKE =
       "SELECT MIN(wake_at) FROM instance WHERE status = %s AND wake_at IS NOT NULL"
           .formatted(WireLiterals.quoted(Status.WAITING));
+
+  /** Uses the (status, queued_on, seq) index: one step into it, whatever the queue's length. */
+  private static final String OLDEST_QUEUED =
+      "SELECT MIN(queued_on) FROM instance WHERE status = %s"
+          .formatted(WireLiterals.quoted(Status.QUEUED));
+
   private static final String DUE_TIMERS =
       "SELECT COUNT(*) FROM instance WHERE status = %s AND wake_at <= ?"
           .formatted(WireLiterals.quoted(Status.WAITING));
@@ -123,9 +129,19 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public Optional<Instant> nextWake() {
+    return earliest(NEXT_WAKE);
+  }
+
+  @Override
+  public Optional<Instant> oldestQueued() {
+    return earliest(OLDEST_QUEUED);
+  }
+
+  /** The one instant (epoch milliseconds) a MIN query answers, or empty when it found no row. */
+  private Optional<Instant> earliest(String minQuery) {
     return db.read(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(NEXT_WAKE);
+          try (PreparedStatement ps = c.prepareStatement(minQuery);
               ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               long millis = rs.getLong(1);
