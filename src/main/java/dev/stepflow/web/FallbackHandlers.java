@@ -6,6 +6,7 @@ import dev.stepflow.domain.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
@@ -36,23 +37,11 @@ final class FallbackHandlers {
     return new Handler.Abstract.NonBlocking() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        String method = request.getMethod();
-        boolean head = method.equals("HEAD");
-        if (!head && !method.equals("GET")) {
-          ErrorBody.send(
-              response,
-              false,
-              405,
-              ErrorCode.METHOD_NOT_ALLOWED,
-              "/healthz answers GET only.",
-              callback);
+        if (refusedUnlessGet(request, response, callback, "/healthz")) {
           return true;
         }
-        response.setStatus(200);
-        response.getHeaders().put(ErrorBody.JSON_TYPE);
-        response.getHeaders().put(ErrorBody.NO_STORE);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, HEALTHY.length);
-        response.write(true, ByteBuffer.wrap(head ? new byte[0] : HEALTHY), callback);
+        boolean head = request.getMethod().equals("HEAD");
+        sendOk(response, head, ErrorBody.JSON_TYPE, HEALTHY, callback);
         return true;
       }
     };
@@ -67,30 +56,17 @@ final class FallbackHandlers {
     return new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        String method = request.getMethod();
-        boolean head = method.equals("HEAD");
-        if (!head && !method.equals("GET")) {
-          ErrorBody.send(
-              response,
-              false,
-              405,
-              ErrorCode.METHOD_NOT_ALLOWED,
-              "/readyz answers GET only.",
-              callback);
+        if (refusedUnlessGet(request, response, callback, "/readyz")) {
           return true;
         }
+        boolean head = request.getMethod().equals("HEAD");
         Readiness.Report report = readiness.check();
         if (!report.ready()) {
           response.getHeaders().put(RETRY_AFTER);
           ErrorBody.send(response, head, 503, ErrorCode.NOT_READY, report.problems(), callback);
           return true;
         }
-        byte[] body = readyBody(report);
-        response.setStatus(200);
-        response.getHeaders().put(ErrorBody.JSON_TYPE);
-        response.getHeaders().put(ErrorBody.NO_STORE);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
+        sendOk(response, head, ErrorBody.JSON_TYPE, readyBody(report), callback);
         return true;
       }
     };
@@ -108,27 +84,40 @@ final class FallbackHandlers {
     return new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        String method = request.getMethod();
-        boolean head = method.equals("HEAD");
-        if (!head && !method.equals("GET")) {
-          ErrorBody.send(
-              response,
-              false,
-              405,
-              ErrorCode.METHOD_NOT_ALLOWED,
-              "/metrics answers GET only.",
-              callback);
+        if (refusedUnlessGet(request, response, callback, "/metrics")) {
           return true;
         }
+        boolean head = request.getMethod().equals("HEAD");
         byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(200);
-        response.getHeaders().put(PROMETHEUS_TEXT);
-        response.getHeaders().put(ErrorBody.NO_STORE);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
+        sendOk(response, head, PROMETHEUS_TEXT, body, callback);
         return true;
       }
     };
+  }
+
+  /**
+   * These paths answer GET and HEAD only; anything else is told so with a 405 envelope. Returns
+   * whether the request was answered that way.
+   */
+  private static boolean refusedUnlessGet(
+      Request request, Response response, Callback callback, String path) {
+    String method = request.getMethod();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return false;
+    }
+    ErrorBody.send(
+        response, false, 405, ErrorCode.METHOD_NOT_ALLOWED, path + " answers GET only.", callback);
+    return true;
+  }
+
+  /** 200 with {@code body} (its length only, for HEAD), never cached. */
+  private static void sendOk(
+      Response response, boolean head, HttpField type, byte[] body, Callback callback) {
+    response.setStatus(200);
+    response.getHeaders().put(type);
+    response.getHeaders().put(ErrorBody.NO_STORE);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(head ? new byte[0] : body), callback);
   }
 
   private static byte[] readyBody(Readiness.Report report) {
