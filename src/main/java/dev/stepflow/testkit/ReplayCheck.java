@@ -73,16 +73,6 @@ final class ReplayCheck implements Step {
   }
 
   @Override
-  public JsonNode run(String name, StepFunction fn) {
-    return run(name, StepConfig.DEFAULT, fn, null, null);
-  }
-
-  @Override
-  public JsonNode run(String name, StepConfig config, StepFunction fn) {
-    return run(name, config, fn, null, null);
-  }
-
-  @Override
   public JsonNode run(
       String name,
       StepConfig config,

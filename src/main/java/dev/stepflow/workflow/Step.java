@@ -14,9 +14,14 @@ public interface Step {
   /**
    * Runs {@code fn} with the default config and records its result, or returns the recorded one.
    */
-  JsonNode run(String name, StepFunction fn);
+  default JsonNode run(String name, StepFunction fn) {
+    return run(name, StepConfig.DEFAULT, fn);
+  }
 
-  JsonNode run(String name, StepConfig config, StepFunction fn);
+  /** Runs {@code fn} with {@code config}, without a rollback handler. */
+  default JsonNode run(String name, StepConfig config, StepFunction fn) {
+    return run(name, config, fn, null, null);
+  }
 
   /**
    * Also registers {@code rollback}, which runs (with {@code rollbackConfig}) if the instance fails

@@ -120,16 +120,6 @@ final class DurableStep implements Step {
   }
 
   @Override
-  public JsonNode run(String name, StepFunction fn) {
-    return run(name, StepConfig.DEFAULT, fn, null, null);
-  }
-
-  @Override
-  public JsonNode run(String name, StepConfig config, StepFunction fn) {
-    return run(name, config, fn, null, null);
-  }
-
-  @Override
   public JsonNode run(
       String name, StepConfig config, StepFunction fn, Rollback rollback, StepConfig rbConfig) {
     StepRef step = next(StepKind.DO, name);
