@@ -25,7 +25,11 @@ import dev.stepflow.web.HttpFront;
 import dev.stepflow.workflow.builtin.EffectLog;
 import dev.stepflow.workflow.builtin.OrderFulfilment;
 import dev.stepflow.workflow.builtin.Scripted;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -278,6 +282,25 @@ public final class StepflowServer implements AutoCloseable {
         config.cluster().nodeId() != null ? config.cluster().nodeId() : NodeSettings.generatedId();
     return new NodeSettings(
         id, config.cluster().leaseTime(), !config.store().shared(), config.maxInstanceStateBytes());
+  }
+
+  /**
+   * The dev token's secret (edit rights on every account), when this server keeps one in its data
+   * folder: empty with {@code --insecure-no-auth} or a tokens file of its own.
+   */
+  public Optional<String> devToken() {
+    return tokens()
+        .map(TokenSetup.Outcome::devTokenFile)
+        .filter(Files::isReadable)
+        .map(StepflowServer::readToken);
+  }
+
+  private static String readToken(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the dev token in " + file, e);
+    }
   }
 
   /** The tokens in use, or empty with {@code --insecure-no-auth}. */

@@ -5,15 +5,9 @@ import dev.stepflow.app.StartBanner;
 import dev.stepflow.app.StartFailure;
 import dev.stepflow.app.StepflowServer;
 import dev.stepflow.app.StoreSettings;
-import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.workflow.Workflow;
 import dev.stepflow.workflow.builtin.EffectLog;
-import dev.stepflow.workflow.builtin.OrderFulfilment;
-import dev.stepflow.workflow.builtin.Scripted;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,19 +61,7 @@ public final class Stepflow implements AutoCloseable {
    * folder; empty with {@link Builder#insecureNoAuth()} or {@link Builder#tokensFile(Path)}.
    */
   public Optional<String> apiToken() {
-    return server
-        .tokens()
-        .map(TokenSetup.Outcome::devTokenFile)
-        .filter(Files::isReadable)
-        .map(Stepflow::read);
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the dev token in " + file, e);
-    }
+    return server.devToken();
   }
 
   @Override
@@ -151,8 +133,9 @@ public final class Stepflow implements AutoCloseable {
 
     /** Also runs Stepflow's built-in {@code Scripted} and {@code OrderFulfilment} classes. */
     public Builder builtInWorkflows() {
-      return register(Scripted.CLASS_NAME, () -> new Scripted(EffectLog.NONE))
-          .register(OrderFulfilment.CLASS_NAME, () -> new OrderFulfilment(EffectLog.NONE));
+      WorkflowRegistry builtIns = StepflowServer.builtInWorkflows(EffectLog.NONE);
+      builtIns.names().forEach(name -> registry.add(name, builtIns.factory(name).orElseThrow()));
+      return this;
     }
 
     /** Accepts every request without a token, for every account: for tests on this machine. */

@@ -2,7 +2,6 @@ package dev.stepflow.testkit;
 
 import dev.stepflow.app.Config;
 import dev.stepflow.app.StepflowServer;
-import dev.stepflow.auth.TokenSetup;
 import dev.stepflow.client.CreateInstance;
 import dev.stepflow.client.StepflowClient;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
@@ -237,7 +236,7 @@ public final class WorkflowTestKit implements AutoCloseable {
         StepflowClient client =
             StepflowClient.builder()
                 .baseUrl(server.baseUrl())
-                .apiToken(devToken(dataDir))
+                .apiToken(server.devToken().orElseThrow())
                 .accountId(ACCOUNT)
                 .build();
         return new WorkflowTestKit(server, client, clock, dataDir, registry);
@@ -252,14 +251,6 @@ public final class WorkflowTestKit implements AutoCloseable {
         return Files.createTempDirectory("stepflow-testkit-");
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot make a temporary data folder", e);
-      }
-    }
-
-    private static String devToken(Path dataDir) {
-      try {
-        return Files.readString(dataDir.resolve(TokenSetup.DEV_TOKEN_FILE)).strip();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the test server's token", e);
       }
     }
   }
