@@ -161,13 +161,7 @@ class MetricsIT {
             dir.resolve("pg-data"),
             dir,
             "metrics-postgres",
-            List.of(
-                "--store",
-                "postgres",
-                "--db-url",
-                postgres.createDatabase(),
-                "--db-user",
-                TestPostgres.USER))) {
+            TestPostgres.serveOptions(postgres.createDatabase()))) {
       ApiClient pgApi = pg.client();
       String wf = ACCOUNT + "/workflows/pg";
       assertThat(pgApi.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"m\"}").status())

@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,13 +76,7 @@ class ReadinessIT {
             dir.resolve("data"),
             dir,
             "ready-postgres",
-            List.of(
-                "--store",
-                "postgres",
-                "--db-url",
-                postgres.createDatabase(),
-                "--db-user",
-                TestPostgres.USER))) {
+            TestPostgres.serveOptions(postgres.createDatabase()))) {
       assertReady(get(server, "/readyz"));
 
       postgres.stopServer();

@@ -84,20 +84,10 @@ public final class TestCluster implements AutoCloseable {
       throws IOException {
     Path effects = work.resolve(id + ".effects.log");
     List<String> serve = new ArrayList<>();
+    serve.addAll(TestPostgres.serveOptions(url));
     serve.addAll(
         List.of(
-            "--store",
-            "postgres",
-            "--db-url",
-            url,
-            "--db-user",
-            TestPostgres.USER,
-            "--tokens",
-            tokens.toString(),
-            "--node-id",
-            id,
-            "--effects-log",
-            effects.toString()));
+            "--tokens", tokens.toString(), "--node-id", id, "--effects-log", effects.toString()));
     serve.addAll(options);
     StepflowProcess process = StepflowProcess.start(work.resolve(id), work, id, serve);
     return new Node(id, process, effects, token);

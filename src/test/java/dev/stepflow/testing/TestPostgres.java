@@ -89,6 +89,11 @@ public final class TestPostgres {
     stop();
   }
 
+  /** The {@code serve} options of a server on {@code url}, a database of this server. */
+  public static List<String> serveOptions(String url) {
+    return List.of("--store", "postgres", "--db-url", url, "--db-user", USER);
+  }
+
   /** A new, empty database on the server; returns its JDBC URL. */
   public String createDatabase() {
     String name = "t" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
