@@ -1,26 +1,29 @@
 package dev.stepflow.app;
 
 import dev.stepflow.engine.runtime.Engine;
+import dev.stepflow.engine.service.BulkJobs;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.web.HttpFront;
 
 /**
  * What a server start has opened so far, filled in step by step. {@link #close()} closes the parts
  * that exist, whether the server stops or its start failed half-way: first it stops answering, then
- * stops the runs, closes the store, and releases the data folder last, so no second server gets the
- * folder while this one still writes to it.
+ * stops its bulk jobs and the runs, closes the store, and releases the data folder last, so no
+ * second server gets the folder while this one still writes to it.
  */
 final class ServerParts implements AutoCloseable {
   DataFolderLock folderLock;
   HttpFront front;
   Database database;
   Engine engine;
+  BulkJobs bulkJobs;
   ServerMetrics metrics;
 
   @Override
   public void close() {
     RuntimeException failure = null;
     failure = closeOne(front, failure);
+    failure = closeOne(bulkJobs, failure);
     failure = closeOne(engine, failure);
     failure = closeOne(metrics, failure);
     failure = closeOne(database, failure);

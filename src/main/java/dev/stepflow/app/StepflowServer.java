@@ -5,10 +5,10 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.engine.runtime.Engine;
 import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
+import dev.stepflow.engine.service.BulkJobs;
 import dev.stepflow.engine.service.CreationRateLimiter;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
-import dev.stepflow.engine.service.TerminateAllJobs;
 import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
@@ -16,6 +16,7 @@ import dev.stepflow.http.BodySizeLimit;
 import dev.stepflow.http.RouteTimings;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcBulkJobStore;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
@@ -110,6 +111,7 @@ public final class StepflowServer implements AutoCloseable {
       Engine engine = parts.engine;
       parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
       startEngine(parts.engine, config);
+      parts.bulkJobs.start();
       serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
       server.logStart(config);
@@ -175,6 +177,7 @@ public final class StepflowServer implements AutoCloseable {
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
+    NodeSettings node = nodeSettings(config);
     Engine engine =
         new Engine(
             new JdbcEngineStore(database),
@@ -183,7 +186,7 @@ public final class StepflowServer implements AutoCloseable {
             registry,
             clock,
             config.maxRunning(),
-            nodeSettings(config),
+            node,
             metrics.engine());
     parts.engine = engine;
     metrics.watchRuns(engine);
@@ -196,8 +199,18 @@ public final class StepflowServer implements AutoCloseable {
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
-    return new Services(
-        workflows, instances, control, new TerminateAllJobs(instanceStore, control), metrics);
+    parts.bulkJobs =
+        new BulkJobs(
+            new JdbcBulkJobStore(database),
+            workflowStore,
+            control,
+            instances,
+            Transitions.TABLE,
+            node.nodeId(),
+            node.leaseTime(),
+            node.alone(),
+            clock);
+    return new Services(workflows, instances, control, parts.bulkJobs, metrics);
   }
 
   /** What the Jersey application serves. */
@@ -205,10 +218,10 @@ public final class StepflowServer implements AutoCloseable {
       WorkflowService workflows,
       InstanceService instances,
       InstanceControl control,
-      TerminateAllJobs terminateAll,
+      BulkJobs bulkJobs,
       ServerMetrics metrics) {
     ResourceConfig api(Authentication authentication) {
-      return ApiApplication.create(workflows, instances, control, terminateAll, authentication)
+      return ApiApplication.create(workflows, instances, control, bulkJobs, authentication)
           .register(new RouteTimings(metrics.http()));
     }
   }

@@ -68,6 +68,50 @@ public final class WireNames {
   /** The log entry of a termination, which is no step. */
   public static final String TERMINATION_ENTRY = "termination";
 
+  public static String bulkJobState(BulkJob.State state) {
+    return switch (state) {
+      case RUNNING -> "running";
+      case COMPLETE -> "complete";
+      case CANCELLED -> "cancelled";
+    };
+  }
+
+  public static String bulkItemOutcome(BulkItem.Outcome outcome) {
+    return switch (outcome) {
+      case PENDING -> "pending";
+      case APPLIED -> "applied";
+      case SKIPPED -> "skipped";
+      case FAILED -> "failed";
+      case CANCELLED -> "cancelled";
+      case WOULD_APPLY -> "would_apply";
+      case WOULD_SKIP -> "would_skip";
+    };
+  }
+
+  /** A bulk job's action as the store keeps it; terminate with rollback has its own name. */
+  public static String bulkAction(BulkAction action) {
+    return switch (action) {
+      case PAUSE -> "pause";
+      case RESUME -> "resume";
+      case TERMINATE -> "terminate";
+      case TERMINATE_WITH_ROLLBACK -> "terminate+rollback";
+      case RESTART -> "restart";
+      case DELETE -> "delete";
+    };
+  }
+
+  public static Optional<BulkJob.State> parseBulkJobState(String wire) {
+    return parse(BulkJob.State.values(), WireNames::bulkJobState, wire);
+  }
+
+  public static Optional<BulkItem.Outcome> parseBulkItemOutcome(String wire) {
+    return parse(BulkItem.Outcome.values(), WireNames::bulkItemOutcome, wire);
+  }
+
+  public static Optional<BulkAction> parseBulkAction(String wire) {
+    return parse(BulkAction.values(), WireNames::bulkAction, wire);
+  }
+
   public static Optional<Status> parseStatus(String wire) {
     return parse(Status.values(), WireNames::status, wire);
   }

@@ -48,6 +48,18 @@ public class WorkflowException extends RuntimeException {
             + "' does not exist.");
   }
 
+  public static WorkflowException bulkJobNotFound(WorkflowRef workflow, String jobId) {
+    return new WorkflowException(
+        ErrorCode.BULK_JOB_NOT_FOUND,
+        "Bulk job '"
+            + jobId
+            + "' does not exist for workflow '"
+            + workflow.workflowName()
+            + "' of account '"
+            + workflow.accountId()
+            + "'.");
+  }
+
   public static WorkflowException payloadTooLarge(String what, long size, long limit) {
     return new WorkflowException(
         ErrorCode.PAYLOAD_TOO_LARGE,

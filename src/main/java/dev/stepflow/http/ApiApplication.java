@@ -1,8 +1,8 @@
 package dev.stepflow.http;
 
+import dev.stepflow.engine.service.BulkJobs;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
-import dev.stepflow.engine.service.TerminateAllJobs;
 import dev.stepflow.engine.service.WorkflowService;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -18,7 +18,7 @@ public final class ApiApplication {
       WorkflowService workflows,
       InstanceService instances,
       InstanceControl control,
-      TerminateAllJobs terminateAll,
+      BulkJobs bulkJobs,
       Authentication authentication) {
     ResourceConfig config =
         new ResourceConfig()
@@ -38,7 +38,8 @@ public final class ApiApplication {
             .register(new WorkflowsResource(workflows))
             .register(new VersionsResource(workflows))
             .register(new InstancesResource(instances))
-            .register(new InstanceBatchResource(instances, control, terminateAll, workflows))
+            .register(new InstanceBatchResource(instances, control, bulkJobs, workflows))
+            .register(new BulkResource(bulkJobs))
             .register(new InstanceStatusResource(control))
             .property(ServerProperties.WADL_FEATURE_DISABLE, true)
             .property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);

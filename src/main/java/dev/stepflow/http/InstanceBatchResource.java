@@ -18,46 +18,44 @@ import dev.stepflow.api.model.TerminateJobStartResponse;
 import dev.stepflow.api.model.TerminateJobStatus;
 import dev.stepflow.api.model.TerminateJobStatusResponse;
 import dev.stepflow.domain.Action;
-import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Status;
-import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.engine.service.BulkJobs;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
 import dev.stepflow.engine.service.InstanceService.CreateRequest;
 import dev.stepflow.engine.service.InstanceService.DeleteOutcome;
-import dev.stepflow.engine.service.TerminateAllJobs;
 import dev.stepflow.engine.service.WorkflowService;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs.
+ * Operations on many instances: batch create, batch terminate, batch delete, and terminate-all,
+ * whose jobs are durable bulk jobs ({@link BulkJobs}).
  */
 public final class InstanceBatchResource implements InstanceBatchApi {
   @Context private SecurityContext security;
 
   private final InstanceService instances;
   private final InstanceControl control;
-  private final TerminateAllJobs terminateAll;
+  private final BulkJobs bulkJobs;
   private final WorkflowService workflows;
 
   public InstanceBatchResource(
       InstanceService instances,
       InstanceControl control,
-      TerminateAllJobs terminateAll,
+      BulkJobs bulkJobs,
       WorkflowService workflows) {
     this.instances = instances;
     this.control = control;
-    this.terminateAll = terminateAll;
+    this.bulkJobs = bulkJobs;
     this.workflows = workflows;
   }
 
@@ -115,43 +113,42 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     return new BatchDeleteResponse(NONE, NONE, new BatchDeleteResult(deleted, errors), true);
   }
 
+  /** wrangler's terminate-all status: running while a bulk job terminates instances. */
   @Override
   public TerminateJobStatusResponse getTerminateAllJob(String accountId, String workflowName) {
-    WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
-    workflows.get(workflow);
     var status =
-        terminateAll.isRunning(workflow)
+        bulkJobs.terminating(new WorkflowRef(accountId, workflowName))
             ? TerminateJobStatus.StatusEnum.RUNNING
             : TerminateJobStatus.StatusEnum.NOT_RUNNING;
     return new TerminateJobStatusResponse(NONE, NONE, new TerminateJobStatus(status), true);
   }
 
+  /**
+   * wrangler's terminate-all: a durable bulk job that terminates the instances in {@code status},
+   * or in every status terminate applies to; {@code already_running} while one terminates.
+   */
   @Override
   public TerminateJobStartResponse startTerminateAllJob(
       String accountId, String workflowName, String status) {
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
-    Optional<Status> only = Optional.ofNullable(status).map(InstanceBatchResource::jobStatus);
-    boolean started = terminateAll.start(workflow, only, Caller.of(security).getName());
+    Optional<Status> only = Optional.ofNullable(status).map(this::jobStatus);
+    boolean started =
+        bulkJobs.startTerminateAll(workflow, only, Caller.of(security).getName()).isPresent();
     var result =
         started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);
   }
 
-  /** The statuses terminate-all may filter on: those a terminate moves an instance out of. */
-  private static final List<Status> TERMINABLE =
-      Arrays.stream(Status.values())
-          .filter(s -> Transitions.TABLE.decide(s, Action.TERMINATE) instanceof Decision.Move)
-          .toList();
-
-  private static Status jobStatus(String wire) {
+  private Status jobStatus(String wire) {
+    List<Status> terminable = bulkJobs.terminableStatuses();
     return WireNames.parseStatus(wire)
-        .filter(TERMINABLE::contains)
+        .filter(terminable::contains)
         .orElseThrow(
             () ->
                 WorkflowException.invalid(
                     "'status' must be one of "
-                        + TERMINABLE.stream().map(WireNames::status).collect(joining(", "))
+                        + terminable.stream().map(WireNames::status).collect(joining(", "))
                         + " (got '"
                         + wire
                         + "')."));

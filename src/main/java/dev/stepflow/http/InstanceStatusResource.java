@@ -10,6 +10,7 @@ import dev.stepflow.api.model.ResumeRequest;
 import dev.stepflow.api.model.StatusChangeRequest;
 import dev.stepflow.api.model.StatusChangeResponse;
 import dev.stepflow.api.model.StatusChangeResult;
+import dev.stepflow.api.model.StepType;
 import dev.stepflow.api.model.TerminateRequest;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.InstanceRef;
@@ -69,8 +70,23 @@ public final class InstanceStatusResource implements InstanceStatusApi {
     if (!(body instanceof RestartRequest restart) || restart.getFrom() == null) {
       return Optional.empty();
     }
-    RestartFrom from = restart.getFrom();
-    return Optional.of(new StepRef(stepKind(from), from.getName(), count(from.getCount())));
+    return Optional.of(stepRef(restart.getFrom(), "from"));
+  }
+
+  /** The step a restart starts from; {@code member} names the body's member in messages. */
+  static StepRef stepRef(RestartFrom from, String member) {
+    return new StepRef(stepKind(from), from.getName(), count(from.getCount(), member));
+  }
+
+  /** As the spec says: a step type of {@code do} unless given, as a wire name. */
+  static RestartFrom wire(StepRef step) {
+    RestartFrom from = new RestartFrom(step.name()).count(BigDecimal.valueOf(step.count()));
+    return from.type(
+        switch (step.kind()) {
+          case DO, ROLLBACK -> StepType.DO;
+          case SLEEP -> StepType.SLEEP;
+          case WAIT_FOR_EVENT -> StepType.WAIT_FOR_EVENT;
+        });
   }
 
   private static StepKind stepKind(RestartFrom from) {
@@ -85,7 +101,7 @@ public final class InstanceStatusResource implements InstanceStatusApi {
   }
 
   /** The spec types count as a number; only whole numbers name an occurrence. */
-  private static int count(BigDecimal count) {
+  private static int count(BigDecimal count, String member) {
     if (count == null) {
       return 1;
     }
@@ -93,7 +109,7 @@ public final class InstanceStatusResource implements InstanceStatusApi {
       return count.intValueExact();
     } catch (ArithmeticException notWhole) {
       throw WorkflowException.invalid(
-          "'from.count' must be a whole number of at least 1 (got " + count + ").");
+          "'" + member + ".count' must be a whole number of at least 1 (got " + count + ").");
     }
   }
 }

@@ -55,7 +55,19 @@ public interface InstanceStore {
    * The status is read and the row deleted in one write transaction that holds the instance, so a
    * move cannot slip in between.
    */
-  Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses);
+  default Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
+    return deleteInstance(ref, deletableStatuses, Optional.empty(), null);
+  }
+
+  /**
+   * As above; with a {@code receipt}, a deletion records the bulk job's item as applied at {@code
+   * at} in its own transaction, or deletes nothing and throws {@link ItemAlreadySettled}.
+   */
+  Deletion deleteInstance(
+      InstanceRef ref,
+      Set<Status> deletableStatuses,
+      Optional<BulkItemReceipt> receipt,
+      Instant at);
 
   /**
    * What {@link #decideAndMove} did: the instance as it was read, the table's decision, and for a
@@ -72,12 +84,27 @@ public interface InstanceStore {
    * the decision and the write, so a legal action never loses a race. A restart from a step the
    * current run never recorded throws {@link dev.stepflow.domain.StepNotInHistory}.
    */
+  default MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Status, Decision> decide,
+      String actor,
+      Instant at,
+      Optional<StepRef> restartFrom) {
+    return decideAndMove(ref, decide, actor, at, restartFrom, Optional.empty());
+  }
+
+  /**
+   * As above; with a {@code receipt}, a move that applies records the bulk job's item as applied in
+   * its own transaction, or nothing is written and {@link ItemAlreadySettled} is thrown. A decision
+   * that moves nothing (no-op, refusal) records nothing.
+   */
   MoveAttempt decideAndMove(
       InstanceRef ref,
       Function<Status, Decision> decide,
       String actor,
       Instant at,
-      Optional<StepRef> restartFrom);
+      Optional<StepRef> restartFrom,
+      Optional<BulkItemReceipt> receipt);
 
   /** The status history, oldest first; the first row is the creation. */
   List<StatusChange> history(InstanceRef ref);

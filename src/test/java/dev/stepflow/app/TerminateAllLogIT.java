@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.stepflow.engine.service.TerminateAllJobs;
+import dev.stepflow.engine.service.BulkJobRunner;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.TestServer;
 import java.time.Duration;
@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
-/** The log line of a terminate-all job names the workflow and the account in words. */
+/**
+ * The log lines of a terminate-all job (a bulk job) name the job, the workflow and the account in
+ * words, never a record's toString.
+ */
 class TerminateAllLogIT {
   @RegisterExtension static final TestServer server = TestServer.holdingQueue();
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(TerminateAllJobs.class);
+  private final Logger logger = (Logger) LoggerFactory.getLogger(BulkJobRunner.class);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeEach
@@ -48,8 +51,15 @@ class TerminateAllLogIT {
             () ->
                 assertThat(logged.list)
                     .extracting(ILoggingEvent::getFormattedMessage)
-                    .containsExactly(
-                        "Terminate-all for workflow 'orders' of account 'ops' terminated 2"
-                            + " instances"));
+                    .anySatisfy(
+                        line ->
+                            assertThat(line)
+                                .matches(
+                                    "Bulk job [0-9a-f-]{36} \\(terminate on workflow 'orders' of"
+                                        + " account 'ops'\\) is complete: 2 matched, 2 applied,"
+                                        + " 0 skipped, 0 failed, 0 cancelled")));
+    assertThat(logged.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(line -> line.contains("WorkflowRef["));
   }
 }

@@ -12,6 +12,7 @@ import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.WorkflowRef;
+import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.InstanceStore;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +41,9 @@ public final class RecordingInstanceStore implements InstanceStore {
       Function<Status, Decision> decide,
       String actor,
       Instant at,
-      Optional<StepRef> restartFrom) {
-    MoveAttempt attempt = store.decideAndMove(ref, decide, actor, at, restartFrom);
+      Optional<StepRef> restartFrom,
+      Optional<BulkItemReceipt> receipt) {
+    MoveAttempt attempt = store.decideAndMove(ref, decide, actor, at, restartFrom, receipt);
     if (attempt.decision() instanceof Decision.NoOp noOp) {
       coverage.visited(noOp.current(), noOp.trigger());
     }
@@ -65,8 +67,12 @@ public final class RecordingInstanceStore implements InstanceStore {
   }
 
   @Override
-  public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
-    return store.deleteInstance(ref, deletableStatuses);
+  public Deletion deleteInstance(
+      InstanceRef ref,
+      Set<Status> deletableStatuses,
+      Optional<BulkItemReceipt> receipt,
+      Instant at) {
+    return store.deleteInstance(ref, deletableStatuses, receipt, at);
   }
 
   @Override

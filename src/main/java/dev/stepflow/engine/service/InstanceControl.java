@@ -61,10 +61,25 @@ public final class InstanceControl {
    */
   public StatusOutcome apply(
       InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
+    return apply(ref, action, restartFrom, ChangeOrigin.of(actor));
+  }
+
+  /**
+   * As above, on behalf of {@code origin}; with a receipt (a bulk job's item), a move commits with
+   * the item's outcome or not at all ({@link dev.stepflow.store.ItemAlreadySettled}).
+   */
+  public StatusOutcome apply(
+      InstanceRef ref, Action action, Optional<StepRef> restartFrom, ChangeOrigin origin) {
     for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       MoveAttempt tried =
-          store.decideAndMove(ref, status -> table.decide(status, action), actor, now, restartFrom);
+          store.decideAndMove(
+              ref,
+              status -> table.decide(status, action),
+              origin.actor(),
+              now,
+              restartFrom,
+              origin.receipt());
       if (tried.result() == MoveResult.NOT_FOUND) {
         throw WorkflowException.instanceNotFound(ref);
       }
@@ -88,7 +103,7 @@ public final class InstanceControl {
     return switch (tried.decision()) {
       case Decision.NoOp noOp -> {
         metrics.statusChange(action, ChangeOutcome.NOOP, null);
-        yield Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn()));
+        yield Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn(), false));
       }
       case Decision.Reject reject -> {
         metrics.statusChange(action, ChangeOutcome.REJECTED, action.rejectedWith());
@@ -101,7 +116,7 @@ public final class InstanceControl {
         }
         metrics.statusChange(action, ChangeOutcome.APPLIED, null);
         engine.afterMove(tried.applied().get());
-        yield Optional.of(new StatusOutcome(move.to(), now));
+        yield Optional.of(new StatusOutcome(move.to(), now, true));
       }
     };
   }

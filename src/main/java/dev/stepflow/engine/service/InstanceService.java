@@ -21,6 +21,7 @@ import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.domain.WorkflowVersion;
 import dev.stepflow.engine.runtime.EngineHooks;
+import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.InstanceStore;
 import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.WorkflowStore;
@@ -192,7 +193,21 @@ public final class InstanceService {
    * deleted, else the failure that says why not.
    */
   private Optional<WorkflowException> deleteOne(InstanceRef ref) {
-    InstanceStore.Deletion deletion = instances.deleteInstance(ref, DELETABLE);
+    return deleteOne(ref, Optional.empty());
+  }
+
+  /**
+   * Deletes one instance for a bulk job's item if the table allows it in its status, recording the
+   * item as applied with the deletion ({@link BulkItemReceipt}); empty when it was deleted, else
+   * the failure that says why not.
+   */
+  Optional<WorkflowException> deleteForItem(InstanceRef ref, BulkItemReceipt receipt) {
+    return deleteOne(ref, Optional.of(receipt));
+  }
+
+  private Optional<WorkflowException> deleteOne(
+      InstanceRef ref, Optional<BulkItemReceipt> receipt) {
+    InstanceStore.Deletion deletion = instances.deleteInstance(ref, DELETABLE, receipt, now());
     return switch (deletion.result()) {
       case APPLIED -> {
         engine.deleted(ref::equals);

@@ -4,6 +4,7 @@ import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.Columns.execute;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -19,6 +20,7 @@ import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.WireNames;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.AppliedMove;
+import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.InstanceStore;
 import dev.stepflow.store.jdbc.SqlDialect.RowLock;
 import java.sql.Connection;
@@ -91,7 +93,11 @@ public final class JdbcInstanceStore implements InstanceStore {
   }
 
   @Override
-  public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
+  public Deletion deleteInstance(
+      InstanceRef ref,
+      Set<Status> deletableStatuses,
+      Optional<BulkItemReceipt> receipt,
+      Instant at) {
     return db.write(
         c -> {
           Optional<Located> found = locateToMove(c, ref);
@@ -103,6 +109,7 @@ public final class JdbcInstanceStore implements InstanceStore {
             return new Deletion(MoveResult.NOT_CURRENT, instance.status());
           }
           execute(c, DELETE_INSTANCE, instance.seq());
+          settleApplied(c, receipt, at);
           return new Deletion(MoveResult.APPLIED, instance.status());
         });
   }
@@ -113,7 +120,8 @@ public final class JdbcInstanceStore implements InstanceStore {
       Function<Status, Decision> decide,
       String actor,
       Instant at,
-      Optional<StepRef> restartFrom) {
+      Optional<StepRef> restartFrom,
+      Optional<BulkItemReceipt> receipt) {
     return db.write(
         c -> {
           Optional<Located> found = locateToMove(c, ref);
@@ -130,6 +138,9 @@ public final class JdbcInstanceStore implements InstanceStore {
               MoveWrite.of(before.seq(), runId, move, at)
                   .restartingFrom(restartStep(c, before, restartFrom))
                   .apply(c, dialect, actor);
+          if (applied) {
+            settleApplied(c, receipt, at);
+          }
           return applied
               ? new MoveAttempt(
                   before,
@@ -138,6 +149,14 @@ public final class JdbcInstanceStore implements InstanceStore {
                   Optional.of(new AppliedMove(before.seq(), runId, move)))
               : new MoveAttempt(before, decision, MoveResult.NOT_CURRENT, Optional.empty());
         });
+  }
+
+  /** Records the bulk job item of {@code receipt}, if any, as applied by this transaction. */
+  private static void settleApplied(Connection c, Optional<BulkItemReceipt> receipt, Instant at)
+      throws SQLException {
+    if (receipt.isPresent()) {
+      BulkJobRows.settle(c, receipt.get(), BulkItem.Result.of(BulkItem.Outcome.APPLIED), at);
+    }
   }
 
   /** An instance read to decide a move of it, with the run id the move will concern. */

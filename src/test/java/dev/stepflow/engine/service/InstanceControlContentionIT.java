@@ -18,6 +18,7 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.runtime.EngineHooks;
+import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.InstanceStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
@@ -94,9 +95,10 @@ class InstanceControlContentionIT {
         java.util.function.Function<Status, dev.stepflow.domain.Decision> decide,
         String actor,
         Instant at,
-        Optional<StepRef> restartFrom) {
+        Optional<StepRef> restartFrom,
+        Optional<BulkItemReceipt> receipt) {
       rivalFirst(ref);
-      return store.decideAndMove(ref, decide, actor, at, restartFrom);
+      return store.decideAndMove(ref, decide, actor, at, restartFrom, receipt);
     }
 
     private void rivalFirst(InstanceRef ref) {
@@ -128,8 +130,12 @@ class InstanceControlContentionIT {
     }
 
     @Override
-    public Deletion deleteInstance(InstanceRef ref, Set<Status> deletableStatuses) {
-      return store.deleteInstance(ref, deletableStatuses);
+    public Deletion deleteInstance(
+        InstanceRef ref,
+        Set<Status> deletableStatuses,
+        Optional<BulkItemReceipt> receipt,
+        Instant at) {
+      return store.deleteInstance(ref, deletableStatuses, receipt, at);
     }
 
     @Override

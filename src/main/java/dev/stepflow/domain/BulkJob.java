@@ -1,0 +1,91 @@
+package dev.stepflow.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A durable bulk job: one {@link BulkAction} applied to every instance of a workflow that its
+ * {@link Filter} selected when it started, item by item, each change through the same path as a
+ * client's. {@code endedOn} is null while it runs.
+ */
+public record BulkJob(
+    String jobId,
+    WorkflowRef workflow,
+    Spec spec,
+    State state,
+    Counts counts,
+    Instant createdOn,
+    Instant endedOn) {
+
+  /** At most this many instances per job: a filter that selects more is refused (400). */
+  public static final int MAX_ITEMS = 100_000;
+
+  /** Items per second unless the request says otherwise. */
+  public static final int DEFAULT_MAX_PER_SECOND = 100;
+
+  /** The most items per second a job may ask for. */
+  public static final int MAX_PER_SECOND = 10_000;
+
+  /** running until every item is done; cancelled by a client first. */
+  public enum State {
+    RUNNING,
+    COMPLETE,
+    CANCELLED
+  }
+
+  /**
+   * What the client asked for. {@code restartFrom} only accompanies RESTART; {@code actor} is who
+   * started the job ({@code token:<id>}); the changes it applies are recorded as {@link
+   * #changeActor()}.
+   */
+  public record Spec(
+      BulkAction action,
+      Optional<StepRef> restartFrom,
+      Filter filter,
+      boolean dryRun,
+      Optional<String> reason,
+      int maxPerSecond,
+      String actor) {
+    public Spec {
+      if (maxPerSecond < 1 || maxPerSecond > MAX_PER_SECOND) {
+        throw new IllegalArgumentException("maxPerSecond out of range: " + maxPerSecond);
+      }
+    }
+  }
+
+  /**
+   * Which instances a job selects; every condition given must hold. An empty {@code statuses} or
+   * {@code ids} list sets no condition.
+   */
+  public record Filter(
+      List<Status> statuses,
+      Optional<Instant> createdAfter,
+      Optional<Instant> createdBefore,
+      List<String> ids) {
+    public Filter {
+      statuses = List.copyOf(statuses);
+      ids = List.copyOf(ids);
+    }
+
+    /** Selects every instance of the workflow. */
+    public static final Filter ALL =
+        new Filter(List.of(), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  /** How many of the job's items have which outcome; {@code matched} is all of them. */
+  public record Counts(
+      int matched,
+      int applied,
+      int skipped,
+      int failed,
+      int cancelled,
+      int pending,
+      int wouldApply,
+      int wouldSkip) {}
+
+  /** The actor of the status changes the job applies, in the instances' status history. */
+  public String changeActor() {
+    return "bulk:" + jobId;
+  }
+}
