@@ -74,6 +74,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     return new TestServer(maxRunning, Config.CreationRates.DEFAULT, false, null);
   }
 
+  /** {@link #holdingQueue()} on a fresh database of the tests' PostgreSQL server. */
+  public static TestServer holdingQueueOnPostgres() {
+    return new TestServer(0, Config.CreationRates.DEFAULT, true, null);
+  }
+
   /** A server whose data is in a fresh database of the tests' PostgreSQL server. */
   public static TestServer onPostgres() {
     return new TestServer(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, true, null);

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 /** {@link BulkJobStore} in portable SQL over a {@link Database}. */
 public final class JdbcBulkJobStore implements BulkJobStore {
   private static final String WORKFLOW_ROW =
-      "SELECT name FROM workflow WHERE account_id = ? AND name = ?";
+      "SELECT 1 FROM workflow WHERE account_id = ? AND name = ?";
   private static final String RUNNING_WITH_ACTION =
       "SELECT COUNT(*) FROM bulk_job WHERE account_id = ? AND workflow_name = ? AND state = ?"
           + " AND action IN (%s)";

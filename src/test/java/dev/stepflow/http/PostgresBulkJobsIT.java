@@ -1,0 +1,14 @@
+package dev.stepflow.http;
+
+import dev.stepflow.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link BulkJobsContract} on PostgreSQL. */
+class PostgresBulkJobsIT extends BulkJobsContract {
+  @RegisterExtension static final TestServer server = TestServer.holdingQueueOnPostgres();
+
+  @Override
+  TestServer server() {
+    return server;
+  }
+}
