@@ -56,7 +56,7 @@ final class BulkMapper {
         };
     if (body.getRollback() != null && !action.terminates()) {
       throw WorkflowException.invalid(
-          "'rollback' goes with action terminate only (the action is " + action.label() + ").");
+          "A rollback goes with action terminate only (the action is " + action.label() + ").");
     }
     return action;
   }

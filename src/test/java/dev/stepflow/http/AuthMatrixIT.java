@@ -140,6 +140,18 @@ class AuthMatrixIT {
     ops.put(
         "PUT " + wf + "/instances/terminate",
         scoped(f -> new Call("PUT", f.workflowPath() + "/instances/terminate", null)));
+    ops.put(
+        "POST " + wf + "/bulk",
+        scoped(f -> post(f.workflowPath() + "/bulk", "{\"action\":\"pause\",\"dry_run\":true}")));
+    ops.put("GET " + wf + "/bulk", scoped(f -> get(f.workflowPath() + "/bulk")));
+    String job = wf + "/bulk/{job_id}";
+    ops.put("GET " + job, scoped(f -> get(f.workflowPath() + "/bulk/" + dryRunJob(f))));
+    ops.put(
+        "DELETE " + job,
+        scoped(f -> new Call("DELETE", f.workflowPath() + "/bulk/" + dryRunJob(f), null)));
+    ops.put(
+        "GET " + job + "/items",
+        scoped(f -> get(f.workflowPath() + "/bulk/" + dryRunJob(f) + "/items")));
     String instance = wf + "/instances/{instance_id}";
     ops.put("GET " + instance, scoped(f -> get(f.workflowPath() + "/instances/i1")));
     ops.put(
@@ -266,6 +278,16 @@ class AuthMatrixIT {
             () ->
                 dev.get(path + "/instances/i1").result().get("status").asText().equals("waiting"));
     return new Fixture(path, put.result().get("version_id").asText());
+  }
+
+  /**
+   * A bulk job of the fixture's workflow, made by the dev token: a dry run, so it changes nothing.
+   */
+  private static String dryRunJob(Fixture fixture) {
+    ApiResponse job =
+        dev.post(fixture.workflowPath() + "/bulk", "{\"action\":\"pause\",\"dry_run\":true}");
+    assertThat(job.status()).as("%s", job.body()).isEqualTo(200);
+    return job.result().get("id").asText();
   }
 
   /** What account A holds, as the dev token sees it: workflows, and the fixture's instances. */

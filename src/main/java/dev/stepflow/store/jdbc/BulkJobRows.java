@@ -32,7 +32,8 @@ final class BulkJobRows {
   static final String JOB_FIELDS =
       "seq, job_id, account_id, workflow_name, action, from_type, from_name, from_count,"
           + " filter_statuses, filter_created_after, filter_created_before, filter_ids, dry_run,"
-          + " reason, actor, max_per_second, state, matched, applied, skipped, failed, cancelled,"
+          + " reason, actor, max_per_second, state, matched, applied, skipped,"
+          + " failed AS failed_items, cancelled,"
           + " pending, would_apply, would_skip, created_on, ended_on";
   static final String JOB_BY_ID = "SELECT " + JOB_FIELDS + " FROM bulk_job WHERE job_id = ?";
   static final String JOB_OF_WORKFLOW =
@@ -142,7 +143,7 @@ final class BulkJobRows {
             rs.getInt("matched"),
             rs.getInt("applied"),
             rs.getInt("skipped"),
-            rs.getInt("failed"),
+            rs.getInt("failed_items"),
             rs.getInt("cancelled"),
             rs.getInt("pending"),
             rs.getInt("would_apply"),
