@@ -15,11 +15,11 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.AppliedMove;
+import dev.stepflow.store.BulkJobContract;
 import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.InstanceStore.MoveResult;
-import dev.stepflow.store.LeaseContract;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * shared database has: several nodes (each its own pool) writing and claiming the same instances at
  * once, and hearing each other's changes.
  */
-class PostgresStoreIT extends LeaseContract {
+class PostgresStoreIT extends BulkJobContract {
   private static final int POOL_SIZE = 8;
 
   /** One database per test folder, so that reopening a folder reopens its database. */
