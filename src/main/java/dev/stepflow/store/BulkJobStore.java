@@ -35,7 +35,7 @@ public interface BulkJobStore {
    * preview} present) items judged by it and a job complete at once; a job with no items is
    * complete too. Empty, creating nothing, when a running job of the workflow has an action in
    * {@code unlessRunning}. Throws WORKFLOW_NOT_FOUND for an unknown workflow and INVALID when the
-   * filter selects more than {@link BulkJob#MAX_ITEMS} instances.
+   * filter selects more than {@link BulkJob#MAX_ITEMS} instances (then nothing is created).
    */
   Optional<BulkJob> create(
       String jobId,

@@ -40,7 +40,7 @@ abstract class BulkJobsContract {
 
   /** A fresh workflow with {@code count} queued instances i0, i1, ... (created oldest first). */
   String workflowWith(int count) {
-    String wf = ACCOUNT + "/workflows/bulk" + (++workflows) + getClass().getSimpleName().length();
+    String wf = ACCOUNT + "/workflows/bulk" + (++workflows);
     assertThat(api.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
         .isEqualTo(200);
     for (int from = 0; from < count; from += 100) {
@@ -162,8 +162,11 @@ abstract class BulkJobsContract {
   }
 
   @Test
-  void restartAppliesToEachInstanceOnceAndTheHistoryNamesTheJob() {
+  void restartAppliesToTheSelectedIdsOnly() throws InterruptedException {
     String wf = workflowWith(3);
+    String queuedBefore = queuedOn(wf, "i0");
+    String i1QueuedBefore = queuedOn(wf, "i1");
+    Thread.sleep(5); // a restart re-queues at a later millisecond
     JsonNode started = start(wf, "{\"action\":\"restart\",\"filter\":{\"ids\":[\"i0\",\"i2\"]}}");
     JsonNode done = awaitEnded(wf, started.get("id").asText());
 
@@ -171,6 +174,12 @@ abstract class BulkJobsContract {
     assertThat(items(wf, started.get("id").asText(), ""))
         .extracting(n -> n.get("instance_id").asText())
         .containsExactly("i0", "i2");
+    assertThat(queuedOn(wf, "i0")).as("i0 was queued again").isNotEqualTo(queuedBefore);
+    assertThat(queuedOn(wf, "i1")).as("i1 was left alone").isEqualTo(i1QueuedBefore);
+  }
+
+  private String queuedOn(String wf, String id) {
+    return api.get(wf + "/instances/" + id).result().get("queued").asText();
   }
 
   @Test

@@ -1,14 +1,17 @@
 package dev.stepflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.BulkAction;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkItem.Outcome;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.store.BulkJobStore.Lease;
 import dev.stepflow.store.jdbc.JdbcBulkJobStore;
 import java.time.Instant;
@@ -176,6 +179,31 @@ public abstract class BulkJobContract extends LeaseContract {
     assertThat(job.counts().pending()).isZero();
     assertThat(items("j5").get(1).message()).isEqualTo("no QUEUED");
     assertThat(jobs().claimable("node-b", LATER)).isEmpty();
+  }
+
+  @Test
+  void aFilterThatSelectsMoreThanTheCapIsRefusedAndCreatesNothing() {
+    create("a");
+    create("b");
+    create("c");
+    JdbcBulkJobStore capped = new JdbcBulkJobStore(db(), 2);
+
+    assertThatThrownBy(
+            () ->
+                capped.create(
+                    "j8",
+                    WF,
+                    spec(BulkAction.PAUSE, false),
+                    Optional.empty(),
+                    new Lease("node-a", LATER),
+                    T0,
+                    Set.of()))
+        .isInstanceOf(WorkflowException.class)
+        .hasMessageStartingWith("The filter selects more than 2 instances")
+        .extracting(e -> ((WorkflowException) e).problems().getFirst().code())
+        .isEqualTo(ErrorCode.INVALID);
+    assertThat(capped.find(WF, "j8")).isEmpty();
+    assertThat(capped.list(WF, Optional.empty(), Optional.empty(), 10).items()).isEmpty();
   }
 
   @Test

@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * A bulk job's selection: the instances of the workflow its filter matches, read and written as the
  * job's items in the transaction that creates the job, so the selection is fixed when the job
- * starts. At most {@link BulkJob#MAX_ITEMS} are selected; one row more is read to refuse a filter
- * that matches more.
+ * starts. At most a maximum ({@link BulkJob#MAX_ITEMS} unless a test says otherwise) are selected;
+ * one row more is read to refuse a filter that matches more.
  */
 final class BulkSelection {
   private static final String INSERT_ITEM =
@@ -39,9 +39,9 @@ final class BulkSelection {
 
   private BulkSelection() {}
 
-  /** The instances the filter matches, oldest first; INVALID beyond {@link BulkJob#MAX_ITEMS}. */
-  static List<Selected> select(Connection c, WorkflowRef workflow, BulkJob.Filter filter)
-      throws SQLException {
+  /** The instances the filter matches, oldest first; INVALID beyond {@code maxItems}. */
+  static List<Selected> select(
+      Connection c, WorkflowRef workflow, BulkJob.Filter filter, int maxItems) throws SQLException {
     StringBuilder sql =
         new StringBuilder(
             "SELECT seq, instance_id, status FROM instance WHERE account_id = ? AND workflow_name = ?");
@@ -57,7 +57,7 @@ final class BulkSelection {
       values.addAll(filter.ids());
     }
     sql.append(" ORDER BY seq LIMIT ?");
-    values.add(BulkJob.MAX_ITEMS + 1);
+    values.add(maxItems + 1);
     List<Selected> selected = new ArrayList<>();
     try (PreparedStatement ps = bind(c.prepareStatement(sql.toString()), values.toArray());
         ResultSet rs = ps.executeQuery()) {
@@ -66,10 +66,10 @@ final class BulkSelection {
         selected.add(new Selected(rs.getLong(1), rs.getString(2), status));
       }
     }
-    if (selected.size() > BulkJob.MAX_ITEMS) {
+    if (selected.size() > maxItems) {
       throw WorkflowException.invalid(
           "The filter selects more than "
-              + BulkJob.MAX_ITEMS
+              + maxItems
               + " instances, the most one bulk job takes; narrow it (by 'status',"
               + " 'created_after', 'created_before' or 'ids') and run several jobs.");
     }

@@ -81,9 +81,16 @@ public final class JdbcBulkJobStore implements BulkJobStore {
 
   private final Database db;
   private final String lockedWorkflowRow;
+  private final int maxItems;
 
   public JdbcBulkJobStore(Database db) {
+    this(db, BulkJob.MAX_ITEMS);
+  }
+
+  /** A store whose jobs take at most {@code maxItems} instances (the tests' small cap). */
+  public JdbcBulkJobStore(Database db, int maxItems) {
     this.db = db;
+    this.maxItems = maxItems;
     // the workflow's row serializes the creation of its jobs (one terminate-all at a time) and
     // keeps the workflow from being deleted while its selection is written
     this.lockedWorkflowRow = WORKFLOW_ROW + db.dialect().lock(RowLock.UPDATE);
@@ -107,7 +114,7 @@ public final class JdbcBulkJobStore implements BulkJobStore {
           if (!unlessRunning.isEmpty() && runningWith(c, workflow, unlessRunning)) {
             return Optional.empty();
           }
-          List<Selected> selected = BulkSelection.select(c, workflow, spec.filter());
+          List<Selected> selected = BulkSelection.select(c, workflow, spec.filter(), maxItems);
           boolean ended = preview.isPresent() || selected.isEmpty();
           insertJob(c, jobId, workflow, spec, selected.size(), ended ? null : lease, now);
           long seq = Columns.count(c, JOB_SEQ, jobId);
