@@ -33,9 +33,10 @@ public enum ErrorCode {
   STEP_NOT_FOUND(10407, "workflows.api.error.step.not_found", ErrorKind.NOT_FOUND),
   /**
    * Not in Cloudflare's published list: a bulk job id (.../workflows/{w}/bulk/{job_id}) that names
-   * no job of the workflow. 10408 is taken by {@link #CANNOT_DELETE}.
+   * no job of the workflow. 10408 is taken by {@link #CANNOT_DELETE}, 10409 by the Idempotency-Key
+   * refusals.
    */
-  BULK_JOB_NOT_FOUND(10409, "workflows.api.error.bulk_job.not_found", ErrorKind.NOT_FOUND),
+  BULK_JOB_NOT_FOUND(10410, "workflows.api.error.bulk_job.not_found", ErrorKind.NOT_FOUND),
   PAYLOAD_TOO_LARGE(10413, "workflows.api.error.payload_too_large", ErrorKind.TOO_LARGE),
   DUPLICATE_IN_BATCH(10415, "workflows.api.error.instance.duplicate_in_batch", ErrorKind.INVALID),
   RATE_LIMITED(10429, "workflows.api.error.rate_limited", ErrorKind.RATE_LIMITED),

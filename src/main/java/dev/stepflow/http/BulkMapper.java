@@ -8,6 +8,7 @@ import dev.stepflow.api.model.BulkJobState;
 import dev.stepflow.domain.BulkAction;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.WorkflowException;
 import java.time.Instant;
@@ -39,7 +40,7 @@ final class BulkMapper {
         from,
         filter(body.getFilter()),
         Boolean.TRUE.equals(body.getDryRun()),
-        Optional.ofNullable(body.getReason()),
+        Optional.ofNullable(ChangeOrigin.checkedReason(body.getReason())),
         rate,
         actor);
   }

@@ -317,6 +317,7 @@ abstract class BulkJobsContract {
         "{\"action\":\"pause\",\"filter\":{\"color\":\"red\"}}",
         "{\"action\":\"pause\",\"dry_run\":\"yes\"}",
         "[]",
+        "{\"action\":\"pause\",\"reason\":\"two\\nlines\"}",
         "{\"action\":\"pause\",\"filter\":{\"ids\":[null]}}"
       })
   void badInputIsRefusedWith400AndCreatesNoJob(String body) {
@@ -346,7 +347,7 @@ abstract class BulkJobsContract {
             api.get(wf + "/bulk/no-such-job/items"),
             api.delete(wf + "/bulk/no-such-job"))) {
       assertThat(noJob.status()).isEqualTo(404);
-      assertThat(noJob.errorCode()).isEqualTo(10409);
+      assertThat(noJob.errorCode()).isEqualTo(10410);
       assertThat(noJob.body().get("errors").get(0).get("message").asText())
           .isEqualTo("workflows.api.error.bulk_job.not_found");
     }
@@ -358,7 +359,7 @@ abstract class BulkJobsContract {
     String other = workflowWith(1);
     String jobId = start(wf, "{\"action\":\"pause\",\"dry_run\":true}").get("id").asText();
 
-    assertThat(api.get(other + "/bulk/" + jobId).errorCode()).isEqualTo(10409);
+    assertThat(api.get(other + "/bulk/" + jobId).errorCode()).isEqualTo(10410);
   }
 
   @Test

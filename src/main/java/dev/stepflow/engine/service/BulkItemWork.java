@@ -4,6 +4,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkItem.Outcome;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.ErrorKind;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.WorkflowException;
@@ -86,8 +87,9 @@ final class BulkItemWork {
   private Optional<BulkItem.Result> change(
       BulkJob job, InstanceRef ref, Action action, BulkItemReceipt receipt) {
     ChangeOrigin origin =
-        new ChangeOrigin(job.changeActor(), job.spec().reason(), Optional.of(receipt));
-    StatusOutcome outcome = control.apply(ref, action, job.spec().restartFrom(), origin);
+        ChangeOrigin.of(job.changeActor()).withReason(job.spec().reason().orElse(null));
+    StatusOutcome outcome =
+        control.apply(ref, action, job.spec().restartFrom(), origin, Optional.of(receipt));
     if (outcome.changed()) {
       return Optional.empty();
     }

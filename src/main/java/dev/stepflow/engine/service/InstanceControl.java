@@ -1,6 +1,7 @@
 package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
@@ -12,6 +13,7 @@ import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.runtime.EngineHooks;
 import dev.stepflow.engine.runtime.EngineMetrics;
 import dev.stepflow.engine.runtime.EngineMetrics.ChangeOutcome;
+import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.InstanceStore;
 import dev.stepflow.store.InstanceStore.MoveAttempt;
 import dev.stepflow.store.InstanceStore.MoveResult;
@@ -61,15 +63,20 @@ public final class InstanceControl {
    */
   public StatusOutcome apply(
       InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
-    return apply(ref, action, restartFrom, ChangeOrigin.of(actor));
+    return apply(ref, action, restartFrom, ChangeOrigin.of(actor), Optional.empty());
   }
 
   /**
-   * As above, on behalf of {@code origin}; with a receipt (a bulk job's item), a move commits with
-   * the item's outcome or not at all ({@link dev.stepflow.store.ItemAlreadySettled}).
+   * As above, on behalf of {@code origin}. With a {@code receipt} (a bulk job's item), a move
+   * commits with the item's outcome or not at all ({@link dev.stepflow.store.ItemAlreadySettled}):
+   * this is the one path of every client's status change, single or bulk.
    */
   public StatusOutcome apply(
-      InstanceRef ref, Action action, Optional<StepRef> restartFrom, ChangeOrigin origin) {
+      InstanceRef ref,
+      Action action,
+      Optional<StepRef> restartFrom,
+      ChangeOrigin origin,
+      Optional<BulkItemReceipt> receipt) {
     for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       MoveAttempt tried =
@@ -79,7 +86,7 @@ public final class InstanceControl {
               origin.actor(),
               now,
               restartFrom,
-              origin.receipt());
+              receipt);
       if (tried.result() == MoveResult.NOT_FOUND) {
         throw WorkflowException.instanceNotFound(ref);
       }
