@@ -252,6 +252,29 @@ abstract class BulkJobsContract {
   }
 
   @Test
+  void aJobAtTheHighestRateAppliesEveryItemAndReportsItsPace() {
+    String wf = workflowWith(400);
+    long began = System.nanoTime();
+    JsonNode started = start(wf, "{\"action\":\"pause\",\"max_per_second\":10000}");
+    long answered = System.nanoTime();
+    JsonNode done = awaitEnded(wf, started.get("id").asText());
+    double seconds = (System.nanoTime() - began) / 1e9;
+
+    assertThat(done.get("applied").asInt()).isEqualTo(400);
+    assertThat(
+            api.get(wf + "/instances?status=paused")
+                .body()
+                .get("result_info")
+                .get("total_count")
+                .asInt())
+        .isEqualTo(400);
+    System.out.printf(
+        "%s: a job over 400 instances answered in %d ms and applied them all in %.2f s"
+            + " (%.0f items/s, polled every 100 ms)%n",
+        getClass().getSimpleName(), (answered - began) / 1_000_000, seconds, 400 / seconds);
+  }
+
+  @Test
   void terminateAllStartsADurableBulkJobWithTheOldWireShape() {
     String wf = workflowWith(6);
     api.patch(wf + "/instances/i0/status", "{\"status\":\"pause\"}");
