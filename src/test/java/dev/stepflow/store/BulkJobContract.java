@@ -122,6 +122,31 @@ public abstract class BulkJobContract extends LeaseContract {
   }
 
   @Test
+  void aCleanShutdownReleasesTheJobToAnotherNodeAtOnce() {
+    create("a");
+    createJob("j9", BulkAction.PAUSE, new Lease("node-a", LATER));
+    assertThat(jobs().claimable("node-b", T0.plusSeconds(1))).isEmpty();
+
+    jobs().release("node-a");
+
+    assertThat(jobs().claimable("node-b", T0.plusSeconds(1))).containsExactly("j9");
+    assertThat(jobs().claim("j9", new Lease("node-b", LATER), T0.plusSeconds(1))).isPresent();
+    assertThat(jobs().renew("j9", new Lease("node-a", LATER))).isFalse();
+  }
+
+  @Test
+  void deletingTheWorkflowDeletesItsJobs() {
+    create("a");
+    createJob("j10", BulkAction.PAUSE, new Lease("node-a", LATER));
+
+    workflows().deleteWorkflow(WF, Transitions.TABLE.deletableStatuses());
+
+    assertThat(jobs().find(WF, "j10")).isEmpty();
+    assertThat(jobs().claimable("node-a", LATER)).isEmpty();
+    assertThat(jobs().pending("j10", Long.MIN_VALUE, 10)).isEmpty();
+  }
+
+  @Test
   void cancelEndsTheJobAndFencesItsItems() {
     InstanceRef a = create("a").ref();
     create("b");
