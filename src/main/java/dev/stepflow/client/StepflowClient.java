@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.stepflow.api.model.BulkItemOutcome;
+import dev.stepflow.api.model.BulkJob;
+import dev.stepflow.api.model.BulkJobItem;
+import dev.stepflow.api.model.BulkJobRequest;
 import dev.stepflow.api.model.EventSent;
 import dev.stepflow.api.model.InstanceCreateRequest;
 import dev.stepflow.api.model.InstanceCreated;
@@ -280,6 +284,47 @@ public final class StepflowClient implements AutoCloseable {
             .query("type", Objects.requireNonNull(kind, "kind").wireName)
             .query("attempt", attempt);
     return transport.send("GET", path, null).result(StepDetail.class);
+  }
+
+  /**
+   * Starts a bulk job (Stepflow's extension, {@code POST /workflows/{w}/bulk}): one action on every
+   * instance of {@code workflow} that the request's filter selects now. A dry run answers a
+   * complete job; otherwise poll {@link #getBulkJob} for its progress.
+   */
+  public BulkJob startBulkJob(String workflow, BulkJobRequest request) {
+    return transport.send("POST", bulk(workflow), request).result(BulkJob.class);
+  }
+
+  /** Bulk job {@code jobId} of {@code workflow}, with its counts. */
+  public BulkJob getBulkJob(String workflow, String jobId) {
+    return transport.send("GET", bulk(workflow).segment(jobId), null).result(BulkJob.class);
+  }
+
+  /** Cancels a running bulk job between two items; answers the job after the cancel. */
+  public BulkJob cancelBulkJob(String workflow, String jobId) {
+    return transport.send("DELETE", bulk(workflow).segment(jobId), null).result(BulkJob.class);
+  }
+
+  /**
+   * One page of a bulk job's items in the order the job applies them.
+   *
+   * @param outcome only items with this outcome; null for all
+   * @param cursor the previous page's {@link BulkItemPage#nextCursor()}; null for the first page
+   */
+  public BulkItemPage listBulkJobItems(
+      String workflow, String jobId, BulkItemOutcome outcome, String cursor) {
+    ApiPath path =
+        bulk(workflow)
+            .segment(jobId)
+            .literal("items")
+            .query("outcome", outcome == null ? null : outcome.toString())
+            .query("cursor", cursor);
+    Transport.Answer answer = transport.send("GET", path, null);
+    return new BulkItemPage(answer.resultList(BulkJobItem.class), answer.cursor());
+  }
+
+  private ApiPath bulk(String workflow) {
+    return workflow(workflow).literal("bulk");
   }
 
   /** Which kind of step {@link #getStep} looks up. */
