@@ -2,6 +2,7 @@ package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.BulkJobStore;
 import dev.stepflow.store.BulkJobStore.Lease;
 import java.time.Clock;
@@ -175,7 +176,7 @@ public final class BulkJobRunner implements AutoCloseable {
         job.spec().action().label(),
         job.workflow().workflowName(),
         job.workflow().accountId(),
-        job.state().name().toLowerCase(java.util.Locale.ROOT),
+        WireNames.bulkJobState(job.state()),
         n.matched(),
         n.applied(),
         n.skipped(),
@@ -189,6 +190,12 @@ public final class BulkJobRunner implements AutoCloseable {
     closed = true;
     if (scanner != null) {
       scanner.interrupt();
+      try {
+        // a claim the scanner is making now must not land after the release below
+        scanner.join(SCAN_EVERY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     try {
       jobs.release(node);
