@@ -18,6 +18,7 @@ import dev.stepflow.api.model.TerminateJobStartResponse;
 import dev.stepflow.api.model.TerminateJobStatus;
 import dev.stepflow.api.model.TerminateJobStatusResponse;
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.WireNames;
@@ -134,7 +135,9 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     workflows.get(workflow);
     Optional<Status> only = Optional.ofNullable(status).map(this::jobStatus);
     boolean started =
-        bulkJobs.startTerminateAll(workflow, only, Caller.of(security).getName()).isPresent();
+        bulkJobs
+            .startTerminateAll(workflow, only, ChangeOrigin.of(Caller.of(security).getName()))
+            .isPresent();
     var result =
         started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);

@@ -4,6 +4,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.BulkAction;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
@@ -77,10 +78,11 @@ public final class BulkJobs implements AutoCloseable {
 
   /**
    * Starts a job that terminates every instance in {@code only} (by default, every status that
-   * terminate moves out of); empty when a job that terminates instances of the workflow runs.
+   * terminate moves out of), started by {@code origin}'s actor for its reason; empty when a job
+   * that terminates instances of the workflow runs.
    */
   public Optional<BulkJob> startTerminateAll(
-      WorkflowRef workflow, Optional<Status> only, String actor) {
+      WorkflowRef workflow, Optional<Status> only, ChangeOrigin origin) {
     List<Status> statuses = only.map(List::of).orElseGet(this::terminableStatuses);
     BulkJob.Filter filter =
         new BulkJob.Filter(statuses, Optional.empty(), Optional.empty(), List.of());
@@ -90,9 +92,9 @@ public final class BulkJobs implements AutoCloseable {
             Optional.empty(),
             filter,
             false,
-            Optional.empty(),
+            Optional.ofNullable(origin.reason()),
             BulkJob.DEFAULT_MAX_PER_SECOND,
-            actor);
+            origin.actor());
     return create(workflow, spec, TERMINATING);
   }
 
