@@ -284,6 +284,30 @@ public final class Main {
                 + " Environment: STEPFLOW_LOG_FORMAT.")
     String logFormat;
 
+    @Option(
+        names = "--metrics",
+        defaultValue = "${env:STEPFLOW_METRICS:-on}",
+        description =
+            "on: serve GET /metrics, the Prometheus text format (default); off: measure nothing"
+                + " and serve no /metrics. Environment: STEPFLOW_METRICS.")
+    String metrics;
+
+    @Option(
+        names = "--metrics-port",
+        defaultValue = "${env:STEPFLOW_METRICS_PORT}",
+        description =
+            "Serve /metrics on this port of --host instead of the API's port (0: any free"
+                + " port). Environment: STEPFLOW_METRICS_PORT.")
+    Integer metricsPort;
+
+    @Option(
+        names = "--metrics-token-file",
+        defaultValue = "${env:STEPFLOW_METRICS_TOKEN_FILE}",
+        description =
+            "File whose first line is the bearer token /metrics then asks for (at least 16"
+                + " characters). Environment: STEPFLOW_METRICS_TOKEN_FILE.")
+    Path metricsTokenFile;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -364,7 +388,10 @@ public final class Main {
                   .withStore(storeSettings())
                   .withCluster(cluster())
                   .withMaxInstanceStateBytes(maxInstanceStateBytes)
-                  .withHttp(new Config.Http(httpLimits(), tls())));
+                  .withHttp(new Config.Http(httpLimits(), tls()))
+                  .withMetrics(
+                      new Config.Metrics(
+                          Config.Metrics.enabledNamed(metrics), metricsPort, metricsTokenFile)));
     }
 
     /** The log format the option (or its environment variable) chose. */

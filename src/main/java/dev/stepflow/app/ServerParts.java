@@ -15,7 +15,7 @@ final class ServerParts implements AutoCloseable {
   HttpFront front;
   Database database;
   Engine engine;
-  ServerMetrics metrics;
+  Monitoring metrics;
 
   @Override
   public void close() {

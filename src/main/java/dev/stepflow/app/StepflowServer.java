@@ -13,7 +13,6 @@ import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
 import dev.stepflow.http.BodySizeLimit;
-import dev.stepflow.http.RouteTimings;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
@@ -105,10 +104,12 @@ public final class StepflowServer implements AutoCloseable {
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
-      parts.front.mountMetrics("/metrics", parts.metrics::scrape);
       Database database = parts.database;
       Engine engine = parts.engine;
-      parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
+      ReadinessCheck readiness = ReadinessCheck.of(database::ping, engine::dispatching);
+      parts.front.mountReadiness("/readyz", readiness);
+      parts.metrics.watchReadiness(readiness);
+      parts.metrics.mount(parts.front);
       startEngine(parts.engine, config);
       serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
@@ -150,8 +151,18 @@ public final class StepflowServer implements AutoCloseable {
 
   private static HttpFront bindFront(Config config) {
     try {
-      return HttpFront.bind(
-          config.host(), config.port(), config.http().limits(), config.http().tls());
+      HttpFront front =
+          HttpFront.bind(config.host(), config.port(), config.http().limits(), config.http().tls());
+      Integer metricsPort = config.metrics().port();
+      if (metricsPort != null) {
+        try {
+          front.bindMetricsPort(metricsPort);
+        } catch (CannotServe e) {
+          front.close();
+          throw new CannotServe("--metrics-port: " + e.getMessage(), e);
+        }
+      }
+      return front;
     } catch (CannotServe e) {
       throw new StartFailure(e.getMessage(), e);
     }
@@ -169,9 +180,9 @@ public final class StepflowServer implements AutoCloseable {
   private static Services wire(
       Config config, WorkflowRegistry registry, Clock clock, ServerParts parts) {
     Database database = parts.database;
-    ServerMetrics metrics = new ServerMetrics();
+    Monitoring metrics = Monitoring.of(config.metrics());
     parts.metrics = metrics;
-    metrics.watchPools(database);
+    metrics.watchStore(database);
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
@@ -186,7 +197,7 @@ public final class StepflowServer implements AutoCloseable {
             nodeSettings(config),
             metrics.engine());
     parts.engine = engine;
-    metrics.watchRuns(engine);
+    metrics.watchEngine(engine, nodeStore, clock);
     metrics.watchCounts(workflowStore);
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control =
@@ -206,10 +217,10 @@ public final class StepflowServer implements AutoCloseable {
       InstanceService instances,
       InstanceControl control,
       TerminateAllJobs terminateAll,
-      ServerMetrics metrics) {
+      Monitoring metrics) {
     ResourceConfig api(Authentication authentication) {
-      return ApiApplication.create(workflows, instances, control, terminateAll, authentication)
-          .register(new RouteTimings(metrics.http()));
+      return metrics.timeRequests(
+          ApiApplication.create(workflows, instances, control, terminateAll, authentication));
     }
   }
 
@@ -258,6 +269,11 @@ public final class StepflowServer implements AutoCloseable {
         config.store().describe(config.dataDir()),
         parts.engine.nodeId(),
         config.cluster().leaseTime().toSeconds());
+    parts
+        .front
+        .metricsAddress()
+        .flatMap(a -> metricsUrl())
+        .ifPresent(url -> log.info("Metrics at {}", url));
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
@@ -337,6 +353,24 @@ public final class StepflowServer implements AutoCloseable {
   /** The readiness check's URL. */
   public String readyUrl() {
     return healthUrl().replaceFirst("/healthz$", "/readyz");
+  }
+
+  /**
+   * The scrape URL: on the metrics port when one is bound, else on the API's port; empty with
+   * {@code --metrics off}.
+   */
+  public Optional<String> metricsUrl() {
+    if (parts.metrics == Monitoring.OFF) {
+      return Optional.empty();
+    }
+    InetSocketAddress address = parts.front.metricsAddress().orElse(parts.front.address());
+    return Optional.of(
+        parts.front.scheme()
+            + "://"
+            + address.getHostString()
+            + ":"
+            + address.getPort()
+            + "/metrics");
   }
 
   /**

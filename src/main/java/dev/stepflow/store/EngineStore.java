@@ -29,7 +29,8 @@ public interface EngineStore {
   /**
    * An instance the engine should start or continue: its current run id (to claim it), why it rolls
    * back if a rollback is under way (else null), the workflow class of its version, and that
-   * version's concurrency limit with the number of its workflow's instances holding a run slot now.
+   * version's concurrency limit with the number of its workflow's instances holding a run slot now,
+   * and when its timer comes due if it waits for one (else null).
    */
   record Candidate(
       Instance instance,
@@ -37,7 +38,8 @@ public interface EngineStore {
       RollbackCause rollbackCause,
       String className,
       Integer concurrencyLimit,
-      int activeRuns) {
+      int activeRuns,
+      Instant timerDue) {
 
     /** How many more instances of this workflow may start now (its concurrency limit). */
     public int room() {

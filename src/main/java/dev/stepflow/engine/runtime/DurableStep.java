@@ -202,6 +202,7 @@ final class DurableStep implements Step {
             outcome.error());
       }
       Duration delay = config.delayBeforeRetry(attempt);
+      run.metrics.stepRetry(StepKind.DO);
       failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
       row =
           row.retryingAt(

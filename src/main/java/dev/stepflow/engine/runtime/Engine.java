@@ -171,6 +171,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
         taken.pauses(),
         taken.rollbacks(),
         store.dueTimers(started));
+    metrics.leasesTakenOver(taken.runs() + taken.pauses());
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
     dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
     fenceWatch.start();
@@ -197,6 +198,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       Takeover.Taken taken = takeover.everything(owner(), now, now);
       // rollbacks are also this node's own, requested by a terminate: only a lost node is news
       if (taken.runs() + taken.pauses() > 0) {
+        metrics.leasesTakenOver(taken.runs() + taken.pauses());
         log.info(
             "Took over {} runs in progress and {} pauses (and {} rollbacks) that no live node held",
             taken.runs(),
@@ -215,11 +217,23 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       return;
     }
     // only this thread takes permits, so the claims (at most `free`) find them all still there
-    List<Started> started = store.claimDue(now(), free, owner(), runnable(), Engine::startMove);
+    Instant claimedAt = now();
+    List<Started> started = store.claimDue(claimedAt, free, owner(), runnable(), Engine::startMove);
     if (!permits.tryAcquire(started.size())) {
       throw new IllegalStateException("run permits were taken outside the dispatcher");
     }
     started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
+    reportTimerLag(started, claimedAt);
+  }
+
+  /** How late the claimed instances whose timer came due were claimed (an event's are not). */
+  private void reportTimerLag(List<Started> started, Instant claimedAt) {
+    for (Started s : started) {
+      Instant due = s.candidate().timerDue();
+      if (due != null && !due.isAfter(claimedAt)) {
+        metrics.timerFired(Duration.between(due, claimedAt).toNanos());
+      }
+    }
   }
 
   /** The move that starts a due instance: queued -> running, or waiting -> running. */
