@@ -343,10 +343,11 @@ public final class Main {
       Tls tls = config.http().tls();
       System.out.print(
           StartBanner.text(
-              server.baseUrl(),
-              server.healthUrl(),
-              server.tokens(),
-              tls == null ? null : tls.certificateFile()));
+                  server.baseUrl(),
+                  server.healthUrl(),
+                  server.tokens(),
+                  tls == null ? null : tls.certificateFile())
+              + server.metricsUrl().map(url -> "Metrics: " + url + "\n").orElse(""));
       System.out.flush();
       stopped.await();
       return 0;

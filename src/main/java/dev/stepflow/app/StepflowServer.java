@@ -269,11 +269,7 @@ public final class StepflowServer implements AutoCloseable {
         config.store().describe(config.dataDir()),
         parts.engine.nodeId(),
         config.cluster().leaseTime().toSeconds());
-    parts
-        .front
-        .metricsAddress()
-        .flatMap(a -> metricsUrl())
-        .ifPresent(url -> log.info("Metrics at {}", url));
+    metricsUrl().ifPresent(url -> log.info("Metrics at {}", url));
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
