@@ -12,6 +12,7 @@ import dev.stepflow.web.HttpFront;
 import dev.stepflow.web.Readiness;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -28,8 +29,9 @@ import org.glassfish.jersey.server.ResourceConfig;
  * The server's meter registry, served as {@code GET /metrics} in the Prometheus text format: the
  * JVM's binders, the connection pools (HikariCP's own meters), the store's commits ({@link
  * StoreMeters}), the engine's runs, slots, queue and nodes, the kept instance counts ({@link
- * InstanceGauges}), what the engine counts ({@link MeteredEngine}), readiness, and the API's
- * requests by route template ({@link RequestMeters}).
+ * InstanceGauges}), what the engine counts ({@link MeteredEngine}), readiness, the API's requests
+ * by route template ({@link RequestMeters}) and the HTTP front's connections (Micrometer's Jetty
+ * binder, by connector: {@code api}, {@code metrics}).
  */
 final class ServerMetrics implements Monitoring {
   private final PrometheusMeterRegistry registry =
@@ -45,6 +47,9 @@ final class ServerMetrics implements Monitoring {
     // (process_cpu_time_ns_total; process_cpu_usage stays) and a gauge named like a histogram's
     // count (system_cpu_count, served as system_cpus)
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    // Jetty counts bytes only on connectors that report network traffic, which these are not: the
+    // meters would stay 0
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("jetty.connections.bytes"));
     registry
         .config()
         .meterFilter(
@@ -123,6 +128,7 @@ final class ServerMetrics implements Monitoring {
   @Override
   public void mount(HttpFront front) {
     front.mountMetrics("/metrics", this::scrape, token::accepts);
+    front.watchConnections(connector -> new JettyConnectionMetrics(registry, connector));
   }
 
   /** The Prometheus text format, with the instance counts read again when stale. */

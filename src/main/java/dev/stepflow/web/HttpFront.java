@@ -288,6 +288,20 @@ public final class HttpFront implements AutoCloseable {
     routes.addHandler(context);
   }
 
+  /**
+   * Adds the listener {@code listenerOf} makes for each connector (the API's port, and the metrics
+   * port when bound): it hears every connection opened and closed there. Before {@link #serve}.
+   */
+  public void watchConnections(
+      java.util.function.Function<
+              org.eclipse.jetty.server.Connector, org.eclipse.jetty.io.Connection.Listener>
+          listenerOf) {
+    connector.addBean(listenerOf.apply(connector));
+    if (metricsConnector != null) {
+      metricsConnector.addBean(listenerOf.apply(metricsConnector));
+    }
+  }
+
   /** Starts answering. */
   public synchronized void serve() {
     if (metricsConnector != null) {

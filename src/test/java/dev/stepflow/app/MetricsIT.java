@@ -111,6 +111,8 @@ class MetricsIT {
     assertThat(after.value("stepflow_run_slots_free")).isPositive();
     assertThat(after.matching("hikaricp_connections_max")).isNotEmpty();
     assertThat(after.matching("jvm_memory_used_bytes")).isNotEmpty();
+    assertThat(after.value("jetty_connections_current_connections", "connector_name", "api"))
+        .isPositive();
   }
 
   @Test
