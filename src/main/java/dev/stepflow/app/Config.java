@@ -31,7 +31,13 @@ public record Config(
     Cluster cluster,
     long maxInstanceStateBytes,
     Http http,
-    Metrics metrics) {
+    Metrics metrics,
+    Duration auditRetention) {
+
+  /**
+   * How long audit entries are kept unless configured otherwise ({@code --audit-retention-days}).
+   */
+  public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
   /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
@@ -52,6 +58,14 @@ public record Config(
     }
     if (metrics == null) {
       metrics = Metrics.DEFAULT;
+    }
+    if (auditRetention == null) {
+      auditRetention = DEFAULT_AUDIT_RETENTION;
+    }
+    if (auditRetention.compareTo(Duration.ofDays(1)) < 0
+        || auditRetention.compareTo(Duration.ofDays(36_500)) > 0) {
+      throw new IllegalArgumentException(
+          "--audit-retention-days must be 1 to 36500 (found: " + auditRetention.toDays() + ")");
     }
   }
 
@@ -182,7 +196,8 @@ public record Config(
         Cluster.DEFAULT,
         Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES,
         Http.DEFAULT,
-        Metrics.DEFAULT);
+        Metrics.DEFAULT,
+        DEFAULT_AUDIT_RETENTION);
   }
 
   public Config withMaxRunning(int value) {
@@ -199,7 +214,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   public Config withEffectsLog(Path value) {
@@ -216,7 +232,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   public Config withAccess(Access value) {
@@ -233,7 +250,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   public Config withCreationRates(CreationRates value) {
@@ -250,7 +268,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with its data in {@code value}. */
@@ -268,7 +287,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with another limit of persisted state per instance. */
@@ -286,7 +306,8 @@ public record Config(
         cluster,
         value,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with another node id or lease time. */
@@ -304,7 +325,8 @@ public record Config(
         value,
         maxInstanceStateBytes,
         http,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with other HTTP limits or TLS. */
@@ -322,7 +344,8 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         value,
-        metrics);
+        metrics,
+        auditRetention);
   }
 
   public Config withMetrics(Metrics value) {
@@ -339,6 +362,26 @@ public record Config(
         cluster,
         maxInstanceStateBytes,
         http,
+        value,
+        auditRetention);
+  }
+
+  /** Audit entries are deleted this long after they were made. */
+  public Config withAuditRetention(Duration value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes,
+        http,
+        metrics,
         value);
   }
 }
