@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is
  * the store's creation order, used for cursors. {@code statusChangedOn} is the time of the last
- * status change.
+ * status change. {@code schedule} is the cron tick that created the instance (null: created
+ * otherwise).
  */
 public record Instance(
     InstanceRef ref,
@@ -26,4 +27,5 @@ public record Instance(
     String errorMessage,
     RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
-    String rollbackErrorMessage) {}
+    String rollbackErrorMessage,
+    CronTick schedule) {}

@@ -2,6 +2,7 @@ package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
@@ -99,8 +100,16 @@ public final class InstanceService {
         .filter(className -> !nodes.liveNodeRuns(className, now()));
   }
 
-  /** A request to create one instance: {@code instanceId} null means "generate one". */
-  public record CreateRequest(String instanceId, String paramsJson, Retention retention) {}
+  /**
+   * A request to create one instance: {@code instanceId} null means "generate one", {@code
+   * onFailure} null "its version's".
+   */
+  public record CreateRequest(
+      String instanceId, String paramsJson, Retention retention, FailurePolicy onFailure) {
+    public CreateRequest(String instanceId, String paramsJson, Retention retention) {
+      this(instanceId, paramsJson, retention, null);
+    }
+  }
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
   public List<Instance> create(WorkflowRef workflow, List<CreateRequest> requests, String actor) {
@@ -136,7 +145,9 @@ public final class InstanceService {
                     + earlier
                     + "; ids must be unique within a batch."));
       }
-      items.add(new NewInstance(id, request.paramsJson(), request.retention()));
+      items.add(
+          new NewInstance(
+              id, request.paramsJson(), request.retention(), request.onFailure(), null));
     }
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);
