@@ -30,13 +30,10 @@ final class WorkflowMapper {
             time(w.modifiedOn()),
             time(w.triggeredOn()),
             counts(found.instanceCounts()));
-    if (!found.schedules().isEmpty()) {
-      out.schedules(
-          found.schedules().stream()
-              .map(s -> new WorkflowScheduleState(s.cron(), time(s.nextInstance())))
-              .toList());
-    }
-    return out;
+    return out.schedules(
+        found.schedules().stream()
+            .map(s -> new WorkflowScheduleState(s.cron(), time(s.nextInstance())))
+            .toList());
   }
 
   static WorkflowPutResult putResult(Workflow w) {

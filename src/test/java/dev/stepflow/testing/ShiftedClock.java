@@ -14,14 +14,17 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ShiftedClock extends Clock {
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-  /** A clock that reads {@code lead} before the next whole minute of the system clock's. */
-  public static ShiftedClock justBeforeAMinute(Duration lead) {
-    ShiftedClock clock = new ShiftedClock();
-    Instant now = Instant.now();
-    Instant nextMinute =
-        now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plus(Duration.ofMinutes(2));
-    clock.offset.set(Duration.between(now, nextMinute.minus(lead)));
-    return clock;
+  /**
+   * Moves the clock forward to {@code lead} (under a minute) before a whole minute, the one after
+   * the next: a test that starts there has that long before the minute comes.
+   */
+  public void advanceToJustBeforeAMinute(Duration lead) {
+    Instant now = instant();
+    Instant target =
+        now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+            .plus(Duration.ofMinutes(2))
+            .minus(lead);
+    advance(Duration.between(now, target));
   }
 
   public void advance(Duration amount) {
