@@ -23,6 +23,7 @@ import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcIdempotencyStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
+import dev.stepflow.store.jdbc.JdbcScheduleStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.web.CannotServe;
 import dev.stepflow.web.HttpFront;
@@ -202,6 +203,7 @@ public final class StepflowServer implements AutoCloseable {
             config.maxRunning(),
             nodeSettings(config),
             metrics.engine());
+    engine.fireSchedulesOf(new JdbcScheduleStore(database));
     parts.engine = engine;
     metrics.watchEngine(engine, nodeStore, clock);
     metrics.watchCounts(workflowStore);

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is
  * the store's creation order, used for cursors. {@code statusChangedOn} is the time of the last
- * status change; {@code statusVersion} counts the status moves (see {@link #etag()}).
+ * status change; {@code statusVersion} counts the status moves (see {@link #etag()}). {@code
+ * schedule} is the cron tick that created the instance (null: created otherwise).
  */
 public record Instance(
     InstanceRef ref,
@@ -27,7 +28,8 @@ public record Instance(
     RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
     String rollbackErrorMessage,
-    long statusVersion) {
+    long statusVersion,
+    CronTick schedule) {
 
   /**
    * The instance's ETag: a strong entity tag, quoted, naming this instance (its seq, never reused)

@@ -75,7 +75,8 @@ public final class InstanceBatchResource implements InstanceBatchApi {
               item.getInstanceId(),
               JsonValues.paramsText(item.getParams()),
               RetentionMapper.fromWire(
-                  item.getInstanceRetention(), "[" + requests.size() + "].instance_retention")));
+                  item.getInstanceRetention(), "[" + requests.size() + "].instance_retention"),
+              FailurePolicies.fromWire(item.getOnFailure())));
     }
     var created =
         instances.create(

@@ -47,7 +47,8 @@ public final class InstancesResource implements InstancesApi {
             : new CreateRequest(
                 body.getInstanceId(),
                 JsonValues.paramsText(body.getParams()),
-                RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"));
+                RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"),
+                FailurePolicies.fromWire(body.getOnFailure()));
     var created =
         instances.create(
             new WorkflowRef(accountId, workflowName),

@@ -1,6 +1,7 @@
 package dev.stepflow.store;
 
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
@@ -158,6 +159,20 @@ public interface EngineStore {
    * {@code {type, payload, timestamp}}, in one transaction. Empty when no event of that type waits.
    */
   Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now);
+
+  /**
+   * What a step that fails after its last retry does to the instance: its own on_failure if it was
+   * created with one, else its version's.
+   */
+  FailurePolicy failurePolicy(long instanceSeq);
+
+  /**
+   * Records {@code exhausted} (the step whose retries ran out, kept unfinished so that it runs
+   * again on resume) and applies {@code move} (into paused) with {@code update} (the step's error),
+   * in one transaction fenced by the run's lease: both or neither.
+   */
+  boolean pauseAtStep(
+      RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at);
 
   /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at);

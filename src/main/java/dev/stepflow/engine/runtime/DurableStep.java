@@ -3,6 +3,7 @@ package dev.stepflow.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRecord;
@@ -55,6 +56,7 @@ final class DurableStep implements Step {
   private final StepFailures failures;
   private final int stepLimit;
   private final AttemptRunner attempts;
+  private FailurePolicy failurePolicy;
   private int nextStepSeq;
   private int doSteps;
   private long stateBytes;
@@ -187,8 +189,16 @@ final class DurableStep implements Step {
         return succeed(row, tried, start, outcome.value());
       }
       StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
-      boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
+      int retry = retryOfBudget(attempt, config);
+      boolean retriesLeft = !outcome.nonRetryable() && retry <= config.retryLimit();
       String stack = StackTraces.text(outcome.error());
+      if (!retriesLeft && !outcome.nonRetryable() && pausesOnFailure()) {
+        failures.attemptFailed(row, attempt, outcome, "no retries left; the instance pauses");
+        StepRecord exhausted =
+            row.retryingAt(run.now(), tried.toString(), outcome.errorName(), outcome.errorMessage())
+                .withErrorStack(stack);
+        throw run.pauseAtStep(exhausted, outcome.errorName(), outcome.errorMessage());
+      }
       if (!retriesLeft) {
         failures.attemptFailed(row, attempt, outcome, "no retries left");
         StepRecord failed =
@@ -201,7 +211,7 @@ final class DurableStep implements Step {
             attempt,
             outcome.error());
       }
-      Duration delay = config.delayBeforeRetry(attempt);
+      Duration delay = config.delayBeforeRetry(retry);
       run.metrics.stepRetry(StepKind.DO);
       failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
       row =
@@ -213,6 +223,26 @@ final class DurableStep implements Step {
               .withErrorStack(stack);
       checkpoint(row);
     }
+  }
+
+  /**
+   * Which try of its retry budget {@code attempt} is (1: the first attempt, n: the (n-1)-th retry).
+   * A budget is the first attempt and {@code retryLimit} retries. Only a pause on failure lets a
+   * step go past one (each resume gives a fresh budget), so attempt numbers keep counting across
+   * budgets while the step's log has all of them; under on_failure error this is the attempt
+   * number.
+   */
+  static int retryOfBudget(int attempt, StepConfig config) {
+    long budget = (long) config.retryLimit() + 1;
+    return (int) ((attempt - 1) % budget + 1);
+  }
+
+  /** The instance pauses when a step runs out of retries (read once, when one first does). */
+  private boolean pausesOnFailure() {
+    if (failurePolicy == null) {
+      failurePolicy = run.store.failurePolicy(run.lease.instanceSeq());
+    }
+    return failurePolicy == FailurePolicy.PAUSE;
   }
 
   private JsonNode succeed(StepRecord row, ArrayNode tried, Instant start, Object value) {

@@ -15,6 +15,7 @@ import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.RunLease;
+import dev.stepflow.store.ScheduleStore;
 import dev.stepflow.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +81,10 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private volatile boolean joined;
 
   private volatile Thread dispatcher;
+
+  /** Fires the ticks of cron schedules; null when the engine was given no schedule store. */
+  private volatile CronScheduler schedules;
+
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
   private Instant nextWantedScan = Instant.MIN;
@@ -156,6 +161,14 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     return node.nodeId();
   }
 
+  /**
+   * Cron schedules: the dispatcher fires the due ticks of the schedules {@code store} holds. Called
+   * before {@link #start}.
+   */
+  public void fireSchedulesOf(ScheduleStore store) {
+    this.schedules = new CronScheduler(store);
+  }
+
   public void start() {
     new NodeJoin(nodes, node, clock).join();
     joined = true;
@@ -206,6 +219,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
             taken.rollbacks());
       }
     }
+    fireTicks(now);
     // with every run slot taken nothing can start, so a wake-up (new work, a move that enqueues)
     // costs no query; the run that frees a slot wakes the dispatcher again
     if (permits.availablePermits() == 0) {
@@ -233,6 +247,20 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       if (due != null && !due.isAfter(claimedAt)) {
         metrics.timerFired(Duration.between(due, claimedAt).toNanos());
       }
+    }
+  }
+
+  /** Cron ticks that are due create their instances, which the claims below may start at once. */
+  private void fireTicks(Instant now) {
+    CronScheduler cron = schedules;
+    if (cron == null) {
+      return;
+    }
+    try {
+      cron.fireDue(now);
+    } catch (RuntimeException e) {
+      // the store failed: the tick is still due, and the next pass fires it
+      log.warn("Cron ticks could not be fired now; trying again shortly: {}", e.getMessage());
     }
   }
 
@@ -333,7 +361,8 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
    * waiting with its timer due or its event arrived): what is left waits for time or for a client.
    */
   public boolean idle() {
-    return runs.size() == 0 && store.pendingWork(now()) == 0;
+    CronScheduler cron = schedules;
+    return runs.size() == 0 && store.pendingWork(now()) == 0 && (cron == null || !cron.due(now()));
   }
 
   /** When the earliest timer of a waiting instance comes due, if one waits for time. */
@@ -365,6 +394,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
                 .map(w -> Duration.between(now, w))
                 .filter(d -> d.compareTo(MAX_IDLE) < 0)
                 .orElse(MAX_IDLE);
+    CronScheduler cron = schedules;
+    if (cron != null) {
+      Duration toTick = cron.nextTick().map(t -> Duration.between(now, t)).orElse(MAX_IDLE);
+      idle = toTick.compareTo(idle) < 0 ? toTick : idle;
+    }
     synchronized (signal) {
       if (!signalled && !idle.isNegative() && !idle.isZero()) {
         try {

@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.RunState;
@@ -174,6 +175,23 @@ final class RunContext {
       }
     }
     throw new Unwind(Unwind.Reason.PAUSED);
+  }
+
+  /**
+   * The instance pauses on {@code exhausted}, the step whose retries ran out (on_failure: pause):
+   * the step is kept unfinished with its attempts, the instance shows its error, and the run ends.
+   * A pause requested meanwhile (waitingForPause) ends the same way, by the table.
+   */
+  Unwind pauseAtStep(StepRecord exhausted, String errorName, String errorMessage) {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      Status now = currentState().status();
+      if (Transitions.TABLE.decide(now, EngineEvent.STEP_EXHAUSTED) instanceof Decision.Move move
+          && store.pauseAtStep(
+              lease, exhausted, move, RunUpdate.failed(errorName, errorMessage), now())) {
+        return new Unwind(Unwind.Reason.PAUSED);
+      }
+    }
+    return new Unwind(Unwind.Reason.FENCED);
   }
 
   /**

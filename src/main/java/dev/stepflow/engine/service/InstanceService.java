@@ -3,6 +3,7 @@ package dev.stepflow.engine.service;
 import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
@@ -100,8 +101,16 @@ public final class InstanceService {
         .filter(className -> !nodes.liveNodeRuns(className, now()));
   }
 
-  /** A request to create one instance: {@code instanceId} null means "generate one". */
-  public record CreateRequest(String instanceId, String paramsJson, Retention retention) {}
+  /**
+   * A request to create one instance: {@code instanceId} null means "generate one", {@code
+   * onFailure} null "its version's".
+   */
+  public record CreateRequest(
+      String instanceId, String paramsJson, Retention retention, FailurePolicy onFailure) {
+    public CreateRequest(String instanceId, String paramsJson, Retention retention) {
+      this(instanceId, paramsJson, retention, null);
+    }
+  }
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
   public List<Instance> create(
@@ -138,7 +147,9 @@ public final class InstanceService {
                     + earlier
                     + "; ids must be unique within a batch."));
       }
-      items.add(new NewInstance(id, request.paramsJson(), request.retention()));
+      items.add(
+          new NewInstance(
+              id, request.paramsJson(), request.retention(), request.onFailure(), null));
     }
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);
