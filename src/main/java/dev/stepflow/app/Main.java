@@ -321,6 +321,8 @@ public final class Main {
           StartBanner.text(
               server.baseUrl(),
               server.healthUrl(),
+              server.dashboardUrl(),
+              server.dashboardLoginUrl(),
               server.tokens(),
               tls == null ? null : tls.certificateFile()));
       System.out.flush();
