@@ -46,7 +46,8 @@ export function field(labelText, control, hint) {
 
 /** JSON shown as text in a <pre>, for params, outputs and payloads. */
 export function json(value) {
-  return el('pre', { class: 'json' }, value === undefined ? 'null' : JSON.stringify(value, null, 2));
+  // focusable: a long value scrolls, and the keyboard must reach it (axe: scrollable-region-focusable)
+  return el('pre', { class: 'json', tabindex: 0 }, value === undefined ? 'null' : JSON.stringify(value, null, 2));
 }
 
 /** A time as the API gives it (ISO 8601, UTC), shown in UTC, readable. */

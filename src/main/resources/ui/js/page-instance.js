@@ -199,7 +199,7 @@ function details(i) {
     el('div', { class: 'grid' },
       el('div', {}, el('h3', {}, 'Params'), json(i.params)),
       el('div', {}, el('h3', {}, 'Output'), json(i.output)),
-      i.error ? el('div', {}, el('h3', {}, 'Error'), el('pre', { class: 'json err' }, i.error.name + ': ' + i.error.message)) : null));
+      i.error ? el('div', {}, el('h3', {}, 'Error'), el('pre', { class: 'json err', tabindex: 0 }, i.error.name + ': ' + i.error.message)) : null));
 }
 
 /** A failure in plain words; a 412 says the instance changed since the page read it. */

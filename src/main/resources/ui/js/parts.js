@@ -29,8 +29,8 @@ export function firstSteps(acc, wf) {
   return el('section', { class: 'first-steps', 'aria-labelledby': 'first-steps-' + acc },
     el('h3', { id: 'first-steps-' + acc }, 'Create a first instance'),
     el('p', {}, 'Bind a workflow name to a workflow class (Scripted runs the steps its params describe), then start an instance. With curl:'),
-    el('pre', { class: 'cmd' }, curl),
+    el('pre', { class: 'cmd', tabindex: 0 }, curl),
     el('p', {}, 'Or with wrangler, once the workflow exists:'),
-    el('pre', { class: 'cmd' }, wrangler),
+    el('pre', { class: 'cmd', tabindex: 0 }, wrangler),
     el('p', {}, 'This page shows it as soon as you reload.'));
 }

@@ -25,13 +25,16 @@ export function timeline(instance, picked, onPick) {
   if (entries.length === 0) {
     return el('p', { class: 'muted' }, 'No steps yet.');
   }
-  const now = Date.now();
+  // an entry still open (a sleep cut short by a terminate has no end) lasts until the instance ended, or now
+  const now = ms(instance.end) || Date.now();
   const starts = entries.map((e) => ms(e.start)).filter((t) => !Number.isNaN(t));
   const t0 = Math.min(ms(instance.queued) || Infinity, ...starts);
   const ends = entries.map((e) => ms(e.end)).filter((t) => !Number.isNaN(t));
-  const t1 = Math.max(ms(instance.end) || 0, ...ends, ...starts, instance.end ? 0 : now);
+  const t1 = Math.max(...ends, ...starts, now);
   const span = Math.max(t1 - t0, 1);
-  const place = (node, from, to) => {
+  const place = (node, start, stop) => {
+    const from = Math.min(Math.max(start, t0), t1);
+    const to = Math.min(Math.max(stop, from), t1);
     const left = ((from - t0) / span) * 100;
     node.style.left = left.toFixed(3) + '%';
     node.style.width = Math.max(((to - from) / span) * 100, 0.6).toFixed(3) + '%';
