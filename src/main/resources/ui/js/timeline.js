@@ -40,7 +40,7 @@ export function timeline(instance, picked, onPick) {
     node.style.width = Math.max(((to - from) / span) * 100, 0.6).toFixed(3) + '%';
     return node;
   };
-  const rows = entries.map((entry, index) => row(entry, index, picked, onPick, place, now));
+  const rows = entries.map((entry, index) => row(instance, entry, index, picked, onPick, place, now));
   return el('div', { class: 'timeline' },
     el('div', { class: 'axis', 'aria-hidden': 'true' },
       el('span', {}, new Date(t0).toISOString().replace('T', ' ').slice(0, 23) + ' UTC'),
@@ -48,7 +48,7 @@ export function timeline(instance, picked, onPick) {
     el('ol', { class: 'rows', 'aria-label': 'Steps over time' }, rows));
 }
 
-function row(entry, index, picked, onPick, place, now) {
+function row(instance, entry, index, picked, onPick, place, now) {
   if (entry.type === 'termination') {
     const source = entry.trigger && entry.trigger.source;
     return el('li', { class: 'tl-row termination', dataset: { type: 'termination' } },
@@ -56,7 +56,7 @@ function row(entry, index, picked, onPick, place, now) {
   }
   const start = ms(entry.start);
   const end = Number.isNaN(ms(entry.end)) ? now : ms(entry.end);
-  const outcome = outcomeOf(entry);
+  const outcome = outcomeOf(entry, Boolean(instance.end));
   const ref = stepRef(entry);
   const isPicked = ref && picked && ref.name === picked.name && ref.count === picked.count && ref.type === picked.type;
   const kind = entry.type === 'step' ? 'do' : entry.type;
@@ -66,7 +66,7 @@ function row(entry, index, picked, onPick, place, now) {
       title: 'Pick ' + entry.name + ' to restart from it',
     })
     : el('span', { class: 'tl-label' }, el('span', { class: 'kind' }, kind === 'rollback' ? 'rollback' : kind), ' ', entry.name);
-  const bar = Number.isNaN(start) ? null : place(el('div', { class: 'bar ' + outcome }), start, end);
+  const bar = Number.isNaN(start) ? null : place(el('div', { class: 'bar ' + outcome.replace(' ', '-') }), start, end);
   const attempts = (entry.attempts || []).filter((a) => a.start).map((a) =>
     place(el('div', { class: 'attempt ' + (a.success === true ? 'ok' : a.success === false ? 'failed' : 'running'),
       title: 'attempt ' + (a.attempt ?? '') + (a.error ? ': ' + a.error.message : '') }),
@@ -87,14 +87,15 @@ function row(entry, index, picked, onPick, place, now) {
   el('span', { class: 'tl-detail' }, detail, entry.error ? el('span', { class: 'err' }, ' — ' + entry.error.name + ': ' + entry.error.message) : null));
 }
 
-function outcomeOf(entry) {
+/** How an entry ended; one still open when the instance has ended (a terminate cut it) is "cut short". */
+function outcomeOf(entry, instanceEnded) {
   if (entry.type === 'sleep' || entry.type === 'waitForEvent') {
     if (entry.error) return 'failed';
-    return entry.finished ? 'done' : 'waiting';
+    return entry.finished ? 'done' : instanceEnded ? 'cut short' : 'waiting';
   }
   if (entry.success === true) return 'ok';
   if (entry.success === false) return 'failed';
-  return 'running';
+  return instanceEnded ? 'cut short' : 'running';
 }
 
 function seconds(msValue) {
