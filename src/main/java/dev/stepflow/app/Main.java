@@ -354,6 +354,8 @@ public final class Main {
           StartBanner.text(
                   server.baseUrl(),
                   server.healthUrl(),
+                  server.dashboardUrl(),
+                  server.dashboardLoginUrl(),
                   server.tokens(),
                   tls == null ? null : tls.certificateFile())
               + server.metricsUrl().map(url -> "Metrics: " + url + "\n").orElse(""));

@@ -53,6 +53,9 @@ public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
   public static final String BASE_PATH = "/client/v4";
 
+  /** Where the web dashboard is served. */
+  public static final String DASHBOARD_PATH = "/ui";
+
   /**
    * Jersey warns, through java.util.logging, that the resources registered as objects do not also
    * implement a provider interface; they are not meant to. Silenced here so an embedding
@@ -110,6 +113,7 @@ public final class StepflowServer implements AutoCloseable {
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
+      parts.front.mountDashboard(DASHBOARD_PATH);
       Database database = parts.database;
       Engine engine = parts.engine;
       ReadinessCheck readiness = ReadinessCheck.of(database::ping, engine::dispatching);
@@ -363,6 +367,20 @@ public final class StepflowServer implements AutoCloseable {
         + ":"
         + address.getPort()
         + "/healthz";
+  }
+
+  /** The web dashboard's URL (it asks for a token; see {@link #dashboardLoginUrl}). */
+  public String dashboardUrl() {
+    return healthUrl().replaceFirst("/healthz$", DASHBOARD_PATH + "/");
+  }
+
+  /**
+   * The dashboard's URL with the dev token in its fragment, which the page reads once, keeps in the
+   * tab's session storage and removes from the address bar (a fragment is never sent to a server,
+   * so it reaches no access log or proxy). Empty without a dev token.
+   */
+  public Optional<String> dashboardLoginUrl() {
+    return devToken().map(token -> dashboardUrl() + "#token=" + token);
   }
 
   /** The readiness check's URL. */

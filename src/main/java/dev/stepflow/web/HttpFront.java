@@ -302,6 +302,16 @@ public final class HttpFront implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers {@code path} and below with the dashboard's files ({@link DashboardFiles}); {@code
+   * path} itself is redirected to {@code path/}, so the page's relative links resolve.
+   */
+  public void mountDashboard(String path) {
+    ContextHandler context =
+        new ContextHandler(new DashboardFiles(HttpFront.class.getClassLoader()), path);
+    addApiSide(context);
+  }
+
   /** Starts answering. */
   public synchronized void serve() {
     if (metricsConnector != null) {
