@@ -10,7 +10,7 @@ class ChangeOriginTest {
 
   @Test
   void aReasonOfPrintableTextUpToTheCapIsKept() {
-    String reason = "Kunde storniert – Bestellung 7 ".repeat(30).substring(0, 1000);
+    String reason = "Kunde storniert – Bestellung 7 ".repeat(40).substring(0, 1000);
 
     assertThat(ALICE.withReason(reason).reason()).isEqualTo(reason);
     assertThat(ALICE.withReason(reason).requestId()).isEqualTo("req-1");
