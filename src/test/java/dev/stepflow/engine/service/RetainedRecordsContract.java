@@ -44,6 +44,7 @@ abstract class RetainedRecordsContract {
 
   @AfterEach
   void closeStore() {
+    audit.close();
     db.close();
   }
 
