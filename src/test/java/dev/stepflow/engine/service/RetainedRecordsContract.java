@@ -88,6 +88,17 @@ abstract class RetainedRecordsContract {
   }
 
   @Test
+  void closingTheLogWritesWhatIsQueued() {
+    for (int i = 0; i < 50; i++) {
+      audit.record(entry("instance.event"));
+    }
+    audit.close();
+    audit = new AuditLog(new JdbcAuditStore(db), clock, Duration.ofDays(90));
+
+    assertThat(auditCount()).isEqualTo(50);
+  }
+
+  @Test
   void aKeyIsFreeAgainAfterTwentyFourHoursAndHousekeepingDeletesIt() {
     IdempotencyKeys keys = keys(true);
     assertThat(keys.claim("token:a", "k1", "first")).isEmpty();
