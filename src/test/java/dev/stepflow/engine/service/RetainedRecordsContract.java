@@ -81,9 +81,9 @@ abstract class RetainedRecordsContract {
     clock.advance(Duration.ofDays(31));
     Housekeeping housekeeping = new Housekeeping(audit, keys(true));
 
-    int[] deleted = housekeeping.round();
+    Housekeeping.Deleted deleted = housekeeping.round();
 
-    assertThat(deleted[0]).isEqualTo(1);
+    assertThat(deleted.auditEntries()).isEqualTo(1);
     assertThat(auditCount()).isEqualTo(1);
   }
 
@@ -112,7 +112,7 @@ abstract class RetainedRecordsContract {
                     .isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
     clock.advance(Duration.ofHours(1));
 
-    assertThat(new Housekeeping(audit, keys).round()[1]).isEqualTo(1);
+    assertThat(new Housekeeping(audit, keys).round().idempotencyKeys()).isEqualTo(1);
     assertThat(keys.claim("token:a", "k1", "other")).isEmpty();
   }
 
