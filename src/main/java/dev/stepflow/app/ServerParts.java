@@ -1,6 +1,7 @@
 package dev.stepflow.app;
 
 import dev.stepflow.engine.runtime.Engine;
+import dev.stepflow.engine.service.AuditLog;
 import dev.stepflow.engine.service.Housekeeping;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.web.HttpFront;
@@ -17,6 +18,7 @@ final class ServerParts implements AutoCloseable {
   Database database;
   Engine engine;
   Housekeeping housekeeping;
+  AuditLog audit;
   Monitoring metrics;
 
   @Override
@@ -24,6 +26,7 @@ final class ServerParts implements AutoCloseable {
     RuntimeException failure = null;
     failure = closeOne(front, failure);
     failure = closeOne(housekeeping, failure);
+    failure = closeOne(audit, failure);
     failure = closeOne(engine, failure);
     failure = closeOne(metrics, failure);
     failure = closeOne(database, failure);

@@ -220,6 +220,7 @@ public final class StepflowServer implements AutoCloseable {
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
     AuditLog audit = new AuditLog(new JdbcAuditStore(database), clock, config.auditRetention());
+    parts.audit = audit;
     IdempotencyKeys keys =
         new IdempotencyKeys(new JdbcIdempotencyStore(database), clock, !config.store().shared());
     parts.housekeeping = new Housekeeping(audit, keys);

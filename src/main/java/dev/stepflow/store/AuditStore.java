@@ -11,7 +11,12 @@ import java.time.Instant;
  */
 public interface AuditStore {
   /** Appends {@code entry} (its id is ignored); returns after it committed. */
-  void append(AuditEntry entry);
+  default void append(AuditEntry entry) {
+    appendAll(java.util.List.of(entry));
+  }
+
+  /** Appends {@code entries} in order, in one transaction; returns after it committed. */
+  void appendAll(java.util.List<AuditEntry> entries);
 
   /** One page of the account's entries, newest first; the cursor is the last entry's id. */
   Page<AuditEntry> list(AuditQuery query);

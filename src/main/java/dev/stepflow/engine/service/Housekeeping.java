@@ -36,21 +36,24 @@ public final class Housekeeping implements AutoCloseable {
         this::roundLogged, FIRST_ROUND.toSeconds(), INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** One round: both purges; returns the rows deleted (audit entries, keys). */
-  public int[] round() {
-    return new int[] {audit.purge(), keys.purgeExpired()};
+  /** What one round deleted. */
+  public record Deleted(int auditEntries, int idempotencyKeys) {}
+
+  /** One round: both purges. */
+  public Deleted round() {
+    return new Deleted(audit.purge(), keys.purgeExpired());
   }
 
   private void roundLogged() {
     try {
-      int[] deleted = round();
-      if (deleted[0] + deleted[1] > 0) {
+      Deleted deleted = round();
+      if (deleted.auditEntries() + deleted.idempotencyKeys() > 0) {
         log.info(
             "Housekeeping deleted {} audit entries older than {} days and {} expired idempotency"
                 + " keys",
-            deleted[0],
+            deleted.auditEntries(),
             audit.retention().toDays(),
-            deleted[1]);
+            deleted.idempotencyKeys());
       }
     } catch (RuntimeException e) {
       log.warn("Housekeeping failed; the next round tries again: {}", e.getMessage());

@@ -37,9 +37,10 @@ public final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
-  public void append(AuditEntry e) {
+  public void appendAll(List<AuditEntry> entries) {
     db.write(
-        c ->
+        c -> {
+          for (AuditEntry e : entries) {
             execute(
                 c,
                 APPEND,
@@ -53,7 +54,10 @@ public final class JdbcAuditStore implements AuditStore {
                 e.instanceId(),
                 e.httpStatus(),
                 e.reason(),
-                e.requestId()));
+                e.requestId());
+          }
+          return null;
+        });
   }
 
   @Override

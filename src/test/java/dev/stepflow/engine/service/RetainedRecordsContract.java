@@ -44,6 +44,7 @@ abstract class RetainedRecordsContract {
 
   @AfterEach
   void closeStore() {
+    audit.close();
     db.close();
   }
 
@@ -80,10 +81,21 @@ abstract class RetainedRecordsContract {
     clock.advance(Duration.ofDays(31));
     Housekeeping housekeeping = new Housekeeping(audit, keys(true));
 
-    int[] deleted = housekeeping.round();
+    Housekeeping.Deleted deleted = housekeeping.round();
 
-    assertThat(deleted[0]).isEqualTo(1);
+    assertThat(deleted.auditEntries()).isEqualTo(1);
     assertThat(auditCount()).isEqualTo(1);
+  }
+
+  @Test
+  void closingTheLogWritesWhatIsQueued() {
+    for (int i = 0; i < 50; i++) {
+      audit.record(entry("instance.event"));
+    }
+    audit.close();
+    audit = new AuditLog(new JdbcAuditStore(db), clock, Duration.ofDays(90));
+
+    assertThat(auditCount()).isEqualTo(50);
   }
 
   @Test
@@ -100,7 +112,7 @@ abstract class RetainedRecordsContract {
                     .isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
     clock.advance(Duration.ofHours(1));
 
-    assertThat(new Housekeeping(audit, keys).round()[1]).isEqualTo(1);
+    assertThat(new Housekeeping(audit, keys).round().idempotencyKeys()).isEqualTo(1);
     assertThat(keys.claim("token:a", "k1", "other")).isEmpty();
   }
 
