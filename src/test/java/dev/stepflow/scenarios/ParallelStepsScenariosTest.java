@@ -3,6 +3,7 @@ package dev.stepflow.scenarios;
 import static dev.stepflow.domain.Status.COMPLETE;
 import static dev.stepflow.domain.Status.ERRORED;
 import static dev.stepflow.domain.Status.PAUSED;
+import static dev.stepflow.domain.Status.RUNNING;
 import static dev.stepflow.domain.Status.TERMINATED;
 import static dev.stepflow.domain.Status.WAITING;
 import static dev.stepflow.domain.Status.WAITING_FOR_PAUSE;
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.WorkflowRef;
@@ -241,5 +243,55 @@ class ParallelStepsScenariosTest {
     assertThat(probe.calls("b")).isEqualTo(2);
     assertThat(probe.calls("c")).isEqualTo(2);
     assertThat(probe.calls("after")).isEqualTo(2);
+  }
+
+  @Test
+  void aTerminateWithRollbackMidFanOutCompensatesEveryStartedBranchInReverseStartOrder() {
+    WorkflowRef workflow =
+        engine.define("rolledBack", (event, step) -> step.all(returns("a"), held("b"), held("c")));
+    InstanceRef ref = engine.start(workflow, "rolledBack");
+    probe.awaitCalls("b", 1);
+    probe.awaitCalls("c", 1);
+
+    engine.apply(ref, Action.TERMINATE_WITH_ROLLBACK);
+    engine.awaitStatus(ref, TERMINATED);
+
+    List<String> rollbacks =
+        probe.log().stream().filter(line -> line.startsWith("rollback")).toList();
+    assertThat(rollbacks).containsExactly("rollback c", "rollback b", "rollback a");
+  }
+
+  @Test
+  void aBranchOutOfRetriesUnderPauseOnFailurePausesOnceTheOtherBranchesSettled() {
+    WorkflowRef workflow =
+        engine.define(
+            "pausedBranch",
+            (event, step) ->
+                step.all(
+                    held("a"),
+                    Branch.of(
+                        "b",
+                        NO_RETRIES,
+                        context -> {
+                          probe.called("b #" + context.attempt());
+                          if (context.attempt() == 1) {
+                            throw new IllegalStateException("b is down");
+                          }
+                          return "B";
+                        })));
+    InstanceRef ref = engine.start(workflow, "pausedBranch", null, FailurePolicy.PAUSE);
+    probe.awaitCalls("b #1", 1);
+
+    // b ran out of retries, but a is still in flight: the instance pauses only once a settled
+    engine.assertStays(ref, RUNNING);
+    probe.release("a");
+    engine.awaitStatus(ref, PAUSED);
+    assertThat(engine.instance(ref).errorMessage()).isEqualTo("b is down");
+
+    engine.apply(ref, Action.RESUME);
+    engine.awaitStatus(ref, COMPLETE);
+    assertThat(probe.calls("a")).isEqualTo(1);
+    assertThat(probe.calls("b #2")).isEqualTo(1);
+    assertThat(engine.output(ref).toString()).isEqualTo("[\"A\",\"B\"]");
   }
 }
