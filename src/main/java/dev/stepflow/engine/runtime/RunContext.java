@@ -38,7 +38,10 @@ final class RunContext {
 
   private volatile boolean pauseRequested;
   private volatile boolean aborted;
-  private volatile boolean attemptInFlight;
+
+  /** Step attempts in flight: one at most, or one per branch of a fan-out. */
+  private final java.util.concurrent.atomic.AtomicInteger attemptsInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   RunContext(
       Instance instance,
@@ -79,7 +82,7 @@ final class RunContext {
    */
   void pauseAfterAttempt() {
     requestPause();
-    if (!attemptInFlight) {
+    if (!attemptInFlight()) {
       move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
     }
   }
@@ -101,11 +104,27 @@ final class RunContext {
   }
 
   boolean attemptInFlight() {
-    return attemptInFlight;
+    return attemptsInFlight.get() > 0;
   }
 
+  /** An attempt starts ({@code true}) or ended ({@code false}). */
   void attemptInFlight(boolean inFlight) {
-    attemptInFlight = inFlight;
+    attemptsInFlight.addAndGet(inFlight ? 1 : -1);
+  }
+
+  /**
+   * A pause that was asked for takes effect: on the run's own thread it settles now ({@link
+   * #settlePause}); in a branch of a fan-out the branch stops, and the run's thread settles the
+   * pause once every branch has.
+   */
+  void pauseIfRequested() {
+    if (!pauseRequested) {
+      return;
+    }
+    if (FanOut.inBranch()) {
+      throw BranchStop.pauseRequested();
+    }
+    settlePause();
   }
 
   /**
