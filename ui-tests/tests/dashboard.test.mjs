@@ -24,6 +24,8 @@ before(async () => {
   main = await watchedPage(browser, server);
   await main.page.goto(server.login);
   await main.page.waitForSelector('h1');
+  // after the first page, which shows the empty state; each test makes its own instances
+  for (const wf of ['orders', 'quick', 'ops', 'many', 'batchy']) await api.putWorkflow(ACC, wf);
 });
 
 after(async () => {
@@ -57,6 +59,8 @@ async function eventually(fn, what, timeoutMs = 20_000) {
 test('the login link signs in and leaves no token in the address bar or any request URL', async () => {
   const { page, seen } = main;
   assert.equal(new URL(page.url()).hash, '#/');
+  // the first page, before any workflow existed
+  assert.match(await page.textContent('main'), /Nothing here yet: no workflow exists in any account this token may use\.Create a first instance/);
   assert.ok(!page.url().includes(server.token));
   assert.equal(await page.evaluate(() => sessionStorage.getItem('stepflow.token')), server.token);
   await page.goBack();
@@ -68,16 +72,15 @@ test('the login link signs in and leaves no token in the address bar or any requ
 });
 
 test('a new user sees how to create a first instance', async () => {
-  await open('#/', 'h1');
+  await open('#/a/acc1/w/ops', 'h1');
   const text = await main.page.textContent('main');
+  assert.match(text, /This workflow has no instances yet\./);
   assert.match(text, /Create a first instance/);
   assert.match(text, /curl -s -H "Authorization: Bearer \$CLOUDFLARE_API_TOKEN" -X PUT/);
   assert.match(text, /npx wrangler@4\.86\.0 workflows trigger/);
 });
 
 test('every count and status on screen equals the API', async () => {
-  await api.putWorkflow(ACC, 'orders');
-  await api.putWorkflow(ACC, 'quick');
   for (let i = 1; i <= 3; i++) await api.create(ACC, 'quick', 'q' + i, { steps: [{ do: 'a', ms: 10 }] });
   for (let i = 1; i <= 2; i++) await api.create(ACC, 'orders', 'o' + i, { steps: [{ do: 'a', ms: 10 }, { sleep: 'wait', ms: LONG }] });
   await api.create(ACC, 'orders', 'o3', { steps: [{ do: 'a', ms: 10 }, { sleep: 'wait', ms: LONG }] });
@@ -120,7 +123,6 @@ test('every count and status on screen equals the API', async () => {
 });
 
 test('cursor paging walks every instance once, and back', async () => {
-  await api.putWorkflow(ACC, 'many');
   const ids = [];
   for (let i = 0; i < 30; i++) {
     ids.push('m' + String(i).padStart(2, '0'));
@@ -140,7 +142,6 @@ test('cursor paging walks every instance once, and back', async () => {
 });
 
 test('pause by clicking: waitingForPause while the step runs, then paused', async () => {
-  await api.putWorkflow(ACC, 'ops');
   await api.create(ACC, 'ops', 'p1', { steps: [{ do: 'slow', ms: 3000 }, { sleep: 'after', ms: LONG }] });
   await api.waitFor(ACC, 'ops', 'p1', ['running']);
   await eventually(() => server.effectsOf('p1').some((e) => e.kind === 'do'), 'the step to start');
@@ -165,6 +166,30 @@ test('restart from the second step picked on the timeline does not run the first
   const starts = server.effectsOf('r1').filter((e) => e.kind === 'do');
   assert.equal(starts.filter((e) => e.step === 'first-1').length, 1, 'first ran once');
   assert.equal(starts.filter((e) => e.step === 'second-1').length, 2, 'second ran again');
+});
+
+test('keyboard only: Tab reaches a step on the timeline, Space picks it, and the confirmation takes Escape', async () => {
+  await api.create(ACC, 'ops', 'k1', { steps: [{ do: 'first', ms: 10 }, { do: 'second', ms: 10 }, { do: 'third', ms: 10 }] });
+  await api.waitFor(ACC, 'ops', 'k1', ['complete']);
+  await open('#/a/acc1/w/ops/i/k1', '.timeline');
+  await main.page.uncheck('#live');
+  let reached = false;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await main.page.keyboard.press('Tab');
+    reached = await main.page.evaluate(() => document.activeElement.closest('li[data-step="third-1"]') !== null);
+  }
+  assert.ok(reached, 'Tab reaches the step third-1 on the timeline');
+  await main.page.keyboard.press('Space');
+  await main.page.waitForSelector('li[data-step="third-1"] button[aria-pressed="true"]');
+  assert.equal(await main.page.textContent('#restart-from'), 'Restart from third-1');
+  await main.page.focus('#restart-from');
+  await main.page.keyboard.press('Enter');
+  await main.page.waitForSelector('dialog.confirm[open]');
+  assert.equal(await main.page.evaluate(() => document.activeElement.textContent), 'Cancel', 'focus starts on Cancel');
+  await main.page.keyboard.press('Escape');
+  await main.page.waitForSelector('dialog.confirm', { state: 'detached' });
+  assert.equal(server.effectsOf('k1').filter((e) => e.kind === 'do' && e.step === 'third-1').length, 1, 'nothing ran again');
+  assert.equal((await api.instance(ACC, 'ops', 'k1')).status, 'complete');
 });
 
 test('terminate with rollback shows the rollback steps on the timeline', async () => {
@@ -236,7 +261,6 @@ test('the account audit log lists the control calls made from the page', async (
 });
 
 test('a bulk action by filter runs only after its dry run, and reports each instance', async () => {
-  await api.putWorkflow(ACC, 'batchy');
   for (const id of ['b1', 'b2', 'b3']) await api.create(ACC, 'batchy', id, { steps: [{ sleep: 'nap', ms: LONG }] });
   await api.create(ACC, 'batchy', 'b4', { steps: [] });
   for (const id of ['b1', 'b2', 'b3']) await api.waitFor(ACC, 'batchy', id, ['waiting']);
