@@ -236,6 +236,23 @@ test('an action on a stale page gets the readable "changed meanwhile" message an
   assert.equal((await api.instance(ACC, 'ops', 's1')).status, 'paused');
 });
 
+test('the reason given with an action is kept in the status history the page shows, with its actor', async () => {
+  await api.create(ACC, 'ops', 'h1', { steps: [{ do: 'a', ms: 10 }, { sleep: 'nap', ms: LONG }] });
+  await api.waitFor(ACC, 'ops', 'h1', ['waiting']);
+  await open('#/a/acc1/w/ops/i/h1', '.timeline');
+  await main.page.fill('input[name=reason]', 'maintenance window');
+  await main.page.click('button:has-text("Pause")');
+  await api.waitFor(ACC, 'ops', 'h1', ['paused']);
+  const history = await api.ok('GET', `/accounts/${ACC}/workflows/ops/instances/h1/history`);
+  const pause = history.find((h) => h.trigger === 'pause');
+  assert.equal(pause.reason, 'maintenance window');
+  const row = await main.page.waitForSelector('table.history tbody tr:has-text("maintenance window")');
+  const text = await row.textContent();
+  assert.match(text, /pause/);
+  assert.ok(text.includes(pause.actor.id), 'the actor is shown: ' + text);
+  assert.equal(await main.page.$$eval('table.history tbody tr', (trs) => trs.length), history.length);
+});
+
 test('params with markup are shown as text and run nothing', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   await api.create(ACC, 'ops', 'x1', { note: evil, steps: [{ do: 'a', ms: 10, output: { html: '<script>alert(2)</script>' } }] });
