@@ -25,6 +25,8 @@ export async function bulkPage(main, [acc, wf], params) {
   }
   const outcome = el('div', { class: 'feedback', 'aria-live': 'polite' });
   const jobView = el('div');
+  const jobsView = el('div');
+  const showJobs = (list) => replace(jobsView, list.length === 0 ? el('p', { class: 'muted' }, 'No bulk job yet.') : jobsTable(list, showJob));
   let timer = null;
   let gone = false;
 
@@ -32,6 +34,7 @@ export async function bulkPage(main, [acc, wf], params) {
     if (timer) clearTimeout(timer);
     const items = (await get(api + path(job.id, 'items'), { per_page: 200 })).result;
     replace(jobView, jobDetail(job, items, acc, wf, api, showJob));
+    showJobs((await get(api, { per_page: 20 })).result);
     if (job.state === 'running' && !gone) {
       timer = setTimeout(async () => showJob((await get(api + path(job.id))).result), REFRESH_MS);
     }
@@ -52,10 +55,9 @@ export async function bulkPage(main, [acc, wf], params) {
     }
   });
 
-  replace(main, head, form, outcome,
-    el('section', { 'aria-labelledby': 'jobs-title' },
-      el('h2', { id: 'jobs-title' }, 'Jobs'),
-      jobs.length === 0 ? el('p', { class: 'muted' }, 'No bulk job yet.') : jobsTable(jobs, showJob)),
+  showJobs(jobs);
+  replace(main, head, el('section', {}, form, outcome),
+    el('section', { 'aria-labelledby': 'jobs-title' }, el('h2', { id: 'jobs-title' }, 'Jobs'), jobsView),
     jobView);
   const wanted = params.get('job') && jobs.find((j) => j.id === params.get('job'));
   if (wanted) await showJob(wanted);
