@@ -253,6 +253,20 @@ test('the reason given with an action is kept in the status history the page sho
   assert.equal(await main.page.$$eval('table.history tbody tr', (trs) => trs.length), history.length);
 });
 
+test('delete asks first, then deletes and goes back to the workflow', async () => {
+  await api.create(ACC, 'ops', 'd1', { steps: [{ do: 'a', ms: 10 }] });
+  await api.waitFor(ACC, 'ops', 'd1', ['complete']);
+  await open('#/a/acc1/w/ops/i/d1', '.timeline');
+  await main.page.click('section.actions button:has-text("Delete")');
+  await main.page.click('dialog.confirm button:has-text("Cancel")');
+  assert.equal((await api.instance(ACC, 'ops', 'd1')).status, 'complete', 'cancel deletes nothing');
+  await main.page.click('section.actions button:has-text("Delete")');
+  await main.page.click('dialog.confirm button.danger');
+  await main.page.waitForFunction(() => location.hash === '#/a/acc1/w/ops');
+  const gone = await api.request('GET', `/accounts/${ACC}/workflows/ops/instances/d1`);
+  assert.equal(gone.status, 404);
+});
+
 test('params with markup are shown as text and run nothing', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   await api.create(ACC, 'ops', 'x1', { note: evil, steps: [{ do: 'a', ms: 10, output: { html: '<script>alert(2)</script>' } }] });
