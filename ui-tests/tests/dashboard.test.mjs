@@ -289,6 +289,15 @@ test('the account audit log lists the control calls made from the page', async (
   assert.ok(actions.includes('instance.pause'), actions.join(','));
   assert.ok(actions.includes('instance.event'), actions.join(','));
   await main.page.screenshot({ path: SHOTS + 'audit.png' });
+
+  await main.page.fill('input[name=action]', 'instance.pause');
+  await main.page.click('form.filters button[type=submit]');
+  await main.page.waitForFunction(() => location.hash.includes('action=instance.pause'));
+  await main.page.waitForSelector('table.audit');
+  const filtered = await main.page.$$eval('table.audit tbody tr', (trs) => trs.map((tr) => tr.dataset.action));
+  const fromApi = await api.ok('GET', `/accounts/${ACC}/audit?action=instance.pause`);
+  assert.equal(filtered.length, fromApi.length);
+  assert.ok(filtered.length > 0 && filtered.every((a) => a === 'instance.pause'), filtered.join(','));
 });
 
 test('a bulk action by filter runs only after its dry run, and reports each instance', async () => {
