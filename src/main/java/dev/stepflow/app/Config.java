@@ -30,7 +30,13 @@ public record Config(
     StoreSettings store,
     Cluster cluster,
     long maxInstanceStateBytes,
-    Http http) {
+    Http http,
+    Duration auditRetention) {
+
+  /**
+   * How long audit entries are kept unless configured otherwise ({@code --audit-retention-days}).
+   */
+  public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
   /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
@@ -48,6 +54,14 @@ public record Config(
     NodeSettings.checkMaxInstanceStateBytes(maxInstanceStateBytes);
     if (http == null) {
       http = Http.DEFAULT;
+    }
+    if (auditRetention == null) {
+      auditRetention = DEFAULT_AUDIT_RETENTION;
+    }
+    if (auditRetention.compareTo(Duration.ofDays(1)) < 0
+        || auditRetention.compareTo(Duration.ofDays(36_500)) > 0) {
+      throw new IllegalArgumentException(
+          "--audit-retention-days must be 1 to 36500 (found: " + auditRetention.toDays() + ")");
     }
   }
 
@@ -148,7 +162,8 @@ public record Config(
         StoreSettings.SQLITE,
         Cluster.DEFAULT,
         Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES,
-        Http.DEFAULT);
+        Http.DEFAULT,
+        DEFAULT_AUDIT_RETENTION);
   }
 
   public Config withMaxRunning(int value) {
@@ -164,7 +179,8 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   public Config withEffectsLog(Path value) {
@@ -180,7 +196,8 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   public Config withAccess(Access value) {
@@ -196,7 +213,8 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   public Config withCreationRates(CreationRates value) {
@@ -212,7 +230,8 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   /** This configuration with its data in {@code value}. */
@@ -229,7 +248,8 @@ public record Config(
         value,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   /** This configuration with another limit of persisted state per instance. */
@@ -246,7 +266,8 @@ public record Config(
         store,
         cluster,
         value,
-        http);
+        http,
+        auditRetention);
   }
 
   /** This configuration with another node id or lease time. */
@@ -263,7 +284,8 @@ public record Config(
         store,
         value,
         maxInstanceStateBytes,
-        http);
+        http,
+        auditRetention);
   }
 
   /** This configuration with other HTTP limits or TLS. */
@@ -280,6 +302,25 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
+        value,
+        auditRetention);
+  }
+
+  /** Audit entries are deleted this long after they were made. */
+  public Config withAuditRetention(Duration value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes,
+        http,
         value);
   }
 }

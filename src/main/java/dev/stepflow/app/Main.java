@@ -201,6 +201,15 @@ public final class Main {
     long maxInstanceStateBytes;
 
     @Option(
+        names = "--audit-retention-days",
+        defaultValue = "${env:STEPFLOW_AUDIT_RETENTION_DAYS:-90}",
+        description =
+            "Days the audit log (GET /accounts/{a}/audit) keeps an entry (${DEFAULT-VALUE}); older"
+                + " entries are deleted by a background purge. Environment:"
+                + " STEPFLOW_AUDIT_RETENTION_DAYS.")
+    int auditRetentionDays;
+
+    @Option(
         names = "--idle-timeout",
         defaultValue = "" + HttpLimits.DEFAULT_IDLE_SECONDS,
         description =
@@ -366,7 +375,8 @@ public final class Main {
                   .withStore(storeSettings())
                   .withCluster(cluster())
                   .withMaxInstanceStateBytes(maxInstanceStateBytes)
-                  .withHttp(new Config.Http(httpLimits(), tls())));
+                  .withHttp(new Config.Http(httpLimits(), tls()))
+                  .withAuditRetention(java.time.Duration.ofDays(auditRetentionDays)));
     }
 
     /** The log format the option (or its environment variable) chose. */

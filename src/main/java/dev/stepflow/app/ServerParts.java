@@ -1,6 +1,7 @@
 package dev.stepflow.app;
 
 import dev.stepflow.engine.runtime.Engine;
+import dev.stepflow.engine.service.Housekeeping;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.web.HttpFront;
 
@@ -15,12 +16,14 @@ final class ServerParts implements AutoCloseable {
   HttpFront front;
   Database database;
   Engine engine;
+  Housekeeping housekeeping;
   ServerMetrics metrics;
 
   @Override
   public void close() {
     RuntimeException failure = null;
     failure = closeOne(front, failure);
+    failure = closeOne(housekeeping, failure);
     failure = closeOne(engine, failure);
     failure = closeOne(metrics, failure);
     failure = closeOne(database, failure);

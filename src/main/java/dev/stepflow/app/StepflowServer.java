@@ -5,7 +5,10 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.engine.runtime.Engine;
 import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
+import dev.stepflow.engine.service.AuditLog;
 import dev.stepflow.engine.service.CreationRateLimiter;
+import dev.stepflow.engine.service.Housekeeping;
+import dev.stepflow.engine.service.IdempotencyKeys;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
 import dev.stepflow.engine.service.TerminateAllJobs;
@@ -16,7 +19,9 @@ import dev.stepflow.http.BodySizeLimit;
 import dev.stepflow.http.RouteTimings;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcAuditStore;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
+import dev.stepflow.store.jdbc.JdbcIdempotencyStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
@@ -114,6 +119,7 @@ public final class StepflowServer implements AutoCloseable {
       Engine engine = parts.engine;
       parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
       startEngine(parts.engine, config);
+      parts.housekeeping.start();
       serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
       server.logStart(config);
@@ -200,8 +206,17 @@ public final class StepflowServer implements AutoCloseable {
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
+    AuditLog audit = new AuditLog(new JdbcAuditStore(database), clock, config.auditRetention());
+    IdempotencyKeys keys =
+        new IdempotencyKeys(new JdbcIdempotencyStore(database), clock, !config.store().shared());
+    parts.housekeeping = new Housekeeping(audit, keys);
     return new Services(
-        workflows, instances, control, new TerminateAllJobs(instanceStore, control), metrics);
+        workflows,
+        instances,
+        control,
+        new TerminateAllJobs(instanceStore, control),
+        new ApiApplication.ControlRecords(audit, keys),
+        metrics);
   }
 
   /** What the Jersey application serves. */
@@ -210,9 +225,11 @@ public final class StepflowServer implements AutoCloseable {
       InstanceService instances,
       InstanceControl control,
       TerminateAllJobs terminateAll,
+      ApiApplication.ControlRecords records,
       ServerMetrics metrics) {
     ResourceConfig api(Authentication authentication) {
-      return ApiApplication.create(workflows, instances, control, terminateAll, authentication)
+      return ApiApplication.create(
+              workflows, instances, control, terminateAll, records, authentication)
           .register(new RouteTimings(metrics.http()));
     }
   }

@@ -32,18 +32,18 @@ import dev.stepflow.engine.service.InstanceService.DeleteOutcome;
 import dev.stepflow.engine.service.TerminateAllJobs;
 import dev.stepflow.engine.service.WorkflowService;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.glassfish.jersey.internal.PropertiesDelegate;
 
 /**
  * Operations on many instances: batch create, batch terminate, batch delete, terminate-all jobs.
  */
 public final class InstanceBatchResource implements InstanceBatchApi {
-  @Context private SecurityContext security;
+  @Context private PropertiesDelegate request;
 
   private final InstanceService instances;
   private final InstanceControl control;
@@ -63,7 +63,11 @@ public final class InstanceBatchResource implements InstanceBatchApi {
 
   @Override
   public InstanceBatchCreateResponse createInstanceBatch(
-      String accountId, String workflowName, List<InstanceCreateRequest> body) {
+      String accountId,
+      String workflowName,
+      List<InstanceCreateRequest> body,
+      String reason,
+      String idempotencyKey) {
     List<CreateRequest> requests = new ArrayList<>(body.size());
     for (InstanceCreateRequest item : body) {
       requests.add(
@@ -75,21 +79,25 @@ public final class InstanceBatchResource implements InstanceBatchApi {
     }
     var created =
         instances.create(
-            new WorkflowRef(accountId, workflowName), requests, Caller.of(security).getName());
+            new WorkflowRef(accountId, workflowName), requests, ControlCalls.origin(request));
     return new InstanceBatchCreateResponse(
         NONE, NONE, created.stream().map(InstanceMapper::created).toList(), true);
   }
 
   @Override
   public BatchTerminateResponse terminateInstanceBatch(
-      String accountId, String workflowName, List<String> ids) {
+      String accountId,
+      String workflowName,
+      List<String> ids,
+      String reason,
+      String idempotencyKey) {
     Limits.requireBatchSize("instances to terminate", ids.size());
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     int terminated = 0;
     for (String id : new LinkedHashSet<>(ids)) {
       if (control.applyIfAllowed(
-          workflow.instance(id), Action.TERMINATE, Caller.of(security).getName())) {
+          workflow.instance(id), Action.TERMINATE, ControlCalls.origin(request))) {
         terminated++;
       }
     }
@@ -99,7 +107,11 @@ public final class InstanceBatchResource implements InstanceBatchApi {
 
   @Override
   public BatchDeleteResponse deleteInstanceBatch(
-      String accountId, String workflowName, BatchDeleteRequest body) {
+      String accountId,
+      String workflowName,
+      BatchDeleteRequest body,
+      String reason,
+      String idempotencyKey) {
     List<DeleteOutcome> outcomes =
         instances.deleteAll(new WorkflowRef(accountId, workflowName), body.getInstances());
     List<DeletedInstance> deleted = new ArrayList<>();
@@ -128,11 +140,11 @@ public final class InstanceBatchResource implements InstanceBatchApi {
 
   @Override
   public TerminateJobStartResponse startTerminateAllJob(
-      String accountId, String workflowName, String status) {
+      String accountId, String workflowName, String status, String reason) {
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     Optional<Status> only = Optional.ofNullable(status).map(InstanceBatchResource::jobStatus);
-    boolean started = terminateAll.start(workflow, only, Caller.of(security).getName());
+    boolean started = terminateAll.start(workflow, only, ControlCalls.origin(request));
     var result =
         started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);

@@ -49,7 +49,7 @@ public final class WorkflowsResource implements WorkflowsApi {
 
   @Override
   public WorkflowPutResponse putWorkflow(
-      String accountId, String workflowName, WorkflowPutRequest body) {
+      String accountId, String workflowName, WorkflowPutRequest body, String reason) {
     if (body.getSchedules() != null && !body.getSchedules().isEmpty()) {
       throw WorkflowException.invalid(
           "Cron schedules are not supported by Stepflow yet; remove 'schedules' and create"
@@ -69,7 +69,8 @@ public final class WorkflowsResource implements WorkflowsApi {
   }
 
   @Override
-  public WorkflowDeleteResponse deleteWorkflow(String accountId, String workflowName) {
+  public WorkflowDeleteResponse deleteWorkflow(
+      String accountId, String workflowName, String reason, String idempotencyKey) {
     workflows.delete(new WorkflowRef(accountId, workflowName));
     return new WorkflowDeleteResponse(
         NONE, NONE, new WorkflowDeleteResult(WorkflowDeleteResult.StatusEnum.OK, true), true);

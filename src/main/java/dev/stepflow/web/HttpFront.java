@@ -257,7 +257,8 @@ public final class HttpFront implements AutoCloseable {
         new RequestGuard(
             limits.maxHeaderBytes(), limits.maxHeaderCount(), maxBodyBytes, refusePlain, routes);
     // on stop, requests in progress finish (up to STOP_GRACE) while new ones are refused
-    server.setHandler(new GracefulHandler(new BodyWatch(limits.bodyTimeout(), guard)));
+    server.setHandler(
+        new GracefulHandler(new RequestIds(new BodyWatch(limits.bodyTimeout(), guard))));
     server.setStopTimeout(STOP_GRACE.toMillis());
     server.setDefaultHandler(FallbackHandlers.noRoute());
     try {

@@ -211,7 +211,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     instances.create(
         workflow,
         List.of(new InstanceService.CreateRequest(instanceId, paramsJson, Retention.FOREVER)),
-        ACTOR);
+        dev.stepflow.domain.ChangeOrigin.of(ACTOR));
     return ref;
   }
 

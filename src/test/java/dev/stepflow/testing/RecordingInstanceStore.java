@@ -37,11 +37,11 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Status, Decision> decide,
-      String actor,
+      Function<Instance, Decision> decide,
+      dev.stepflow.domain.ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom) {
-    MoveAttempt attempt = store.decideAndMove(ref, decide, actor, at, restartFrom);
+    MoveAttempt attempt = store.decideAndMove(ref, decide, origin, at, restartFrom);
     if (attempt.decision() instanceof Decision.NoOp noOp) {
       coverage.visited(noOp.current(), noOp.trigger());
     }
@@ -50,8 +50,11 @@ public final class RecordingInstanceStore implements InstanceStore {
 
   @Override
   public List<Instance> createInstances(
-      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
-    return store.createInstances(workflow, items, actor, now);
+      WorkflowRef workflow,
+      List<NewInstance> items,
+      dev.stepflow.domain.ChangeOrigin origin,
+      Instant now) {
+    return store.createInstances(workflow, items, origin, now);
   }
 
   @Override
@@ -72,6 +75,11 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public List<StatusChange> history(InstanceRef ref) {
     return store.history(ref);
+  }
+
+  @Override
+  public Optional<Page<StatusChange>> historyPage(InstanceRef ref, Optional<Long> after, int size) {
+    return store.historyPage(ref, after, size);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.service;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
@@ -103,7 +104,8 @@ public final class InstanceService {
   public record CreateRequest(String instanceId, String paramsJson, Retention retention) {}
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
-  public List<Instance> create(WorkflowRef workflow, List<CreateRequest> requests, String actor) {
+  public List<Instance> create(
+      WorkflowRef workflow, List<CreateRequest> requests, ChangeOrigin origin) {
     Limits.requireBatchSize("instances to create", requests.size());
     List<NewInstance> items = new ArrayList<>(requests.size());
     List<Problem> problems = new ArrayList<>();
@@ -142,9 +144,19 @@ public final class InstanceService {
       throw new WorkflowException(problems);
     }
     creationRate.acquire(workflow, items.size());
-    List<Instance> created = instances.createInstances(workflow, items, actor, now());
+    List<Instance> created = instances.createInstances(workflow, items, origin, now());
     engine.workAvailable();
     return created;
+  }
+
+  /**
+   * One page of the instance's status history, oldest first, after the cursor {@code after} (empty:
+   * from its creation); INSTANCE_NOT_FOUND when it does not exist.
+   */
+  public Page<StatusChange> history(InstanceRef ref, Optional<Long> after, int size) {
+    return instances
+        .historyPage(ref, after, size)
+        .orElseThrow(() -> WorkflowException.instanceNotFound(ref));
   }
 
   public Instance get(InstanceRef ref) {

@@ -3,5 +3,8 @@ package dev.stepflow.engine.service;
 import dev.stepflow.domain.Status;
 import java.time.Instant;
 
-/** The status of an instance after a client action, and the time it entered that status. */
-public record StatusOutcome(Status status, Instant at) {}
+/**
+ * The status of an instance after a client action, the time it entered that status, and its ETag
+ * then (unchanged by a no-op).
+ */
+public record StatusOutcome(Status status, Instant at, String etag) {}

@@ -1,6 +1,7 @@
 package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.Page;
@@ -35,7 +36,7 @@ public final class TerminateAllJobs {
   }
 
   /** Starts a job; false when one is already running for this workflow. */
-  public boolean start(WorkflowRef workflow, Optional<Status> only, String actor) {
+  public boolean start(WorkflowRef workflow, Optional<Status> only, ChangeOrigin origin) {
     if (!running.add(workflow)) {
       return false;
     }
@@ -44,7 +45,7 @@ public final class TerminateAllJobs {
         .start(
             () -> {
               try {
-                int terminated = terminateAll(workflow, only, actor);
+                int terminated = terminateAll(workflow, only, origin);
                 log.info(
                     "Terminate-all for workflow '{}' of account '{}' terminated {}",
                     workflow.workflowName(),
@@ -67,7 +68,7 @@ public final class TerminateAllJobs {
     return running.contains(workflow);
   }
 
-  private int terminateAll(WorkflowRef workflow, Optional<Status> only, String actor) {
+  private int terminateAll(WorkflowRef workflow, Optional<Status> only, ChangeOrigin origin) {
     int terminated = 0;
     Optional<Long> after = Optional.empty();
     while (true) {
@@ -76,7 +77,7 @@ public final class TerminateAllJobs {
               new InstanceQuery(
                   workflow, only, Optional.empty(), Optional.empty(), true, after, 0, PAGE));
       for (Instance instance : page.items()) {
-        if (control.applyIfAllowed(instance.ref(), Action.TERMINATE, actor)) {
+        if (control.applyIfAllowed(instance.ref(), Action.TERMINATE, origin)) {
           terminated++;
         }
       }

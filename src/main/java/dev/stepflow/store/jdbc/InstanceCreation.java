@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceIdsInUse;
 import dev.stepflow.domain.NewInstance;
@@ -56,7 +57,7 @@ final class InstanceCreation {
       String workflowLock,
       WorkflowRef ref,
       List<NewInstance> items,
-      String actor,
+      ChangeOrigin origin,
       Instant now)
       throws SQLException {
     // a workflow being deleted now is either gone, or waits until these instances exist
@@ -79,7 +80,7 @@ final class InstanceCreation {
       StatusHistory.append(
           c,
           seq.getAsLong(),
-          new StatusChange(null, Status.QUEUED, StatusChange.CREATE, actor, now, false));
+          StatusChange.by(origin, null, Status.QUEUED, StatusChange.CREATE, now, false));
       created.add(findInstanceBySeq(c, seq.getAsLong()));
     }
     Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());

@@ -21,7 +21,7 @@ final class InstanceRows {
       seq, account_id, workflow_name, instance_id, status, workflow_id, version_id, params_json,
       trigger_source, created_on, modified_on, queued_on, started_on, ended_on, status_changed_on,
       output_json, error_name, error_message, rollback_outcome, rollback_error_name,
-      rollback_error_message""";
+      rollback_error_message, status_version""";
 
   static final String COLUMNS = "SELECT " + FIELDS + " FROM instance";
   static final String BY_ID =
@@ -76,6 +76,7 @@ final class InstanceRows {
             ? null
             : WireNames.parseRollbackOutcome(rollbackOutcome).orElseThrow(),
         rs.getString("rollback_error_name"),
-        rs.getString("rollback_error_message"));
+        rs.getString("rollback_error_message"),
+        rs.getLong("status_version"));
   }
 }

@@ -4,6 +4,7 @@ import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.Columns.execute;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -75,9 +76,9 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   @Override
   public List<Instance> createInstances(
-      WorkflowRef ref, List<NewInstance> items, String actor, Instant now) {
+      WorkflowRef ref, List<NewInstance> items, ChangeOrigin origin, Instant now) {
     return db.write(
-        c -> InstanceCreation.create(c, dialect, workflowToCreateIn, ref, items, actor, now));
+        c -> InstanceCreation.create(c, dialect, workflowToCreateIn, ref, items, origin, now));
   }
 
   @Override
@@ -110,8 +111,8 @@ public final class JdbcInstanceStore implements InstanceStore {
   @Override
   public MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Status, Decision> decide,
-      String actor,
+      Function<Instance, Decision> decide,
+      ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom) {
     return db.write(
@@ -122,14 +123,14 @@ public final class JdbcInstanceStore implements InstanceStore {
           }
           Instance before = found.get().instance();
           long runId = found.get().runId();
-          Decision decision = decide.apply(before.status());
+          Decision decision = decide.apply(before);
           if (!(decision instanceof Decision.Move move)) {
             return new MoveAttempt(before, decision, null, Optional.empty());
           }
           boolean applied =
               MoveWrite.of(before.seq(), runId, move, at)
                   .restartingFrom(restartStep(c, before, restartFrom))
-                  .apply(c, dialect, actor);
+                  .apply(c, dialect, origin);
           return applied
               ? new MoveAttempt(
                   before,
@@ -189,6 +190,18 @@ public final class JdbcInstanceStore implements InstanceStore {
         c -> {
           OptionalLong seq = InstanceRows.seqOf(c, ref);
           return seq.isEmpty() ? List.<StatusChange>of() : StatusHistory.of(c, seq.getAsLong());
+        });
+  }
+
+  @Override
+  public Optional<Page<StatusChange>> historyPage(InstanceRef ref, Optional<Long> after, int size) {
+    return db.read(
+        c -> {
+          OptionalLong seq = InstanceRows.seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return Optional.<Page<StatusChange>>empty();
+          }
+          return Optional.of(StatusHistory.page(c, seq.getAsLong(), after.orElse(0L), size));
         });
   }
 
