@@ -153,6 +153,26 @@ test('cursor paging walks every instance once, and back', async () => {
   assert.deepEqual(await main.page.$$eval('table.instances tbody tr', (trs) => trs.map((tr) => tr.dataset.instance)), first);
 });
 
+test('the creation-time filters are read as UTC and passed to the API', async () => {
+  await api.ok('POST', `/accounts/${ACC}/workflows/quick/instances/batch`, [{ instance_id: 'dt1', params: { steps: [] } }]);
+  const created = (await api.ok('GET', `/accounts/${ACC}/workflows/quick/instances?per_page=100`)).map((i) => i.created_on);
+  const newest = created.reduce((a, b) => (a > b ? a : b));
+  await open('#/a/acc1/w/quick', 'table.instances');
+  // until one second before the newest instance: the newest is left out
+  const until = new Date(Date.parse(newest) - 1000).toISOString().slice(0, 19);
+  await main.page.fill('input[name=to]', until);
+  await main.page.click('form.filters button[type=submit]');
+  await main.page.waitForFunction(() => location.hash.includes('to='));
+  await main.page.waitForSelector('table.instances, .notice');
+  const shown = await main.page.$$eval('table.instances tbody tr', (trs) => trs.map((tr) => tr.dataset.instance));
+  const fromApi = await api.ok('GET', `/accounts/${ACC}/workflows/quick/instances?per_page=100&date_end=${until}Z`);
+  assert.deepEqual(shown, fromApi.map((i) => i.id));
+  assert.ok(!shown.includes('dt1'));
+  // from a time after every instance: none
+  await open('#/a/acc1/w/quick?from=2999-01-01T00:00:00', '.notice');
+  assert.match(await main.page.textContent('main'), /No instance matches these filters\./);
+});
+
 test('pause by clicking: waitingForPause while the step runs, then paused', async () => {
   await api.create(ACC, 'ops', 'p1', { steps: [{ do: 'slow', ms: 3000 }, { sleep: 'after', ms: LONG }] });
   await api.waitFor(ACC, 'ops', 'p1', ['running']);
