@@ -2,7 +2,7 @@
 // newest first, with filters and cursor paging.
 
 import { get, path, ApiError } from './api.js';
-import { el, replace, field, time, notice } from './dom.js';
+import { el, replace, field, time, notice, SCROLLS } from './dom.js';
 import { links } from './links.js';
 import { breadcrumbs } from './parts.js';
 import { actor } from './history.js';
@@ -60,7 +60,7 @@ export async function auditPage(main, [acc], params) {
   if (next) nextQuery.set('cursor', next);
   replace(main, head, form,
     rows.length === 0 ? notice('info', 'No control call recorded' + (shown.some((f) => params.get(f)) ? ' matches these filters.' : ' yet.')) :
-      el('div', { class: 'scroll' }, el('table', { class: 'audit' },
+      el('div', SCROLLS, el('table', { class: 'audit' },
         el('caption', { class: 'sr-only' }, 'Control calls, newest first'),
         el('thead', {}, el('tr', {}, ['At', 'Actor', 'Action', 'Workflow', 'Instance', 'HTTP', 'Reason', 'Request'].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, rows))),

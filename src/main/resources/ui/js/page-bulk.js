@@ -2,7 +2,7 @@
 // per-instance outcomes, and a new job by filter, which is always tried as a dry run first.
 
 import { call, get, path, session, ApiError } from './api.js';
-import { el, replace, button, field, time, notice, confirmAction } from './dom.js';
+import { el, replace, button, field, time, notice, confirmAction, SCROLLS } from './dom.js';
 import { links, STATUSES } from './links.js';
 import { breadcrumbs } from './parts.js';
 
@@ -124,7 +124,7 @@ function progress(job) {
 }
 
 function jobsTable(jobs, showJob) {
-  return el('div', { class: 'scroll' }, el('table', { class: 'jobs' },
+  return el('div', SCROLLS, el('table', { class: 'jobs' },
     el('caption', { class: 'sr-only' }, 'Bulk jobs, newest first'),
     el('thead', {}, el('tr', {}, ['Job', 'Action', 'State', 'Progress', 'Applied', 'Skipped', 'Failed', 'Started'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, jobs.map((j) => el('tr', { dataset: { job: j.id } },
@@ -149,7 +149,7 @@ function jobDetail(job, items, acc, wf, api, showJob) {
     el('h2', { id: 'job-title' }, 'Job ', el('code', {}, job.id)),
     el('p', {}, `${job.action}${job.rollback ? ' with rollback' : ''}${job.dry_run ? ' (dry run)' : ''} · ${job.state} · ${job.matched} matched · ${counts}`),
     progress(job), cancel,
-    el('div', { class: 'scroll' }, el('table', { class: 'items' },
+    el('div', SCROLLS, el('table', { class: 'items' },
       el('caption', { class: 'sr-only' }, 'Outcome per instance'),
       el('thead', {}, el('tr', {}, ['Instance', 'Outcome', 'Message', 'Done'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, items.map((it) => el('tr', { dataset: { item: it.instance_id, outcome: it.outcome } },
