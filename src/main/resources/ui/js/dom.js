@@ -32,6 +32,12 @@ export function replace(node, ...children) {
   return append(node, children);
 }
 
+/**
+ * The attributes of a box that scrolls a wide table sideways (on a phone): focusable, so the
+ * keyboard can scroll it too (axe: scrollable-region-focusable).
+ */
+export const SCROLLS = { class: 'scroll', tabindex: 0 };
+
 /** A button that calls handler on click. */
 export function button(label, handler, attrs = {}) {
   const b = el('button', { type: 'button', ...attrs }, label);

@@ -2,7 +2,7 @@
 // it, the trigger and the reason given.
 
 import { get, path, ApiError } from './api.js';
-import { el, status, time, notice } from './dom.js';
+import { el, status, time, notice, SCROLLS } from './dom.js';
 
 const MAX_PAGES = 5;
 
@@ -30,7 +30,7 @@ export async function historySection(acc, wf, id) {
     el('td', {}, actor(h.actor)),
     el('td', {}, h.reason || ''),
     el('td', {}, h.request_id ? el('code', { class: 'small' }, h.request_id) : '')));
-  return el('div', { class: 'scroll' },
+  return el('div', SCROLLS,
     el('table', { class: 'history' },
       el('caption', { class: 'sr-only' }, 'Status history, oldest first'),
       el('thead', {}, el('tr', {}, ['At', 'From', 'To', 'Trigger', 'Actor', 'Reason', 'Request'].map((h) => el('th', { scope: 'col' }, h)))),

@@ -2,7 +2,7 @@
 // per-instance outcomes, and a new job by filter, which is always tried as a dry run first.
 
 import { call, get, path, session, ApiError } from './api.js';
-import { el, replace, button, field, time, notice, confirmAction } from './dom.js';
+import { el, replace, button, field, time, notice, confirmAction, SCROLLS } from './dom.js';
 import { links, STATUSES } from './links.js';
 import { breadcrumbs } from './parts.js';
 
@@ -25,6 +25,8 @@ export async function bulkPage(main, [acc, wf], params) {
   }
   const outcome = el('div', { class: 'feedback', 'aria-live': 'polite' });
   const jobView = el('div');
+  const jobsView = el('div');
+  const showJobs = (list) => replace(jobsView, list.length === 0 ? el('p', { class: 'muted' }, 'No bulk job yet.') : jobsTable(list, showJob));
   let timer = null;
   let gone = false;
 
@@ -32,6 +34,7 @@ export async function bulkPage(main, [acc, wf], params) {
     if (timer) clearTimeout(timer);
     const items = (await get(api + path(job.id, 'items'), { per_page: 200 })).result;
     replace(jobView, jobDetail(job, items, acc, wf, api, showJob));
+    showJobs((await get(api, { per_page: 20 })).result);
     if (job.state === 'running' && !gone) {
       timer = setTimeout(async () => showJob((await get(api + path(job.id))).result), REFRESH_MS);
     }
@@ -52,10 +55,9 @@ export async function bulkPage(main, [acc, wf], params) {
     }
   });
 
-  replace(main, head, form, outcome,
-    el('section', { 'aria-labelledby': 'jobs-title' },
-      el('h2', { id: 'jobs-title' }, 'Jobs'),
-      jobs.length === 0 ? el('p', { class: 'muted' }, 'No bulk job yet.') : jobsTable(jobs, showJob)),
+  showJobs(jobs);
+  replace(main, head, el('section', {}, form, outcome),
+    el('section', { 'aria-labelledby': 'jobs-title' }, el('h2', { id: 'jobs-title' }, 'Jobs'), jobsView),
     jobView);
   const wanted = params.get('job') && jobs.find((j) => j.id === params.get('job'));
   if (wanted) await showJob(wanted);
@@ -122,7 +124,7 @@ function progress(job) {
 }
 
 function jobsTable(jobs, showJob) {
-  return el('div', { class: 'scroll' }, el('table', { class: 'jobs' },
+  return el('div', SCROLLS, el('table', { class: 'jobs' },
     el('caption', { class: 'sr-only' }, 'Bulk jobs, newest first'),
     el('thead', {}, el('tr', {}, ['Job', 'Action', 'State', 'Progress', 'Applied', 'Skipped', 'Failed', 'Started'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, jobs.map((j) => el('tr', { dataset: { job: j.id } },
@@ -147,7 +149,7 @@ function jobDetail(job, items, acc, wf, api, showJob) {
     el('h2', { id: 'job-title' }, 'Job ', el('code', {}, job.id)),
     el('p', {}, `${job.action}${job.rollback ? ' with rollback' : ''}${job.dry_run ? ' (dry run)' : ''} · ${job.state} · ${job.matched} matched · ${counts}`),
     progress(job), cancel,
-    el('div', { class: 'scroll' }, el('table', { class: 'items' },
+    el('div', SCROLLS, el('table', { class: 'items' },
       el('caption', { class: 'sr-only' }, 'Outcome per instance'),
       el('thead', {}, el('tr', {}, ['Instance', 'Outcome', 'Message', 'Done'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, items.map((it) => el('tr', { dataset: { item: it.instance_id, outcome: it.outcome } },

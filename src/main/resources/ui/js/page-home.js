@@ -2,7 +2,7 @@
 // how to make a first instance.
 
 import { get, path } from './api.js';
-import { el, replace, notice } from './dom.js';
+import { el, replace, notice, SCROLLS } from './dom.js';
 import { links, STATUSES } from './links.js';
 import { breadcrumbs, firstSteps } from './parts.js';
 
@@ -43,7 +43,7 @@ function workflowTable(acc, workflows) {
       STATUSES.map((s) => el('td', { class: 'num' + (counts[s] ? '' : ' zero'), dataset: { count: s } }, String(counts[s] || 0))),
       el('td', { class: 'num', dataset: { count: 'total' } }, String(total)));
   });
-  return el('div', { class: 'scroll' },
+  return el('div', SCROLLS,
     el('table', { class: 'counts' }, el('caption', { class: 'sr-only' }, 'Instances per status of each workflow of ' + acc),
       el('thead', {}, head), el('tbody', {}, rows)));
 }

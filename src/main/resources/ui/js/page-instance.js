@@ -66,6 +66,7 @@ export async function instancePage(main, [acc, wf, id]) {
   }
 
   async function act(what, request) {
+    if (!reasonIsSendable()) return;
     replace(parts.feedback, notice('info', what + '…'));
     try {
       const answer = await request();
@@ -82,6 +83,12 @@ export async function instancePage(main, [acc, wf, id]) {
   }
 
   const reason = el('input', { type: 'text', name: 'reason', maxlength: 1000, autocomplete: 'off' });
+  /** A header carries Latin-1 text only, and the server refuses control characters. */
+  const reasonIsSendable = () => {
+    if (/^[\x20-\x7e\xa0-\xff]*$/.test(reason.value)) return true;
+    replace(parts.feedback, notice('error', 'The reason must be printable text without line breaks or characters outside Latin-1.'));
+    return false;
+  };
   const headers = (extra) => ({ ...(reason.value.trim() ? { 'X-Stepflow-Reason': reason.value.trim() } : {}), ...extra });
 
   /** PATCH .../status with If-Match: the ETag this page read. */
@@ -114,6 +121,7 @@ export async function instancePage(main, [acc, wf, id]) {
     button('Restart', destructive('Restart', `Every step of ${id} is wiped and it runs again from the start, with the same params.`, { status: 'restart' }), { class: 'danger' }),
     parts.restartFrom,
     button('Delete', async () => {
+      if (!reasonIsSendable()) return;
       if (!(await confirmAction('Delete?', `Instance ${id}, its steps and its history are deleted.`, 'Delete'))) return;
       try {
         await call(api, { method: 'DELETE', headers: headers({}) });

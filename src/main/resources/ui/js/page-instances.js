@@ -1,7 +1,7 @@
 // One workflow's instances: counts by status, filters by status and creation time, cursor paging.
 
 import { get, path } from './api.js';
-import { el, replace, field, status, time, notice } from './dom.js';
+import { el, replace, field, status, time, notice, SCROLLS } from './dom.js';
 import { links, STATUSES } from './links.js';
 import { breadcrumbs, firstSteps } from './parts.js';
 
@@ -87,7 +87,7 @@ function results(acc, wf, page, filter, cursor, params) {
     el('span', { id: 'page-info' }, `${info.count ?? rows.length} of ${info.total_count ?? '?'} instances`),
     cursor ? el('a', { href: pageLink(acc, wf, filter, back.at(-1) || '', back.slice(0, -1)), rel: 'prev' }, '← Previous') : null,
     info.cursor ? el('a', { href: pageLink(acc, wf, filter, info.cursor, [...back, cursor]), rel: 'next' }, 'Next →') : null);
-  return [el('div', { class: 'scroll' },
+  return [el('div', SCROLLS,
     el('table', { class: 'instances' },
       el('caption', { class: 'sr-only' }, 'Instances of ' + wf + ', newest first'),
       el('thead', {}, el('tr', {}, ['Instance', 'Status', 'Created', 'Started', 'Ended'].map((h) => el('th', { scope: 'col' }, h)))),

@@ -88,13 +88,10 @@ final class DashboardFiles extends Handler.Abstract {
     response.getHeaders().put(NOSNIFF);
     response.getHeaders().put(NO_REFERRER);
     response.getHeaders().put(FRAME_DENY);
-    String method = request.getMethod();
-    boolean head = method.equals("HEAD");
-    if (!head && !method.equals("GET")) {
-      ErrorBody.send(
-          response, false, 405, ErrorCode.METHOD_NOT_ALLOWED, "/ui/ answers GET only.", callback);
+    if (FallbackHandlers.refusedUnlessGet(request, response, callback, "/ui/")) {
       return true;
     }
+    boolean head = request.getMethod().equals("HEAD");
     String path = Request.getPathInContext(request);
     String name = path.equals("/") || path.isEmpty() ? "index.html" : path.substring(1);
     Optional<File> file = FILE_NAME.matcher(name).matches() ? find(name) : Optional.empty();

@@ -115,7 +115,7 @@ final class FallbackHandlers {
    * These paths answer GET and HEAD only; anything else is told so with a 405 envelope. Returns
    * whether the request was answered that way.
    */
-  private static boolean refusedUnlessGet(
+  static boolean refusedUnlessGet(
       Request request, Response response, Callback callback, String path) {
     String method = request.getMethod();
     if (method.equals("GET") || method.equals("HEAD")) {
