@@ -31,7 +31,8 @@ class PreconditionTest {
         null,
         null,
         null,
-        version);
+        version,
+        null);
   }
 
   @Test
