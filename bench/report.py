@@ -56,7 +56,10 @@ def control_section():
     print()
     print("| | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|")
-    for name, label in (("baseline", "GET /user/tokens/verify (baseline)"), ("patch", "PATCH status (pause / resume)")):
+    rows_shown = [("baseline", "GET /user/tokens/verify (baseline)"), ("patch", "PATCH status (pause / resume)")]
+    if by.get("patch-metrics-off"):
+        rows_shown.append(("patch-metrics-off", "PATCH status, twin server with `--metrics off`"))
+    for name, label in rows_shown:
         runs = [by[name][r] for r in reps_done]
         print(f"| {label} | {spread([x['rps'] for x in runs])} | {spread([x['p50_ms'] for x in runs], '{:.2f}')}"
               f" | {spread([x['p99_ms'] for x in runs], '{:.2f}')} | {sum(x['non2xx'] for x in runs)} |")
@@ -64,6 +67,12 @@ def control_section():
     print(f"Throughput ratio PATCH / baseline, per repetition: {spread(ratios, '{:.2f}')}."
           " Target (issue 7): at least 0.5, and PATCH p99 under 20 ms.")
     print()
+    if by.get("patch-metrics-off"):
+        metric_ratios = [by["patch"][r]["rps"] / by["patch-metrics-off"][r]["rps"] for r in reps_done]
+        print("What metrics cost: PATCH throughput with metrics on (the default) / with `--metrics off`, on twin"
+              f" servers measured in the same repetition, alternating order: {spread(metric_ratios, '{:.3f}')}."
+              " Target (issue 16): within 5 %, i.e. at least 0.95.")
+        print()
     cpu_table()
     print("The non-2xx of the PATCH runs are 409s for resuming an instance that was never paused: wrk builds the"
           " first request of a thread without sending it, so the first pause of each thread's walk is lost and"

@@ -94,12 +94,18 @@ describe('workflows', () => {
     assert.deepEqual(v1.default_retention, { error_retention: 86_400_000, success_retention: 3_600_000 });
   });
 
-  test('update with cron schedules is refused with a 400 that names the reason (Stepflow runs no crons yet)', async () => {
-    const error = await client.workflows.update('sdk-cron', {
+  test('update with cron schedules succeeds, and get shows each schedule with its next tick', async () => {
+    const updated = await client.workflows.update('sdk-cron', {
       account_id, class_name: 'Scripted', script_name: 's', schedules: [{ cron: '*/5 * * * *' }],
-    }).catch((e) => e);
-    assert.ok(error instanceof Cloudflare.BadRequestError, String(error));
-    assert.equal(error.errors[0].code, 10002);
+    });
+    assert.equal(updated.name, 'sdk-cron');
+    const workflow = await client.workflows.get('sdk-cron', { account_id });
+    assert.equal(workflow.schedules.length, 1);
+    assert.equal(workflow.schedules[0].cron, '*/5 * * * *');
+    const next = new Date(workflow.schedules[0].next_instance);
+    assert.ok(next.getTime() > Date.now() - 1000, String(next));
+    assert.equal(next.getUTCMinutes() % 5, 0);
+    assert.equal(next.getUTCSeconds(), 0);
   });
 
   test('get returns the workflow with its instance counts', async () => {

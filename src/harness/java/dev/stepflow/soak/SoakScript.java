@@ -18,7 +18,10 @@ import java.util.Random;
  *   <li>{@code event}: a step, a waitForEvent of type {@code go} whose timeout is caught, a step;
  *       ends complete whether or not an event came;
  *   <li>{@code errors}: a step with a rollback handler, a step that fails every attempt (one
- *       retry), a step that must never run; ends errored after compensating both.
+ *       retry), a step that must never run; ends errored after compensating both;
+ *   <li>{@code parallel}: a step, then 2 to 5 branches of one {@code step.all} (Scripted's {@code
+ *       parallel} element) of 20 to 300 ms, maybe one that fails once and is retried after a real
+ *       backoff, then a step; ends complete.
  * </ul>
  */
 record SoakScript(String kind, ObjectNode params, List<DoStep> doSteps, boolean errors) {
@@ -46,6 +49,7 @@ record SoakScript(String kind, ObjectNode params, List<DoStep> doSteps, boolean 
     return switch (random.nextInt(10)) {
       case 0, 1, 2 -> event(random);
       case 3, 4 -> errors(random);
+      case 5 -> parallel(random);
       default -> steps(random);
     };
   }
@@ -110,6 +114,28 @@ record SoakScript(String kind, ObjectNode params, List<DoStep> doSteps, boolean 
             new DoStep("bad-1", 2, true, true),
             new DoStep("never-1", 0, false, false)),
         true);
+  }
+
+  private static SoakScript parallel(Random random) {
+    ArrayNode steps = JSON.createArrayNode();
+    List<DoStep> doSteps = new ArrayList<>();
+    steps.addObject().put("do", "p").put("ms", 5 + random.nextInt(50));
+    doSteps.add(new DoStep("p-1", 1, false, false));
+    ArrayNode branches = steps.addObject().putArray("parallel");
+    int count = 2 + random.nextInt(4);
+    int retried = random.nextBoolean() ? random.nextInt(count) : -1;
+    for (int k = 0; k < count; k++) {
+      ObjectNode branch =
+          branches.addObject().put("do", "b" + k).put("ms", 20 + random.nextInt(281));
+      if (k == retried) {
+        branch.put("fail", 1);
+        retries(branch, 1, 30 + random.nextInt(300));
+      }
+      doSteps.add(new DoStep("b" + k + "-1", k == retried ? 2 : 1, false, false));
+    }
+    steps.addObject().put("do", "after").put("ms", 5 + random.nextInt(50));
+    doSteps.add(new DoStep("after-1", 1, false, false));
+    return new SoakScript("parallel", params(steps), doSteps, false);
   }
 
   private static void retries(ObjectNode step, int limit, int delayMs) {

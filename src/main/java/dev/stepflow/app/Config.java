@@ -30,7 +30,14 @@ public record Config(
     StoreSettings store,
     Cluster cluster,
     long maxInstanceStateBytes,
-    Http http) {
+    Http http,
+    Metrics metrics,
+    Duration auditRetention) {
+
+  /**
+   * How long audit entries are kept unless configured otherwise ({@code --audit-retention-days}).
+   */
+  public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
   /** Instances that may run at once unless configured otherwise. */
   public static final int DEFAULT_MAX_RUNNING = 1000;
@@ -48,6 +55,46 @@ public record Config(
     NodeSettings.checkMaxInstanceStateBytes(maxInstanceStateBytes);
     if (http == null) {
       http = Http.DEFAULT;
+    }
+    if (metrics == null) {
+      metrics = Metrics.DEFAULT;
+    }
+    if (auditRetention == null) {
+      auditRetention = DEFAULT_AUDIT_RETENTION;
+    }
+    if (auditRetention.compareTo(Duration.ofDays(1)) < 0
+        || auditRetention.compareTo(Duration.ofDays(36_500)) > 0) {
+      throw new IllegalArgumentException(
+          "--audit-retention-days must be 1 to 36500 (found: " + auditRetention.toDays() + ")");
+    }
+  }
+
+  /**
+   * {@code GET /metrics}: served ({@code enabled}, the default) or not at all, on the API's port or
+   * on a {@code port} of its own, to anyone or only with the bearer token of {@code tokenFile}.
+   */
+  public record Metrics(boolean enabled, Integer port, Path tokenFile) {
+    public static final Metrics DEFAULT = new Metrics(true, null, null);
+
+    public Metrics {
+      if (port != null && (port < 0 || port > 65535)) {
+        throw new IllegalArgumentException(
+            "--metrics-port must be 0 (any free port) to 65535 (found: " + port + ")");
+      }
+      if (!enabled && (port != null || tokenFile != null)) {
+        throw new IllegalArgumentException(
+            "--metrics-port and --metrics-token-file need --metrics on");
+      }
+    }
+
+    /** The setting of a {@code --metrics} value: on or off. */
+    public static boolean enabledNamed(String name) {
+      return switch (name) {
+        case "on" -> true;
+        case "off" -> false;
+        default ->
+            throw new IllegalArgumentException("--metrics must be on or off (found: " + name + ")");
+      };
     }
   }
 
@@ -148,7 +195,9 @@ public record Config(
         StoreSettings.SQLITE,
         Cluster.DEFAULT,
         Limits.DEFAULT_MAX_INSTANCE_STATE_BYTES,
-        Http.DEFAULT);
+        Http.DEFAULT,
+        Metrics.DEFAULT,
+        DEFAULT_AUDIT_RETENTION);
   }
 
   public Config withMaxRunning(int value) {
@@ -164,7 +213,9 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   public Config withEffectsLog(Path value) {
@@ -180,7 +231,9 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   public Config withAccess(Access value) {
@@ -196,7 +249,9 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   public Config withCreationRates(CreationRates value) {
@@ -212,7 +267,9 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with its data in {@code value}. */
@@ -229,7 +286,9 @@ public record Config(
         value,
         cluster,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with another limit of persisted state per instance. */
@@ -246,7 +305,9 @@ public record Config(
         store,
         cluster,
         value,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with another node id or lease time. */
@@ -263,7 +324,9 @@ public record Config(
         store,
         value,
         maxInstanceStateBytes,
-        http);
+        http,
+        metrics,
+        auditRetention);
   }
 
   /** This configuration with other HTTP limits or TLS. */
@@ -280,6 +343,45 @@ public record Config(
         store,
         cluster,
         maxInstanceStateBytes,
+        value,
+        metrics,
+        auditRetention);
+  }
+
+  public Config withMetrics(Metrics value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes,
+        http,
+        value,
+        auditRetention);
+  }
+
+  /** Audit entries are deleted this long after they were made. */
+  public Config withAuditRetention(Duration value) {
+    return new Config(
+        host,
+        port,
+        dataDir,
+        durability,
+        maxRunning,
+        effectsLog,
+        access,
+        creationRates,
+        store,
+        cluster,
+        maxInstanceStateBytes,
+        http,
+        metrics,
         value);
   }
 }

@@ -201,6 +201,15 @@ public final class Main {
     long maxInstanceStateBytes;
 
     @Option(
+        names = "--audit-retention-days",
+        defaultValue = "${env:STEPFLOW_AUDIT_RETENTION_DAYS:-90}",
+        description =
+            "Days the audit log (GET /accounts/{a}/audit) keeps an entry (${DEFAULT-VALUE}); older"
+                + " entries are deleted by a background purge. Environment:"
+                + " STEPFLOW_AUDIT_RETENTION_DAYS.")
+    int auditRetentionDays;
+
+    @Option(
         names = "--idle-timeout",
         defaultValue = "" + HttpLimits.DEFAULT_IDLE_SECONDS,
         description =
@@ -284,6 +293,30 @@ public final class Main {
                 + " Environment: STEPFLOW_LOG_FORMAT.")
     String logFormat;
 
+    @Option(
+        names = "--metrics",
+        defaultValue = "${env:STEPFLOW_METRICS:-on}",
+        description =
+            "on: serve GET /metrics, the Prometheus text format (default); off: measure nothing"
+                + " and serve no /metrics. Environment: STEPFLOW_METRICS.")
+    String metrics;
+
+    @Option(
+        names = "--metrics-port",
+        defaultValue = "${env:STEPFLOW_METRICS_PORT}",
+        description =
+            "Serve /metrics on this port of --host instead of the API's port (0: any free"
+                + " port). Environment: STEPFLOW_METRICS_PORT.")
+    Integer metricsPort;
+
+    @Option(
+        names = "--metrics-token-file",
+        defaultValue = "${env:STEPFLOW_METRICS_TOKEN_FILE}",
+        description =
+            "File whose first line is the bearer token /metrics then asks for (at least 16"
+                + " characters). Environment: STEPFLOW_METRICS_TOKEN_FILE.")
+    Path metricsTokenFile;
+
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -319,10 +352,13 @@ public final class Main {
       Tls tls = config.http().tls();
       System.out.print(
           StartBanner.text(
-              server.baseUrl(),
-              server.healthUrl(),
-              server.tokens(),
-              tls == null ? null : tls.certificateFile()));
+                  server.baseUrl(),
+                  server.healthUrl(),
+                  server.dashboardUrl(),
+                  server.dashboardLoginUrl(),
+                  server.tokens(),
+                  tls == null ? null : tls.certificateFile())
+              + server.metricsUrl().map(url -> "Metrics: " + url + "\n").orElse(""));
       System.out.flush();
       stopped.await();
       return 0;
@@ -364,7 +400,11 @@ public final class Main {
                   .withStore(storeSettings())
                   .withCluster(cluster())
                   .withMaxInstanceStateBytes(maxInstanceStateBytes)
-                  .withHttp(new Config.Http(httpLimits(), tls())));
+                  .withHttp(new Config.Http(httpLimits(), tls()))
+                  .withMetrics(
+                      new Config.Metrics(
+                          Config.Metrics.enabledNamed(metrics), metricsPort, metricsTokenFile))
+                  .withAuditRetention(java.time.Duration.ofDays(auditRetentionDays)));
     }
 
     /** The log format the option (or its environment variable) chose. */

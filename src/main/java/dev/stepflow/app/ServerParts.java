@@ -1,7 +1,9 @@
 package dev.stepflow.app;
 
 import dev.stepflow.engine.runtime.Engine;
+import dev.stepflow.engine.service.AuditLog;
 import dev.stepflow.engine.service.BulkJobs;
+import dev.stepflow.engine.service.Housekeeping;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.web.HttpFront;
 
@@ -17,13 +19,17 @@ final class ServerParts implements AutoCloseable {
   Database database;
   Engine engine;
   BulkJobs bulkJobs;
-  ServerMetrics metrics;
+  Housekeeping housekeeping;
+  AuditLog audit;
+  Monitoring metrics;
 
   @Override
   public void close() {
     RuntimeException failure = null;
     failure = closeOne(front, failure);
     failure = closeOne(bulkJobs, failure);
+    failure = closeOne(housekeeping, failure);
+    failure = closeOne(audit, failure);
     failure = closeOne(engine, failure);
     failure = closeOne(metrics, failure);
     failure = closeOne(database, failure);

@@ -22,14 +22,26 @@ public final class StartBanner {
 
   /**
    * {@code tokens} is empty with {@code --insecure-no-auth}; {@code certificateFile} is the TLS
-   * certificate, or null for plain HTTP.
+   * certificate, or null for plain HTTP. {@code dashboardLogin} is the dashboard's URL with the dev
+   * token in its fragment ({@link StepflowServer#dashboardLoginUrl}), printed here on stdout for
+   * the person who started the server, never logged; without a dev token the plain {@code
+   * dashboardUrl} is printed and the page asks for a token.
    */
   public static String text(
-      String baseUrl, String healthUrl, Optional<TokenSetup.Outcome> tokens, Path certificateFile) {
+      String baseUrl,
+      String healthUrl,
+      String dashboardUrl,
+      Optional<String> dashboardLogin,
+      Optional<TokenSetup.Outcome> tokens,
+      Path certificateFile) {
     Environment environment = new Environment(baseUrl, certificateFile);
     StringBuilder text =
         new StringBuilder("Stepflow is serving " + baseUrl + "\n")
-            .append("Health check: " + healthUrl + "\n");
+            .append("Health check: " + healthUrl + "\n")
+            .append(
+                dashboardLogin
+                    .map(login -> "Dashboard (signs in with the dev token): " + login + "\n")
+                    .orElse("Dashboard: " + dashboardUrl + " (sign in with an API token)\n"));
     if (tokens.isEmpty()) {
       text.append("wrangler and the SDK need a token; with --insecure-no-auth any is accepted:\n")
           .append(environment.lines("any"));

@@ -5,21 +5,26 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.engine.runtime.Engine;
 import dev.stepflow.engine.runtime.NodeSettings;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
+import dev.stepflow.engine.service.AuditLog;
 import dev.stepflow.engine.service.BulkJobs;
 import dev.stepflow.engine.service.CreationRateLimiter;
+import dev.stepflow.engine.service.Housekeeping;
+import dev.stepflow.engine.service.IdempotencyKeys;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
 import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.http.ApiApplication;
 import dev.stepflow.http.Authentication;
 import dev.stepflow.http.BodySizeLimit;
-import dev.stepflow.http.RouteTimings;
 import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcAuditStore;
 import dev.stepflow.store.jdbc.JdbcBulkJobStore;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
+import dev.stepflow.store.jdbc.JdbcIdempotencyStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
+import dev.stepflow.store.jdbc.JdbcScheduleStore;
 import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.web.CannotServe;
 import dev.stepflow.web.HttpFront;
@@ -48,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public final class StepflowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StepflowServer.class);
   public static final String BASE_PATH = "/client/v4";
+
+  /** Where the web dashboard is served. */
+  public static final String DASHBOARD_PATH = "/ui";
 
   /**
    * Jersey warns, through java.util.logging, that the resources registered as objects do not also
@@ -106,12 +114,16 @@ public final class StepflowServer implements AutoCloseable {
       parts.front.mountApi(
           BASE_PATH, services.api(authentication(tokens)), BodySizeLimit.MAX_BODY_BYTES);
       parts.front.mountHealth("/healthz");
-      parts.front.mountMetrics("/metrics", parts.metrics::scrape);
+      parts.front.mountDashboard(DASHBOARD_PATH);
       Database database = parts.database;
       Engine engine = parts.engine;
-      parts.front.mountReadiness("/readyz", ReadinessCheck.of(database::ping, engine::dispatching));
+      ReadinessCheck readiness = ReadinessCheck.of(database::ping, engine::dispatching);
+      parts.front.mountReadiness("/readyz", readiness);
+      parts.metrics.watchReadiness(readiness);
+      parts.metrics.mount(parts.front);
       startEngine(parts.engine, config);
       parts.bulkJobs.start();
+      parts.housekeeping.start();
       serve(parts.front);
       StepflowServer server = new StepflowServer(parts, tokens);
       server.logStart(config);
@@ -152,8 +164,18 @@ public final class StepflowServer implements AutoCloseable {
 
   private static HttpFront bindFront(Config config) {
     try {
-      return HttpFront.bind(
-          config.host(), config.port(), config.http().limits(), config.http().tls());
+      HttpFront front =
+          HttpFront.bind(config.host(), config.port(), config.http().limits(), config.http().tls());
+      Integer metricsPort = config.metrics().port();
+      if (metricsPort != null) {
+        try {
+          front.bindMetricsPort(metricsPort);
+        } catch (CannotServe e) {
+          front.close();
+          throw new CannotServe("--metrics-port: " + e.getMessage(), e);
+        }
+      }
+      return front;
     } catch (CannotServe e) {
       throw new StartFailure(e.getMessage(), e);
     }
@@ -171,9 +193,9 @@ public final class StepflowServer implements AutoCloseable {
   private static Services wire(
       Config config, WorkflowRegistry registry, Clock clock, ServerParts parts) {
     Database database = parts.database;
-    ServerMetrics metrics = new ServerMetrics();
+    Monitoring metrics = Monitoring.of(config.metrics());
     parts.metrics = metrics;
-    metrics.watchPools(database);
+    metrics.watchStore(database);
     JdbcInstanceStore instanceStore = new JdbcInstanceStore(database);
     JdbcWorkflowStore workflowStore = new JdbcWorkflowStore(database);
     JdbcNodeStore nodeStore = new JdbcNodeStore(database);
@@ -188,8 +210,9 @@ public final class StepflowServer implements AutoCloseable {
             config.maxRunning(),
             node,
             metrics.engine());
+    engine.fireSchedulesOf(new JdbcScheduleStore(database));
     parts.engine = engine;
-    metrics.watchRuns(engine);
+    metrics.watchEngine(engine, nodeStore, clock);
     metrics.watchCounts(workflowStore);
     WorkflowService workflows = new WorkflowService(workflowStore, clock, registry, engine);
     InstanceControl control =
@@ -210,7 +233,18 @@ public final class StepflowServer implements AutoCloseable {
             node.leaseTime(),
             node.alone(),
             clock);
-    return new Services(workflows, instances, control, parts.bulkJobs, metrics);
+    AuditLog audit = new AuditLog(new JdbcAuditStore(database), clock, config.auditRetention());
+    parts.audit = audit;
+    IdempotencyKeys keys =
+        new IdempotencyKeys(new JdbcIdempotencyStore(database), clock, !config.store().shared());
+    parts.housekeeping = new Housekeeping(audit, keys);
+    return new Services(
+        workflows,
+        instances,
+        control,
+        parts.bulkJobs,
+        new ApiApplication.ControlRecords(audit, keys),
+        metrics);
   }
 
   /** What the Jersey application serves. */
@@ -219,10 +253,11 @@ public final class StepflowServer implements AutoCloseable {
       InstanceService instances,
       InstanceControl control,
       BulkJobs bulkJobs,
-      ServerMetrics metrics) {
+      ApiApplication.ControlRecords records,
+      Monitoring metrics) {
     ResourceConfig api(Authentication authentication) {
-      return ApiApplication.create(workflows, instances, control, bulkJobs, authentication)
-          .register(new RouteTimings(metrics.http()));
+      return metrics.timeRequests(
+          ApiApplication.create(workflows, instances, control, bulkJobs, records, authentication));
     }
   }
 
@@ -271,6 +306,7 @@ public final class StepflowServer implements AutoCloseable {
         config.store().describe(config.dataDir()),
         parts.engine.nodeId(),
         config.cluster().leaseTime().toSeconds());
+    metricsUrl().ifPresent(url -> log.info("Metrics at {}", url));
     if (tokens == null) {
       log.warn(
           "--insecure-no-auth: every request is accepted without an API token, for every account");
@@ -347,9 +383,41 @@ public final class StepflowServer implements AutoCloseable {
         + "/healthz";
   }
 
+  /** The web dashboard's URL (it asks for a token; see {@link #dashboardLoginUrl}). */
+  public String dashboardUrl() {
+    return healthUrl().replaceFirst("/healthz$", DASHBOARD_PATH + "/");
+  }
+
+  /**
+   * The dashboard's URL with the dev token in its fragment, which the page reads once, keeps in the
+   * tab's session storage and removes from the address bar (a fragment is never sent to a server,
+   * so it reaches no access log or proxy). Empty without a dev token.
+   */
+  public Optional<String> dashboardLoginUrl() {
+    return devToken().map(token -> dashboardUrl() + "#token=" + token);
+  }
+
   /** The readiness check's URL. */
   public String readyUrl() {
     return healthUrl().replaceFirst("/healthz$", "/readyz");
+  }
+
+  /**
+   * The scrape URL: on the metrics port when one is bound, else on the API's port; empty with
+   * {@code --metrics off}.
+   */
+  public Optional<String> metricsUrl() {
+    if (parts.metrics == Monitoring.OFF) {
+      return Optional.empty();
+    }
+    InetSocketAddress address = parts.front.metricsAddress().orElse(parts.front.address());
+    return Optional.of(
+        parts.front.scheme()
+            + "://"
+            + address.getHostString()
+            + ":"
+            + address.getPort()
+            + "/metrics");
   }
 
   /**

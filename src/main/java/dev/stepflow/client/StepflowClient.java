@@ -369,7 +369,10 @@ public final class StepflowClient implements AutoCloseable {
   }
 
   private static InstanceCreateRequest toRequest(CreateInstance instance) {
-    return new InstanceCreateRequest().instanceId(instance.id()).params(instance.params());
+    return new InstanceCreateRequest()
+        .instanceId(instance.id())
+        .params(instance.params())
+        .onFailure(instance.onFailure());
   }
 
   private static String time(OffsetDateTime value) {

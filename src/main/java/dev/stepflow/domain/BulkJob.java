@@ -35,22 +35,26 @@ public record BulkJob(
   }
 
   /**
-   * What the client asked for. {@code restartFrom} only accompanies RESTART; {@code actor} is who
-   * started the job ({@code token:<id>}); the changes it applies are recorded as {@link
-   * #changeActor()}.
+   * What the client asked for. {@code restartFrom} only accompanies RESTART; {@code startedBy} is
+   * the call that started the job (its token, the job's reason, its request id); the changes the
+   * job applies are recorded as {@link #changeOrigin()}.
    */
   public record Spec(
       BulkAction action,
       Optional<StepRef> restartFrom,
       Filter filter,
       boolean dryRun,
-      Optional<String> reason,
       int maxPerSecond,
-      String actor) {
+      ChangeOrigin startedBy) {
     public Spec {
       if (maxPerSecond < 1 || maxPerSecond > MAX_PER_SECOND) {
         throw new IllegalArgumentException("maxPerSecond out of range: " + maxPerSecond);
       }
+    }
+
+    /** The job's reason, if it was given one. */
+    public Optional<String> reason() {
+      return Optional.ofNullable(startedBy.reason());
     }
   }
 
@@ -84,8 +88,17 @@ public record BulkJob(
       int wouldApply,
       int wouldSkip) {}
 
-  /** The actor of the status changes the job applies, in the instances' status history. */
-  public String changeActor() {
-    return "bulk:" + jobId;
+  /** The actor id of the status changes a job applies: {@code bulk:<job id>}. */
+  public static final String ACTOR_PREFIX = "bulk:";
+
+  /**
+   * The origin of the status changes the job applies, in the instances' status history: the job
+   * ({@code bulk:<job id>}, named by the token that started it), with the job's reason and the
+   * request id of the call that started it.
+   */
+  public ChangeOrigin changeOrigin() {
+    ChangeOrigin start = spec.startedBy();
+    return new ChangeOrigin(
+        ACTOR_PREFIX + jobId, start.actorName(), start.reason(), start.requestId());
   }
 }

@@ -1,12 +1,17 @@
 package dev.stepflow.domain;
 
 /**
- * Who asks for a change, and why: {@code actor} is what the status history records ({@code
- * token:<id>}, or {@code bulk:<job id>} for the changes of a bulk job); {@code reason} is the
- * caller's reason, null for none. A bulk job passes the reason of the request that started it with
- * every change it applies; the job keeps the reason, and the status history keeps the actor.
+ * Who asks for a change, why, and in which request: what the status history and the audit log
+ * record with it. {@code actor} is the stable id ({@code token:<id>}, {@code engine}, {@code
+ * anonymous}); {@code actorName} the token's name at the time; {@code reason} the caller's {@code
+ * X-Stepflow-Reason}; {@code requestId} the request's id. Only {@code actor} is always present.
+ * Built by the http layer for clients' calls, and by whoever applies actions on a client's behalf
+ * (a batch or bulk job passes the origin of the call that started it).
  */
-public record ChangeOrigin(String actor, String reason) {
+public record ChangeOrigin(String actor, String actorName, String reason, String requestId) {
+  /** The engine's own moves. */
+  public static final ChangeOrigin ENGINE = of("engine");
+
   /** A reason longer than this is refused (400): the history is not a place for documents. */
   public static final int MAX_REASON_LENGTH = 1000;
 
@@ -16,14 +21,14 @@ public record ChangeOrigin(String actor, String reason) {
     }
   }
 
-  /** An actor with no reason. */
+  /** An actor with no name, reason or request id (tests, internal callers). */
   public static ChangeOrigin of(String actor) {
-    return new ChangeOrigin(actor, null);
+    return new ChangeOrigin(actor, null, null, null);
   }
 
   /** The same origin with {@code reason} (null or empty: none), checked as a caller's reason. */
   public ChangeOrigin withReason(String reason) {
-    return new ChangeOrigin(actor, checkedReason(reason));
+    return new ChangeOrigin(actor, actorName, checkedReason(reason), requestId);
   }
 
   /**

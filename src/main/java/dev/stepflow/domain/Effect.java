@@ -52,6 +52,10 @@ public enum Effect {
       "The pause begins now; its length is added to relative deadlines when the instance"
           + " resumes.",
       Carrier.STORE),
+  CLEAR_STEP_ERROR(
+      "The error of the step whose exhausted retries paused the instance (on_failure: pause) is"
+          + " no longer shown on the instance; that step runs again with a fresh retry budget.",
+      Carrier.STORE),
   SHIFT_DEADLINES_BY_PAUSE(
       "Sleeps, event-wait timeouts and retry delays move on by the time spent paused"
           + " (sleepUntil keeps its absolute time).",

@@ -6,6 +6,8 @@ public enum EngineEvent implements Trigger {
   RUN_SUSPENDED,
   WAIT_ENDED,
   STEPS_SETTLED,
+  /** A step failed after its last retry, and the instance's on_failure is pause. */
+  STEP_EXHAUSTED,
   RUN_SUCCEEDED,
   RUN_FAILED,
   RUN_FAILED_WITH_COMPENSATIONS,

@@ -37,6 +37,21 @@ public enum ErrorCode {
    * refusals.
    */
   BULK_JOB_NOT_FOUND(10410, "workflows.api.error.bulk_job.not_found", ErrorKind.NOT_FOUND),
+  /** DESIGN.md section 5: If-Match or if_status of PATCH .../status does not hold. */
+  PRECONDITION_FAILED(
+      10412, "workflows.api.error.precondition_failed", ErrorKind.PRECONDITION_FAILED),
+  /** DESIGN.md section 5: an Idempotency-Key used again with another method, path or body. */
+  IDEMPOTENCY_KEY_REUSED(
+      10422, "workflows.api.error.idempotency_key_reused", ErrorKind.UNPROCESSABLE),
+  /** Stepflow's own: the first request with this Idempotency-Key is still being answered; retry. */
+  IDEMPOTENCY_KEY_IN_PROGRESS(
+      10409, "workflows.api.error.idempotency_key_in_progress", ErrorKind.IN_PROGRESS),
+  /**
+   * Stepflow's own: the first request with this Idempotency-Key was cut short by a server stop, so
+   * its outcome is unknown; a retry with the key cannot tell either.
+   */
+  IDEMPOTENCY_OUTCOME_UNKNOWN(
+      10409, "workflows.api.error.idempotency_outcome_unknown", ErrorKind.CONFLICT),
   PAYLOAD_TOO_LARGE(10413, "workflows.api.error.payload_too_large", ErrorKind.TOO_LARGE),
   DUPLICATE_IN_BATCH(10415, "workflows.api.error.instance.duplicate_in_batch", ErrorKind.INVALID),
   RATE_LIMITED(10429, "workflows.api.error.rate_limited", ErrorKind.RATE_LIMITED),

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A workflow instance as stored. JSON values (params, output) are kept as JSON text; {@code seq} is
  * the store's creation order, used for cursors. {@code statusChangedOn} is the time of the last
- * status change.
+ * status change; {@code statusVersion} counts the status moves (see {@link #etag()}). {@code
+ * schedule} is the cron tick that created the instance (null: created otherwise).
  */
 public record Instance(
     InstanceRef ref,
@@ -26,4 +27,24 @@ public record Instance(
     String errorMessage,
     RollbackOutcome rollbackOutcome,
     String rollbackErrorName,
-    String rollbackErrorMessage) {}
+    String rollbackErrorMessage,
+    long statusVersion,
+    CronTick schedule) {
+
+  /**
+   * The instance's ETag: a strong entity tag, quoted, naming this instance (its seq, never reused)
+   * in this status (its status version, bumped by every status move).
+   */
+  public String etag() {
+    return etagOf(seq, statusVersion);
+  }
+
+  /** The ETag the instance has once one more move of it committed. */
+  public String etagAfterMove() {
+    return etagOf(seq, statusVersion + 1);
+  }
+
+  private static String etagOf(long seq, long version) {
+    return "\"" + seq + "." + version + "\"";
+  }
+}

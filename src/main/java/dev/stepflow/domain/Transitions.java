@@ -6,6 +6,7 @@ import static dev.stepflow.domain.Action.RESUME;
 import static dev.stepflow.domain.Action.TERMINATE;
 import static dev.stepflow.domain.Action.TERMINATE_WITH_ROLLBACK;
 import static dev.stepflow.domain.Effect.CANCEL_PAUSE;
+import static dev.stepflow.domain.Effect.CLEAR_STEP_ERROR;
 import static dev.stepflow.domain.Effect.COMPENSATE_FAILURE;
 import static dev.stepflow.domain.Effect.COMPENSATE_TERMINATION;
 import static dev.stepflow.domain.Effect.ENQUEUE;
@@ -24,6 +25,7 @@ import static dev.stepflow.domain.EngineEvent.RUN_STARTED;
 import static dev.stepflow.domain.EngineEvent.RUN_SUCCEEDED;
 import static dev.stepflow.domain.EngineEvent.RUN_SUSPENDED;
 import static dev.stepflow.domain.EngineEvent.STEPS_SETTLED;
+import static dev.stepflow.domain.EngineEvent.STEP_EXHAUSTED;
 import static dev.stepflow.domain.EngineEvent.TERMINATION_COMPENSATED;
 import static dev.stepflow.domain.EngineEvent.WAIT_ENDED;
 import static dev.stepflow.domain.Status.COMPLETE;
@@ -62,6 +64,8 @@ public final class Transitions {
           .on(RUNNING, RUN_SUCCEEDED).moveTo(COMPLETE)
           .on(RUNNING, RUN_FAILED).moveTo(ERRORED)
           .on(RUNNING, RUN_FAILED_WITH_COMPENSATIONS).moveTo(ROLLING_BACK, COMPENSATE_FAILURE)
+          // on_failure: pause; the step's error stays visible and nothing is compensated
+          .on(RUNNING, STEP_EXHAUSTED).moveTo(PAUSED, STAMP_PAUSE_START)
           // waiting: sleeping, waiting for an event, or backing off before a retry
           .on(WAITING, PAUSE).moveTo(PAUSED, INTERRUPT_WAIT, STAMP_PAUSE_START)
           .on(WAITING, TERMINATE).moveTo(TERMINATED, INTERRUPT_RUN, RECORD_TERMINATION)
@@ -77,9 +81,10 @@ public final class Transitions {
               .moveTo(ROLLING_BACK, INTERRUPT_RUN, COMPENSATE_TERMINATION, RECORD_TERMINATION)
           .on(WAITING_FOR_PAUSE, RESTART).moveTo(QUEUED, INTERRUPT_RUN, WIPE_STEPS, ENQUEUE)
           .on(WAITING_FOR_PAUSE, STEPS_SETTLED).moveTo(PAUSED, STAMP_PAUSE_START)
+          .on(WAITING_FOR_PAUSE, STEP_EXHAUSTED).moveTo(PAUSED, STAMP_PAUSE_START)
           // paused
           .on(PAUSED, PAUSE).noOp()
-          .on(PAUSED, RESUME).moveTo(QUEUED, ENQUEUE, SHIFT_DEADLINES_BY_PAUSE)
+          .on(PAUSED, RESUME).moveTo(QUEUED, ENQUEUE, SHIFT_DEADLINES_BY_PAUSE, CLEAR_STEP_ERROR)
           .on(PAUSED, TERMINATE).moveTo(TERMINATED, RECORD_TERMINATION)
           .on(PAUSED, TERMINATE_WITH_ROLLBACK)
               .moveTo(ROLLING_BACK, COMPENSATE_TERMINATION, RECORD_TERMINATION)

@@ -57,6 +57,13 @@ public final class WireNames {
     };
   }
 
+  public static String failurePolicy(FailurePolicy policy) {
+    return switch (policy) {
+      case ERROR -> "error";
+      case PAUSE -> "pause";
+    };
+  }
+
   /**
    * The contract's type of a step's entry in GET instance's log: a do step is a "step"; the other
    * kinds are named as in the store.
@@ -130,6 +137,10 @@ public final class WireNames {
 
   public static Optional<RollbackCause> parseRollbackCause(String wire) {
     return parse(RollbackCause.values(), WireNames::rollbackCause, wire);
+  }
+
+  public static Optional<FailurePolicy> parseFailurePolicy(String wire) {
+    return parse(FailurePolicy.values(), WireNames::failurePolicy, wire);
   }
 
   private static <E> Optional<E> parse(E[] values, Function<E, String> name, String wire) {

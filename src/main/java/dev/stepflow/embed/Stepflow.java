@@ -190,7 +190,13 @@ public final class Stepflow implements AutoCloseable {
       }
       if (banner) {
         System.out.print(
-            StartBanner.text(server.baseUrl(), server.healthUrl(), server.tokens(), null));
+            StartBanner.text(
+                server.baseUrl(),
+                server.healthUrl(),
+                server.dashboardUrl(),
+                server.dashboardLoginUrl(),
+                server.tokens(),
+                null));
         System.out.flush();
       }
       return new Stepflow(server);

@@ -1,6 +1,8 @@
 package dev.stepflow.http;
 
+import dev.stepflow.engine.service.AuditLog;
 import dev.stepflow.engine.service.BulkJobs;
+import dev.stepflow.engine.service.IdempotencyKeys;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.InstanceService;
 import dev.stepflow.engine.service.WorkflowService;
@@ -14,11 +16,15 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class ApiApplication {
   private ApiApplication() {}
 
+  /** What the application records about control calls: the audit log and idempotency keys. */
+  public record ControlRecords(AuditLog audit, IdempotencyKeys idempotencyKeys) {}
+
   public static ResourceConfig create(
       WorkflowService workflows,
       InstanceService instances,
       InstanceControl control,
       BulkJobs bulkJobs,
+      ControlRecords records,
       Authentication authentication) {
     ResourceConfig config =
         new ResourceConfig()
@@ -30,6 +36,10 @@ public final class ApiApplication {
             .register(OptionsAsJson.class)
             .register(authentication)
             .register(Authorization.class)
+            .register(ControlCalls.class)
+            .register(new IdempotentRequests(records.idempotencyKeys()))
+            .register(new AuditTrail(records.audit()))
+            .register(EntityTags.class)
             .register(BodySizeLimit.class)
             .register(OneValuePerQueryParameter.class)
             .register(ContentLengthFromBody.class)
@@ -41,6 +51,8 @@ public final class ApiApplication {
             .register(new InstanceBatchResource(instances, control, bulkJobs, workflows))
             .register(new BulkResource(bulkJobs))
             .register(new InstanceStatusResource(control))
+            .register(new HistoryResource(instances))
+            .register(new AuditResource(records.audit()))
             .property(ServerProperties.WADL_FEATURE_DISABLE, true)
             .property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);
     ErrorMappers.all().forEach(config::register);

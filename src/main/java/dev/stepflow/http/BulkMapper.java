@@ -24,8 +24,11 @@ import java.util.Optional;
 final class BulkMapper {
   private BulkMapper() {}
 
-  /** The job the request asks for, started by {@code actor}; 400 (10002) for what cannot go. */
-  static BulkJob.Spec spec(BulkJobRequest body, String actor) {
+  /**
+   * The job the request asks for, started by the call of {@code origin}; the body's reason, if it
+   * has one, is the job's, else the call's. 400 (10002) for what cannot go.
+   */
+  static BulkJob.Spec spec(BulkJobRequest body, ChangeOrigin origin) {
     BulkAction action = action(body);
     if (body.getFrom() != null && action != BulkAction.RESTART) {
       throw WorkflowException.invalid(
@@ -40,9 +43,8 @@ final class BulkMapper {
         from,
         filter(body.getFilter()),
         Boolean.TRUE.equals(body.getDryRun()),
-        Optional.ofNullable(ChangeOrigin.checkedReason(body.getReason())),
         rate,
-        actor);
+        body.getReason() == null ? origin : origin.withReason(body.getReason()));
   }
 
   private static BulkAction action(BulkJobRequest body) {
@@ -96,7 +98,7 @@ final class BulkMapper {
             spec.action() == BulkAction.TERMINATE_WITH_ROLLBACK,
             spec.dryRun(),
             spec.maxPerSecond(),
-            spec.actor(),
+            HistoryMapper.actor(job.changeOrigin().actor(), spec.startedBy().actorName()),
             n.matched(),
             n.applied(),
             n.skipped(),
@@ -109,7 +111,8 @@ final class BulkMapper {
             WireMapper.time(job.endedOn()))
         .from(spec.restartFrom().map(InstanceStatusResource::wire).orElse(null))
         .filter(filter(spec.filter()))
-        .reason(spec.reason().orElse(null));
+        .reason(spec.reason().orElse(null))
+        .requestId(spec.startedBy().requestId());
   }
 
   private static BulkFilter filter(BulkJob.Filter filter) {

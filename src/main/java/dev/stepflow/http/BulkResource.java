@@ -16,15 +16,15 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.service.BulkJobs;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.Optional;
+import org.glassfish.jersey.internal.PropertiesDelegate;
 
 /** .../workflows/{w}/bulk: durable bulk jobs, Stepflow's extension (see the spec). */
 public final class BulkResource implements BulkApi {
   private static final int DEFAULT_JOBS_PER_PAGE = 50;
   private static final int DEFAULT_ITEMS_PER_PAGE = 100;
 
-  @Context private SecurityContext security;
+  @Context private PropertiesDelegate request;
 
   private final BulkJobs jobs;
 
@@ -33,8 +33,13 @@ public final class BulkResource implements BulkApi {
   }
 
   @Override
-  public BulkJobResponse startBulkJob(String accountId, String workflowName, BulkJobRequest body) {
-    BulkJob.Spec spec = BulkMapper.spec(body, Caller.of(security).getName());
+  public BulkJobResponse startBulkJob(
+      String accountId,
+      String workflowName,
+      BulkJobRequest body,
+      String reason,
+      String idempotencyKey) {
+    BulkJob.Spec spec = BulkMapper.spec(body, ControlCalls.origin(request));
     return answer(jobs.start(new WorkflowRef(accountId, workflowName), spec));
   }
 
@@ -44,7 +49,8 @@ public final class BulkResource implements BulkApi {
   }
 
   @Override
-  public BulkJobResponse cancelBulkJob(String accountId, String workflowName, String jobId) {
+  public BulkJobResponse cancelBulkJob(
+      String accountId, String workflowName, String jobId, String reason, String idempotencyKey) {
     return answer(jobs.cancel(new WorkflowRef(accountId, workflowName), jobId));
   }
 

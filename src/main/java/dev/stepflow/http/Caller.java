@@ -21,6 +21,11 @@ public record Caller(ApiToken token) implements Principal {
     return this == ANONYMOUS ? "anonymous" : "token:" + token.id();
   }
 
+  /** The token's name, as the history and the audit log show it; null for the anonymous caller. */
+  String displayName() {
+    return this == ANONYMOUS ? null : token.name();
+  }
+
   /** The caller that {@link Authentication} put on the request. */
   static Caller of(SecurityContext security) {
     return (Caller) security.getUserPrincipal();

@@ -11,7 +11,11 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.stepflow.api.model.ErrorEnvelope;
+import dev.stepflow.api.model.PreconditionFailedEnvelope;
+import dev.stepflow.api.model.PreconditionState;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.PreconditionFailed;
 import dev.stepflow.domain.RateLimited;
 import dev.stepflow.domain.WorkflowException;
 import jakarta.validation.ConstraintViolationException;
@@ -61,6 +65,9 @@ public final class ErrorMappers {
         log.error("Store unavailable", e);
       }
       Response response = ErrorResponses.of(e.problems());
+      if (e instanceof PreconditionFailed failed) {
+        return preconditionFailed(response, failed);
+      }
       if (e instanceof RateLimited limited) {
         return Response.fromResponse(response)
             .header("Retry-After", null)
@@ -69,6 +76,21 @@ public final class ErrorMappers {
       }
       return response;
     }
+  }
+
+  /** A 412 gives the instance's current status and ETag, in its body and its ETag header. */
+  private static Response preconditionFailed(Response response, PreconditionFailed failed) {
+    ErrorEnvelope envelope = (ErrorEnvelope) response.getEntity();
+    PreconditionFailedEnvelope body =
+        new PreconditionFailedEnvelope(
+            envelope.getErrors(),
+            envelope.getMessages(),
+            new PreconditionState(WireMapper.status(failed.currentStatus()), failed.currentEtag()),
+            false);
+    return Response.fromResponse(response)
+        .entity(body)
+        .header("ETag", failed.currentEtag())
+        .build();
   }
 
   /** Bodies Jackson could not read: malformed, wrong types, unknown or missing members. */

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Builds every failure response: the v4 envelope with one {code, key} per problem and one sentence
- * per problem in {@code messages}. 409s carry {@code x-should-retry: false} so Cloudflare's SDK
- * does not repeat a request that cannot succeed.
+ * per problem in {@code messages}. 409s, 412s and 422s carry {@code x-should-retry: false} so
+ * Cloudflare's SDK does not repeat a request that cannot succeed; the one 409 a retry resolves (an
+ * idempotency key whose first request is still being answered) carries {@code true}.
  */
 public final class ErrorResponses {
   private ErrorResponses() {}
@@ -28,7 +29,9 @@ public final class ErrorResponses {
     Response.ResponseBuilder response =
         Response.status(httpStatus(kind)).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
     switch (kind) {
-      case CONFLICT -> response.header("x-should-retry", "false");
+      case CONFLICT, PRECONDITION_FAILED, UNPROCESSABLE ->
+          response.header("x-should-retry", "false");
+      case IN_PROGRESS -> response.header("x-should-retry", "true").header("Retry-After", "1");
       case UNAVAILABLE, RATE_LIMITED -> response.header("Retry-After", "1");
       case UNAUTHENTICATED -> response.header("WWW-Authenticate", "Bearer realm=\"stepflow\"");
       default -> {}
@@ -52,7 +55,9 @@ public final class ErrorResponses {
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
+      case CONFLICT, IN_PROGRESS -> 409;
+      case PRECONDITION_FAILED -> 412;
+      case UNPROCESSABLE -> 422;
       case TOO_LARGE -> 413;
       case RATE_LIMITED -> 429;
       case UNAVAILABLE -> 503;

@@ -18,7 +18,6 @@ import dev.stepflow.api.model.TerminateJobStartResponse;
 import dev.stepflow.api.model.TerminateJobStatus;
 import dev.stepflow.api.model.TerminateJobStatusResponse;
 import dev.stepflow.domain.Action;
-import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.WireNames;
@@ -31,18 +30,18 @@ import dev.stepflow.engine.service.InstanceService.CreateRequest;
 import dev.stepflow.engine.service.InstanceService.DeleteOutcome;
 import dev.stepflow.engine.service.WorkflowService;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.glassfish.jersey.internal.PropertiesDelegate;
 
 /**
  * Operations on many instances: batch create, batch terminate, batch delete, and terminate-all,
  * whose jobs are durable bulk jobs ({@link BulkJobs}).
  */
 public final class InstanceBatchResource implements InstanceBatchApi {
-  @Context private SecurityContext security;
+  @Context private PropertiesDelegate request;
 
   private final InstanceService instances;
   private final InstanceControl control;
@@ -62,7 +61,11 @@ public final class InstanceBatchResource implements InstanceBatchApi {
 
   @Override
   public InstanceBatchCreateResponse createInstanceBatch(
-      String accountId, String workflowName, List<InstanceCreateRequest> body) {
+      String accountId,
+      String workflowName,
+      List<InstanceCreateRequest> body,
+      String reason,
+      String idempotencyKey) {
     List<CreateRequest> requests = new ArrayList<>(body.size());
     for (InstanceCreateRequest item : body) {
       requests.add(
@@ -70,25 +73,30 @@ public final class InstanceBatchResource implements InstanceBatchApi {
               item.getInstanceId(),
               JsonValues.paramsText(item.getParams()),
               RetentionMapper.fromWire(
-                  item.getInstanceRetention(), "[" + requests.size() + "].instance_retention")));
+                  item.getInstanceRetention(), "[" + requests.size() + "].instance_retention"),
+              FailurePolicies.fromWire(item.getOnFailure())));
     }
     var created =
         instances.create(
-            new WorkflowRef(accountId, workflowName), requests, Caller.of(security).getName());
+            new WorkflowRef(accountId, workflowName), requests, ControlCalls.origin(request));
     return new InstanceBatchCreateResponse(
         NONE, NONE, created.stream().map(InstanceMapper::created).toList(), true);
   }
 
   @Override
   public BatchTerminateResponse terminateInstanceBatch(
-      String accountId, String workflowName, List<String> ids) {
+      String accountId,
+      String workflowName,
+      List<String> ids,
+      String reason,
+      String idempotencyKey) {
     Limits.requireBatchSize("instances to terminate", ids.size());
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     int terminated = 0;
     for (String id : new LinkedHashSet<>(ids)) {
       if (control.applyIfAllowed(
-          workflow.instance(id), Action.TERMINATE, Caller.of(security).getName())) {
+          workflow.instance(id), Action.TERMINATE, ControlCalls.origin(request))) {
         terminated++;
       }
     }
@@ -98,7 +106,11 @@ public final class InstanceBatchResource implements InstanceBatchApi {
 
   @Override
   public BatchDeleteResponse deleteInstanceBatch(
-      String accountId, String workflowName, BatchDeleteRequest body) {
+      String accountId,
+      String workflowName,
+      BatchDeleteRequest body,
+      String reason,
+      String idempotencyKey) {
     List<DeleteOutcome> outcomes =
         instances.deleteAll(new WorkflowRef(accountId, workflowName), body.getInstances());
     List<DeletedInstance> deleted = new ArrayList<>();
@@ -130,14 +142,12 @@ public final class InstanceBatchResource implements InstanceBatchApi {
    */
   @Override
   public TerminateJobStartResponse startTerminateAllJob(
-      String accountId, String workflowName, String status) {
+      String accountId, String workflowName, String status, String reason) {
     WorkflowRef workflow = new WorkflowRef(accountId, workflowName);
     workflows.get(workflow);
     Optional<Status> only = Optional.ofNullable(status).map(this::jobStatus);
     boolean started =
-        bulkJobs
-            .startTerminateAll(workflow, only, ChangeOrigin.of(Caller.of(security).getName()))
-            .isPresent();
+        bulkJobs.startTerminateAll(workflow, only, ControlCalls.origin(request)).isPresent();
     var result =
         started ? TerminateJobStart.StatusEnum.OK : TerminateJobStart.StatusEnum.ALREADY_RUNNING;
     return new TerminateJobStartResponse(NONE, NONE, new TerminateJobStart(result), true);

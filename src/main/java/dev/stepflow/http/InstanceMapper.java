@@ -5,6 +5,7 @@ import static dev.stepflow.http.WireMapper.time;
 import dev.stepflow.api.model.ErrorDetail;
 import dev.stepflow.api.model.InstanceCreated;
 import dev.stepflow.api.model.InstanceDetails;
+import dev.stepflow.api.model.InstanceSchedule;
 import dev.stepflow.api.model.InstanceSummary;
 import dev.stepflow.api.model.InstanceTrigger;
 import dev.stepflow.api.model.RollbackOutcome;
@@ -70,6 +71,10 @@ final class InstanceMapper {
             log.size(),
             simple ? new ArrayList<>() : new ArrayList<>(log),
             rollback(i))
+        .schedule(
+            i.schedule() == null
+                ? null
+                : new InstanceSchedule(i.schedule().cron(), time(i.schedule().scheduledTime())))
         .unavailableClass(d.unavailableClass().orElse(null));
   }
 

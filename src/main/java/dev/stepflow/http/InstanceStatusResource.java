@@ -3,6 +3,7 @@ package dev.stepflow.http;
 import static dev.stepflow.http.Envelopes.NONE;
 
 import dev.stepflow.api.InstanceStatusApi;
+import dev.stepflow.api.model.InstanceStatus;
 import dev.stepflow.api.model.PauseRequest;
 import dev.stepflow.api.model.RestartFrom;
 import dev.stepflow.api.model.RestartRequest;
@@ -20,9 +21,10 @@ import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.engine.service.InstanceControl;
 import dev.stepflow.engine.service.StatusOutcome;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
+import org.glassfish.jersey.internal.PropertiesDelegate;
 
 /**
  * PATCH .../status, the seed endpoint: maps the body variant to an {@link Action} and hands it to
@@ -31,7 +33,7 @@ import java.util.Optional;
  * them, so Jackson refuses them with a 400.
  */
 public final class InstanceStatusResource implements InstanceStatusApi {
-  @Context private SecurityContext security;
+  @Context private PropertiesDelegate request;
 
   private final InstanceControl control;
 
@@ -41,14 +43,28 @@ public final class InstanceStatusResource implements InstanceStatusApi {
 
   @Override
   public StatusChangeResponse changeInstanceStatus(
-      String accountId, String workflowName, String instanceId, StatusChangeRequest body) {
+      String accountId,
+      String workflowName,
+      String instanceId,
+      String reason,
+      String idempotencyKey,
+      String ifMatch,
+      StatusChangeRequest body) {
     if (body == null) {
       throw WorkflowException.invalid(
           "The body needs a 'status': one of pause, resume, terminate, restart.");
     }
     InstanceRef ref = new InstanceRef(accountId, workflowName, instanceId);
+    Action action = action(body);
+    AuditTrail.action(request, "instance." + action.label());
     StatusOutcome outcome =
-        control.apply(ref, action(body), restartFrom(body), Caller.of(security).getName());
+        control.apply(
+            ref,
+            action,
+            restartFrom(body),
+            ControlCalls.origin(request),
+            Preconditions.of(ifMatch, ifStatus(body)));
+    EntityTags.tag(request, outcome.etag());
     return new StatusChangeResponse(
         NONE,
         NONE,
@@ -63,6 +79,15 @@ public final class InstanceStatusResource implements InstanceStatusApi {
       case TerminateRequest t ->
           Boolean.TRUE.equals(t.getRollback()) ? Action.TERMINATE_WITH_ROLLBACK : Action.TERMINATE;
       case RestartRequest r -> Action.RESTART;
+    };
+  }
+
+  private static List<InstanceStatus> ifStatus(StatusChangeRequest body) {
+    return switch (body) {
+      case PauseRequest p -> p.getIfStatus();
+      case ResumeRequest r -> r.getIfStatus();
+      case TerminateRequest t -> t.getIfStatus();
+      case RestartRequest r -> r.getIfStatus();
     };
   }
 

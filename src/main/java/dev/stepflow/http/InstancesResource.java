@@ -19,14 +19,14 @@ import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.service.InstanceService;
 import dev.stepflow.engine.service.InstanceService.CreateRequest;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.glassfish.jersey.internal.PropertiesDelegate;
 
 /** One instance at a time: create, list, get, delete, send an event, read a step. */
 public final class InstancesResource implements InstancesApi {
-  @Context private SecurityContext security;
+  @Context private PropertiesDelegate request;
 
   private final InstanceService instances;
 
@@ -36,19 +36,24 @@ public final class InstancesResource implements InstancesApi {
 
   @Override
   public InstanceCreateResponse createInstance(
-      String accountId, String workflowName, InstanceCreateRequest body) {
+      String accountId,
+      String workflowName,
+      String reason,
+      String idempotencyKey,
+      InstanceCreateRequest body) {
     CreateRequest request =
         body == null
             ? new CreateRequest(null, null, Retention.FOREVER)
             : new CreateRequest(
                 body.getInstanceId(),
                 JsonValues.paramsText(body.getParams()),
-                RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"));
+                RetentionMapper.fromWire(body.getInstanceRetention(), "instance_retention"),
+                FailurePolicies.fromWire(body.getOnFailure()));
     var created =
         instances.create(
             new WorkflowRef(accountId, workflowName),
             List.of(request),
-            Caller.of(security).getName());
+            ControlCalls.origin(this.request));
     return new InstanceCreateResponse(NONE, NONE, InstanceMapper.created(created.getFirst()), true);
   }
 
@@ -74,13 +79,18 @@ public final class InstancesResource implements InstancesApi {
       String accountId, String workflowName, String instanceId, Boolean simple, String order) {
     boolean ascending = Orders.ascending(order, "order");
     var found = instances.details(new InstanceRef(accountId, workflowName, instanceId));
+    EntityTags.tag(request, found.instance().etag());
     return new InstanceDetailsResponse(
         NONE, NONE, InstanceMapper.details(found, Boolean.TRUE.equals(simple), ascending), true);
   }
 
   @Override
   public InstanceDeleteResponse deleteInstance(
-      String accountId, String workflowName, String instanceId) {
+      String accountId,
+      String workflowName,
+      String instanceId,
+      String reason,
+      String idempotencyKey) {
     Instant at = instances.delete(new InstanceRef(accountId, workflowName, instanceId));
     return new InstanceDeleteResponse(
         NONE, NONE, new InstanceDeleteResult(instanceId, WireMapper.time(at)), true);
@@ -88,7 +98,13 @@ public final class InstancesResource implements InstancesApi {
 
   @Override
   public EventSentResponse sendInstanceEvent(
-      String accountId, String workflowName, String instanceId, String eventType, Object body) {
+      String accountId,
+      String workflowName,
+      String instanceId,
+      String eventType,
+      String reason,
+      String idempotencyKey,
+      Object body) {
     InstanceRef ref = new InstanceRef(accountId, workflowName, instanceId);
     Instant at = instances.sendEvent(ref, eventType, JsonValues.toText(body));
     return new EventSentResponse(

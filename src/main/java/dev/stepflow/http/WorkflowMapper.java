@@ -6,6 +6,7 @@ import dev.stepflow.api.model.InstanceCounts;
 import dev.stepflow.api.model.VersionGraph;
 import dev.stepflow.api.model.WorkflowLimits;
 import dev.stepflow.api.model.WorkflowPutResult;
+import dev.stepflow.api.model.WorkflowScheduleState;
 import dev.stepflow.api.model.WorkflowVersion;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Workflow;
@@ -19,15 +20,20 @@ final class WorkflowMapper {
 
   static dev.stepflow.api.model.Workflow workflow(WorkflowWithCounts found) {
     Workflow w = found.workflow();
-    return new dev.stepflow.api.model.Workflow(
-        UUID.fromString(w.id()),
-        w.ref().workflowName(),
-        w.className(),
-        w.scriptName(),
-        time(w.createdOn()),
-        time(w.modifiedOn()),
-        time(w.triggeredOn()),
-        counts(found.instanceCounts()));
+    var out =
+        new dev.stepflow.api.model.Workflow(
+            UUID.fromString(w.id()),
+            w.ref().workflowName(),
+            w.className(),
+            w.scriptName(),
+            time(w.createdOn()),
+            time(w.modifiedOn()),
+            time(w.triggeredOn()),
+            counts(found.instanceCounts()));
+    return out.schedules(
+        found.schedules().stream()
+            .map(s -> new WorkflowScheduleState(s.cron(), time(s.nextInstance())))
+            .toList());
   }
 
   static WorkflowPutResult putResult(Workflow w) {

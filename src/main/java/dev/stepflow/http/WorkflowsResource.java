@@ -9,13 +9,14 @@ import dev.stepflow.api.model.WorkflowListResponse;
 import dev.stepflow.api.model.WorkflowPutRequest;
 import dev.stepflow.api.model.WorkflowPutResponse;
 import dev.stepflow.api.model.WorkflowResponse;
+import dev.stepflow.api.model.WorkflowSchedule;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.WorkflowDefinition;
-import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.engine.service.WorkflowService;
 import dev.stepflow.engine.service.WorkflowService.WorkflowWithCounts;
+import java.util.List;
 import java.util.Optional;
 
 /** Workflows: list, get, create or update (a new version each time), delete. */
@@ -49,12 +50,7 @@ public final class WorkflowsResource implements WorkflowsApi {
 
   @Override
   public WorkflowPutResponse putWorkflow(
-      String accountId, String workflowName, WorkflowPutRequest body) {
-    if (body.getSchedules() != null && !body.getSchedules().isEmpty()) {
-      throw WorkflowException.invalid(
-          "Cron schedules are not supported by Stepflow yet; remove 'schedules' and create"
-              + " instances through the API.");
-    }
+      String accountId, String workflowName, WorkflowPutRequest body, String reason) {
     int steps =
         body.getLimits() == null || body.getLimits().getSteps() == null
             ? WorkflowDefinition.DEFAULT_STEP_LIMIT
@@ -63,13 +59,22 @@ public final class WorkflowsResource implements WorkflowsApi {
     Integer concurrency = body.getConcurrency() == null ? null : body.getConcurrency().getLimit();
     WorkflowDefinition definition =
         new WorkflowDefinition(
-            body.getClassName(), body.getScriptName(), steps, retention, concurrency);
+            body.getClassName(),
+            body.getScriptName(),
+            steps,
+            retention,
+            concurrency,
+            FailurePolicies.fromWire(body.getOnFailure()),
+            body.getSchedules() == null
+                ? List.of()
+                : body.getSchedules().stream().map(WorkflowSchedule::getCron).toList());
     var stored = workflows.put(new WorkflowRef(accountId, workflowName), definition);
     return new WorkflowPutResponse(NONE, NONE, WorkflowMapper.putResult(stored), true);
   }
 
   @Override
-  public WorkflowDeleteResponse deleteWorkflow(String accountId, String workflowName) {
+  public WorkflowDeleteResponse deleteWorkflow(
+      String accountId, String workflowName, String reason, String idempotencyKey) {
     workflows.delete(new WorkflowRef(accountId, workflowName));
     return new WorkflowDeleteResponse(
         NONE, NONE, new WorkflowDeleteResult(WorkflowDeleteResult.StatusEnum.OK, true), true);

@@ -1,6 +1,7 @@
 package dev.stepflow.store;
 
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
@@ -29,7 +30,8 @@ public interface EngineStore {
   /**
    * An instance the engine should start or continue: its current run id (to claim it), why it rolls
    * back if a rollback is under way (else null), the workflow class of its version, and that
-   * version's concurrency limit with the number of its workflow's instances holding a run slot now.
+   * version's concurrency limit with the number of its workflow's instances holding a run slot now,
+   * and when its timer comes due if it waits for one (else null).
    */
   record Candidate(
       Instance instance,
@@ -37,7 +39,8 @@ public interface EngineStore {
       RollbackCause rollbackCause,
       String className,
       Integer concurrencyLimit,
-      int activeRuns) {
+      int activeRuns,
+      Instant timerDue) {
 
     /** How many more instances of this workflow may start now (its concurrency limit). */
     public int room() {
@@ -156,6 +159,20 @@ public interface EngineStore {
    * {@code {type, payload, timestamp}}, in one transaction. Empty when no event of that type waits.
    */
   Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now);
+
+  /**
+   * What a step that fails after its last retry does to the instance: its own on_failure if it was
+   * created with one, else its version's.
+   */
+  FailurePolicy failurePolicy(long instanceSeq);
+
+  /**
+   * Records {@code exhausted} (the step whose retries ran out, kept unfinished so that it runs
+   * again on resume) and applies {@code move} (into paused) with {@code update} (the step's error),
+   * in one transaction fenced by the run's lease: both or neither.
+   */
+  boolean pauseAtStep(
+      RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at);
 
   /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at);

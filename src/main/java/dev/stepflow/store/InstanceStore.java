@@ -1,5 +1,6 @@
 package dev.stepflow.store;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -40,7 +41,13 @@ public interface InstanceStore {
    * throws WORKFLOW_NOT_FOUND and existing ids throw ALREADY_EXISTS naming each.
    */
   List<Instance> createInstances(
-      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now);
+      WorkflowRef workflow, List<NewInstance> items, ChangeOrigin origin, Instant now);
+
+  /** As above, by {@code actor} with no reason or request id. */
+  default List<Instance> createInstances(
+      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
+    return createInstances(workflow, items, ChangeOrigin.of(actor), now);
+  }
 
   Optional<Instance> findInstance(InstanceRef ref);
 
@@ -78,36 +85,55 @@ public interface InstanceStore {
       Instance before, Decision decision, MoveResult result, Optional<AppliedMove> applied) {}
 
   /**
-   * Reads the instance, asks {@code decide} for the decision on its status and applies a move as a
+   * Reads the instance, asks {@code decide} for the decision on it and applies a move as a
    * compare-and-set, all in one write transaction that holds the instance (SQLite: the one writer;
    * PostgreSQL: a row lock, whichever connection or node writes): the status cannot change between
-   * the decision and the write, so a legal action never loses a race. A restart from a step the
-   * current run never recorded throws {@link dev.stepflow.domain.StepNotInHistory}.
+   * the decision and the write, so a legal action never loses a race. What {@code decide} throws (a
+   * caller's unmet {@link dev.stepflow.domain.Precondition}) ends the transaction with nothing
+   * written and reaches the caller. A restart from a step the current run never recorded throws
+   * {@link dev.stepflow.domain.StepNotInHistory}. The history row records {@code origin}.
+   *
+   * <p>With a {@code receipt}, a move that applies records the bulk job's item as applied in the
+   * same transaction, or nothing is written and {@link ItemAlreadySettled} is thrown. A decision
+   * that moves nothing (no-op, refusal) records nothing.
    */
+  MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Instance, Decision> decide,
+      ChangeOrigin origin,
+      Instant at,
+      Optional<StepRef> restartFrom,
+      Optional<BulkItemReceipt> receipt);
+
+  /** As above, for no bulk job. */
+  default MoveAttempt decideAndMove(
+      InstanceRef ref,
+      Function<Instance, Decision> decide,
+      ChangeOrigin origin,
+      Instant at,
+      Optional<StepRef> restartFrom) {
+    return decideAndMove(ref, decide, origin, at, restartFrom, Optional.empty());
+  }
+
+  /** As above, deciding on the status alone, by {@code actor} with no reason or request id. */
   default MoveAttempt decideAndMove(
       InstanceRef ref,
       Function<Status, Decision> decide,
       String actor,
       Instant at,
       Optional<StepRef> restartFrom) {
-    return decideAndMove(ref, decide, actor, at, restartFrom, Optional.empty());
+    return decideAndMove(
+        ref, instance -> decide.apply(instance.status()), ChangeOrigin.of(actor), at, restartFrom);
   }
-
-  /**
-   * As above; with a {@code receipt}, a move that applies records the bulk job's item as applied in
-   * its own transaction, or nothing is written and {@link ItemAlreadySettled} is thrown. A decision
-   * that moves nothing (no-op, refusal) records nothing.
-   */
-  MoveAttempt decideAndMove(
-      InstanceRef ref,
-      Function<Status, Decision> decide,
-      String actor,
-      Instant at,
-      Optional<StepRef> restartFrom,
-      Optional<BulkItemReceipt> receipt);
 
   /** The status history, oldest first; the first row is the creation. */
   List<StatusChange> history(InstanceRef ref);
+
+  /**
+   * One page of the status history, oldest first: at most {@code size} rows after the cursor {@code
+   * after} (empty: from the creation); empty when the instance does not exist.
+   */
+  Optional<Page<StatusChange>> historyPage(InstanceRef ref, Optional<Long> after, int size);
 
   /** The recorded step, if the instance's current run started it. */
   Optional<StepRecord> findStep(InstanceRef ref, StepRef step);

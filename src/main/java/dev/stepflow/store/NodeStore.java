@@ -38,6 +38,9 @@ public interface NodeStore {
   /** Whether a node whose heartbeat is still alive at {@code now} can run {@code className}. */
   boolean liveNodeRuns(String className, Instant now);
 
+  /** How many nodes (this one included) have a heartbeat still alive at {@code now}. */
+  int liveNodes(Instant now);
+
   /**
    * A clean shutdown: the node's leases end now, so that other nodes take its instances over at
    * once rather than after the lease time, and its row is removed.

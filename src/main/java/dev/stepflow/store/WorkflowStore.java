@@ -23,6 +23,9 @@ public interface WorkflowStore {
 
   Optional<Workflow> findWorkflow(WorkflowRef ref);
 
+  /** The cron expressions of the version's schedules, in the order of its PUT. */
+  List<String> schedules(String versionId);
+
   /** Workflows of an account by name; {@code nameContains} filters when present. */
   Page<Workflow> listWorkflows(
       String accountId, Optional<String> nameContains, long offset, int limit);

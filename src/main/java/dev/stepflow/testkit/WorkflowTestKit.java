@@ -89,11 +89,19 @@ public final class WorkflowTestKit implements AutoCloseable {
 
   /** Starts instance {@code instanceId} (null: generated) of {@code className}. */
   public TestRun run(String className, String instanceId, Object params) {
+    return run(
+        className,
+        (instanceId == null ? CreateInstance.withGeneratedId() : CreateInstance.withId(instanceId))
+            .withParams(params));
+  }
+
+  /**
+   * Starts an instance of {@code className} as {@code create} says, e.g. {@code
+   * CreateInstance.withId("o-1").withParams(p).pausingOnFailure()}.
+   */
+  public TestRun run(String className, CreateInstance create) {
     Supplier<? extends Workflow> factory = factoryOf(className);
     bind(className);
-    CreateInstance create =
-        (instanceId == null ? CreateInstance.withGeneratedId() : CreateInstance.withId(instanceId))
-            .withParams(params);
     String id = client.createInstance(className, create).getId();
     return new TestRun(client, className, id, factory);
   }

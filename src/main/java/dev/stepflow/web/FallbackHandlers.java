@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -76,15 +77,30 @@ final class FallbackHandlers {
   private static final PreEncodedHttpField PROMETHEUS_TEXT =
       new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
 
+  private static final PreEncodedHttpField BEARER_CHALLENGE =
+      new PreEncodedHttpField(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
+
   /**
-   * {@code GET /metrics}: 200 with what {@code scrape} returns (no token). Blocking: a scrape may
-   * read the store's kept counts.
+   * {@code GET /metrics}: 200 with what {@code scrape} returns when {@code authorized} accepts the
+   * request's {@code Authorization} header, else 401. Blocking: a scrape may read the store's kept
+   * counts.
    */
-  static Handler metrics(Supplier<String> scrape) {
+  static Handler metrics(Supplier<String> scrape, Predicate<String> authorized) {
     return new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         if (refusedUnlessGet(request, response, callback, "/metrics")) {
+          return true;
+        }
+        if (!authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+          response.getHeaders().put(BEARER_CHALLENGE);
+          ErrorBody.send(
+              response,
+              request.getMethod().equals("HEAD"),
+              401,
+              ErrorCode.UNAUTHENTICATED,
+              "/metrics needs the bearer token of --metrics-token-file.",
+              callback);
           return true;
         }
         boolean head = request.getMethod().equals("HEAD");
@@ -99,7 +115,7 @@ final class FallbackHandlers {
    * These paths answer GET and HEAD only; anything else is told so with a 405 envelope. Returns
    * whether the request was answered that way.
    */
-  private static boolean refusedUnlessGet(
+  static boolean refusedUnlessGet(
       Request request, Response response, Callback callback, String path) {
     String method = request.getMethod();
     if (method.equals("GET") || method.equals("HEAD")) {

@@ -5,6 +5,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -50,6 +52,12 @@ public final class HttpFront implements AutoCloseable {
    */
   static final int PARSER_HEADER_FACTOR = 4;
 
+  private static final String API_CONNECTOR = "api";
+  private static final String METRICS_CONNECTOR = "metrics";
+
+  /** Connections a metrics port serves at once: a scraper or two, never a crowd. */
+  static final int METRICS_CONNECTIONS = 16;
+
   /** How long a stop waits for the requests in progress to be answered. */
   public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(5);
 
@@ -58,6 +66,8 @@ public final class HttpFront implements AutoCloseable {
   private final HttpLimits limits;
   private final Tls tls;
   private final ContextHandlerCollection routes = new ContextHandlerCollection();
+  private final List<ContextHandler> apiSide = new ArrayList<>();
+  private ServerConnector metricsConnector;
   private long maxBodyBytes = Long.MAX_VALUE;
   private boolean serving;
   private boolean closed;
@@ -91,13 +101,40 @@ public final class HttpFront implements AutoCloseable {
     server.setErrorHandler(new JsonErrorHandler());
     HttpConfiguration http = httpConfiguration(limits);
     ServerConnector connector = new ServerConnector(server, 1, -1, connectionFactories(http, tls));
+    connector.setName(API_CONNECTOR);
+    configure(connector, host, port, limits);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    HttpFront front = new HttpFront(server, connector, limits, tls);
+    open(connector, host, port);
+    return front;
+  }
+
+  private static void configure(
+      ServerConnector connector, String host, int port, HttpLimits limits) {
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
     connector.addBean(new HeaderDeadline(limits.headerTimeout(), connector.getScheduler()));
-    server.addConnector(connector);
-    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-    HttpFront front = new HttpFront(server, connector, limits, tls);
+    connector.getServer().addConnector(connector);
+  }
+
+  /**
+   * Binds a port of its own for {@code /metrics} on the same host (with the same TLS and limits),
+   * so that scrapes can be kept apart from the API's port by a firewall; the API's port then
+   * answers {@code /metrics} with the v4 404, and this port answers nothing else.
+   */
+  public void bindMetricsPort(int port) {
+    String host = connector.getHost();
+    ServerConnector metrics =
+        new ServerConnector(server, 1, -1, connectionFactories(httpConfiguration(limits), tls));
+    metrics.setName(METRICS_CONNECTOR);
+    configure(metrics, host, port, limits);
+    server.addBean(new NetworkConnectionLimit(METRICS_CONNECTIONS, metrics));
+    metricsConnector = metrics;
+    open(metrics, host, port);
+  }
+
+  private static void open(ServerConnector connector, String host, int port) {
     try {
       connector.open();
     } catch (IOException e) {
@@ -116,7 +153,6 @@ public final class HttpFront implements AutoCloseable {
                   + " address.",
           e);
     }
-    return front;
   }
 
   private static HttpConfiguration httpConfiguration(HttpLimits limits) {
@@ -210,14 +246,14 @@ public final class HttpFront implements AutoCloseable {
     ContextHandler context = new ContextHandler(new PathInContext(new ClientGone(api)), path);
     // "/client/v4" itself is answered by the API (its 404), not redirected to "/client/v4/"
     context.setAllowNullPathInContext(true);
-    routes.addHandler(context);
+    addApiSide(context);
   }
 
   /** Answers {@code GET /healthz}; every other path outside the API is the v4 404. */
   public void mountHealth(String path) {
     ContextHandler context = new ContextHandler(FallbackHandlers.health(), path);
     context.setAllowNullPathInContext(true);
-    routes.addHandler(context);
+    addApiSide(context);
   }
 
   /**
@@ -227,27 +263,67 @@ public final class HttpFront implements AutoCloseable {
   public void mountReadiness(String path, Readiness readiness) {
     ContextHandler context = new ContextHandler(FallbackHandlers.ready(readiness), path);
     context.setAllowNullPathInContext(true);
+    addApiSide(context);
+  }
+
+  /**
+   * Answers {@code GET /metrics} (at {@code path}, on the metrics port when one is bound) with what
+   * {@code scrape} returns, the Prometheus text format, to requests whose {@code Authorization}
+   * header {@code authorized} accepts; others get 401.
+   */
+  public void mountMetrics(String path, Supplier<String> scrape, Predicate<String> authorized) {
+    ContextHandler context = new ContextHandler(FallbackHandlers.metrics(scrape, authorized), path);
+    context.setAllowNullPathInContext(true);
+    if (metricsConnector == null) {
+      addApiSide(context);
+    } else {
+      context.setVirtualHosts(List.of("@" + METRICS_CONNECTOR));
+      routes.addHandler(context);
+    }
+  }
+
+  /** A context of the API's port (only there once a metrics port is bound). */
+  private void addApiSide(ContextHandler context) {
+    apiSide.add(context);
     routes.addHandler(context);
   }
 
   /**
-   * Answers {@code GET /metrics} (at {@code path}) with what {@code scrape} returns: the Prometheus
-   * text format (no token).
+   * Adds the listener {@code listenerOf} makes for each connector (the API's port, and the metrics
+   * port when bound): it hears every connection opened and closed there. Before {@link #serve}.
    */
-  public void mountMetrics(String path, java.util.function.Supplier<String> scrape) {
-    ContextHandler context = new ContextHandler(FallbackHandlers.metrics(scrape), path);
-    context.setAllowNullPathInContext(true);
-    routes.addHandler(context);
+  public void watchConnections(
+      java.util.function.Function<
+              org.eclipse.jetty.server.Connector, org.eclipse.jetty.io.Connection.Listener>
+          listenerOf) {
+    connector.addBean(listenerOf.apply(connector));
+    if (metricsConnector != null) {
+      metricsConnector.addBean(listenerOf.apply(metricsConnector));
+    }
+  }
+
+  /**
+   * Answers {@code path} and below with the dashboard's files ({@link DashboardFiles}); {@code
+   * path} itself is redirected to {@code path/}, so the page's relative links resolve.
+   */
+  public void mountDashboard(String path) {
+    ContextHandler context =
+        new ContextHandler(new DashboardFiles(HttpFront.class.getClassLoader()), path);
+    addApiSide(context);
   }
 
   /** Starts answering. */
   public synchronized void serve() {
+    if (metricsConnector != null) {
+      apiSide.forEach(c -> c.setVirtualHosts(List.of("@" + API_CONNECTOR)));
+    }
     boolean refusePlain = tls != null && tls.plainHttp() == Tls.PlainHttp.REFUSE;
     Handler guard =
         new RequestGuard(
             limits.maxHeaderBytes(), limits.maxHeaderCount(), maxBodyBytes, refusePlain, routes);
     // on stop, requests in progress finish (up to STOP_GRACE) while new ones are refused
-    server.setHandler(new GracefulHandler(new BodyWatch(limits.bodyTimeout(), guard)));
+    server.setHandler(
+        new GracefulHandler(new RequestIds(new BodyWatch(limits.bodyTimeout(), guard))));
     server.setStopTimeout(STOP_GRACE.toMillis());
     server.setDefaultHandler(FallbackHandlers.noRoute());
     try {
@@ -261,6 +337,12 @@ public final class HttpFront implements AutoCloseable {
   public InetSocketAddress address() {
     String host = connector.getHost();
     return new InetSocketAddress(host, connector.getLocalPort());
+  }
+
+  /** The metrics port's address, when one is bound. */
+  public java.util.Optional<InetSocketAddress> metricsAddress() {
+    return java.util.Optional.ofNullable(metricsConnector)
+        .map(m -> new InetSocketAddress(m.getHost(), m.getLocalPort()));
   }
 
   /** {@code https} with TLS, else {@code http}. */
@@ -283,6 +365,9 @@ public final class HttpFront implements AutoCloseable {
         server.stop();
       } else {
         connector.close();
+        if (metricsConnector != null) {
+          metricsConnector.close();
+        }
       }
     } catch (java.util.concurrent.TimeoutException e) {
       // the grace ran out with requests still in progress; Jetty has cut them and stopped

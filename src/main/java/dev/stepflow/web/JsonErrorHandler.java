@@ -57,6 +57,12 @@ final class JsonErrorHandler extends ErrorHandler {
           cause);
       message = "The server failed to answer; the log names incident " + incident + ".";
     }
+    // an error answer may have dropped the headers set before it; the id goes back on
+    response
+        .getHeaders()
+        .put(
+            RequestIds.HEADER,
+            RequestIds.idFor(request.getHeaders().getValuesList(RequestIds.HEADER)));
     // the body a request refused here carries is read and dropped after the answer, so the
     // connection can serve the client's next request (see BodyWatch)
     Callback drainThenComplete =
@@ -76,6 +82,7 @@ final class JsonErrorHandler extends ErrorHandler {
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     int answered = status >= 500 ? HttpStatus.BAD_REQUEST_400 : status;
     fields.put(ErrorBody.JSON_TYPE);
+    fields.put(RequestIds.HEADER, java.util.UUID.randomUUID().toString());
     return ByteBuffer.wrap(ErrorBody.of(codeOf(answered), sentence(answered, reason)));
   }
 

@@ -3,6 +3,8 @@ package dev.stepflow.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The durable operations available to workflow code. Each is identified by (kind, name, count): the
@@ -33,6 +35,26 @@ public interface Step {
       StepFunction fn,
       Rollback rollback,
       StepConfig rollbackConfig);
+
+  /**
+   * Runs {@code branches} (each a step) concurrently and returns their results in the order given,
+   * like {@code Promise.all} over {@code step.do}. Every branch is checkpointed on its own; on
+   * replay the finished ones return their recorded results and only the others run. When a branch
+   * fails for good, the others still settle, then the first failure in the order given is thrown. A
+   * pause waits until every branch attempt in flight has settled and starts no new one; a terminate
+   * interrupts every branch. This default runs the branches one after another (for implementations
+   * without threads); the engine's runs them at once, on virtual threads.
+   */
+  default List<JsonNode> all(List<Branch> branches) {
+    return branches.stream()
+        .map(b -> run(b.name(), b.config(), b.fn(), b.rollback(), b.rollbackConfig()))
+        .toList();
+  }
+
+  /** {@link #all(List)} of the branches given. */
+  default List<JsonNode> all(Branch... branches) {
+    return all(Arrays.asList(branches));
+  }
 
   /** Sleeps without holding a thread; time spent paused does not count. */
   void sleep(String name, Duration duration);

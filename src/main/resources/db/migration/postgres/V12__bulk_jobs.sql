@@ -20,6 +20,8 @@ CREATE TABLE bulk_job (
     dry_run               integer NOT NULL,
     reason                text,
     actor                 text    NOT NULL,
+    actor_name            text,
+    request_id            text,
     max_per_second        integer NOT NULL,
     state                 text    NOT NULL,
     matched               integer NOT NULL,

@@ -20,6 +20,8 @@ CREATE TABLE bulk_job (
     dry_run               INTEGER NOT NULL,
     reason                TEXT,
     actor                 TEXT    NOT NULL,
+    actor_name            TEXT,
+    request_id            TEXT,
     max_per_second        INTEGER NOT NULL,
     state                 TEXT    NOT NULL,
     matched               INTEGER NOT NULL,

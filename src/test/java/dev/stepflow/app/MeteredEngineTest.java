@@ -71,4 +71,39 @@ class MeteredEngineTest {
         .isEqualTo(0.002);
     assertThat(scrape.value("stepflow_rollbacks_total", "outcome", "complete")).isEqualTo(1);
   }
+
+  @Test
+  void retriesTimerLagAndTakeoversHaveTheirOwnMeters() {
+    metrics.stepRetry(StepKind.DO);
+    metrics.stepRetry(StepKind.DO);
+    metrics.stepRetry(StepKind.ROLLBACK);
+    metrics.timerFired(30_000_000);
+    metrics.timerFired(3_000_000_000L);
+    metrics.leasesTakenOver(3);
+    metrics.leasesTakenOver(0);
+
+    Scrape scrape = Scrape.parse(registry.scrape());
+
+    assertThat(scrape.value("stepflow_step_retries_total", "kind", "do")).isEqualTo(2);
+    assertThat(scrape.value("stepflow_step_retries_total", "kind", "rollback")).isEqualTo(1);
+    assertThat(scrape.value("stepflow_timer_lag_seconds_count")).isEqualTo(2);
+    assertThat(scrape.value("stepflow_timer_lag_seconds_bucket", "le", "0.05")).isEqualTo(1);
+    assertThat(scrape.value("stepflow_timer_lag_seconds_bucket", "le", "5.0")).isEqualTo(2);
+    assertThat(scrape.value("stepflow_lease_takeovers_total")).isEqualTo(3);
+  }
+
+  @Test
+  void commitsAreTimedAndTheirWritesCounted() {
+    StoreMeters commits = new StoreMeters(registry);
+    commits.committed(1, 200_000);
+    commits.committed(40, 4_000_000);
+
+    Scrape scrape = Scrape.parse(registry.scrape());
+
+    assertThat(scrape.value("stepflow_store_commit_seconds_count")).isEqualTo(2);
+    assertThat(scrape.value("stepflow_store_commit_seconds_bucket", "le", "5.0E-4")).isEqualTo(1);
+    assertThat(scrape.value("stepflow_store_commit_writes_sum")).isEqualTo(41);
+    assertThat(scrape.value("stepflow_store_commit_writes_bucket", "le", "64.0")).isEqualTo(2);
+    assertThat(scrape.value("stepflow_store_commit_writes_bucket", "le", "32.0")).isEqualTo(1);
+  }
 }

@@ -98,10 +98,21 @@ class MetricsIT {
             delta(
                 before, after, requests, "method", "PATCH", "route", statusRoute, "status", "409"))
         .isEqualTo(1);
+    // the one failed attempt is retried after its 100 ms delay: a timer that came due
+    assertThat(delta(before, after, "stepflow_step_retries_total", "kind", "do")).isEqualTo(1);
+    assertThat(delta(before, after, "stepflow_timer_lag_seconds_count")).isEqualTo(1);
+    double commits = delta(before, after, "stepflow_store_commit_seconds_count");
+    assertThat(commits).isPositive();
+    assertThat(delta(before, after, "stepflow_store_commit_writes_sum"))
+        .isGreaterThanOrEqualTo(commits);
+    assertThat(after.value("stepflow_nodes")).isEqualTo(1);
+    assertThat(after.value("stepflow_ready")).isEqualTo(1);
     assertThat(after.matching("stepflow_runs_active")).hasSize(1);
     assertThat(after.value("stepflow_run_slots_free")).isPositive();
     assertThat(after.matching("hikaricp_connections_max")).isNotEmpty();
     assertThat(after.matching("jvm_memory_used_bytes")).isNotEmpty();
+    assertThat(after.value("jetty_connections_current_connections", "connector_name", "api"))
+        .isPositive();
   }
 
   @Test

@@ -80,6 +80,19 @@ class ServeOptionsTest {
   }
 
   @Test
+  void theAuditRetentionIsNinetyDaysUnlessGiven() {
+    assertThat(parse().auditRetention()).isEqualTo(java.time.Duration.ofDays(90));
+    assertThat(parse("--audit-retention-days", "7").auditRetention())
+        .isEqualTo(java.time.Duration.ofDays(7));
+  }
+
+  @Test
+  void anAuditRetentionBelowOneDayIsRefused() {
+    assertRefused(
+        "--audit-retention-days must be 1 to 36500 (found: 0)", "--audit-retention-days", "0");
+  }
+
+  @Test
   void anUnknownDurabilityIsRefused() {
     assertRefused("--durability must be normal or full (found: fast)", "--durability", "fast");
   }

@@ -18,12 +18,18 @@ class StartBannerTest {
   void plainHttpTellsTheAddressAndTheEnvironmentWithoutACertificate() {
     String text =
         StartBanner.text(
-            "http://127.0.0.1:8787/client/v4", "http://127.0.0.1:8787/healthz", DEV_TOKEN, null);
+            "http://127.0.0.1:8787/client/v4",
+            "http://127.0.0.1:8787/healthz",
+            "http://127.0.0.1:8787/ui/",
+            Optional.of("http://127.0.0.1:8787/ui/#token=sf_secret"),
+            DEV_TOKEN,
+            null);
 
     assertThat(text.lines())
         .containsExactly(
             "Stepflow is serving http://127.0.0.1:8787/client/v4",
             "Health check: http://127.0.0.1:8787/healthz",
+            "Dashboard (signs in with the dev token): http://127.0.0.1:8787/ui/#token=sf_secret",
             "Created an API token with edit rights on every account in data/dev-token (readable"
                 + " only by you).",
             "Use it with curl, wrangler or the SDK:",
@@ -40,6 +46,8 @@ class StartBannerTest {
         StartBanner.text(
             "https://127.0.0.1:8787/client/v4",
             "https://127.0.0.1:8787/healthz",
+            "https://127.0.0.1:8787/ui/",
+            Optional.of("https://127.0.0.1:8787/ui/#token=sf_secret"),
             DEV_TOKEN,
             certificate);
 
@@ -47,6 +55,7 @@ class StartBannerTest {
         .containsExactly(
             "Stepflow is serving https://127.0.0.1:8787/client/v4",
             "Health check: https://127.0.0.1:8787/healthz",
+            "Dashboard (signs in with the dev token): https://127.0.0.1:8787/ui/#token=sf_secret",
             "Created an API token with edit rights on every account in data/dev-token (readable"
                 + " only by you).",
             "Use it with curl, wrangler or the SDK:",
@@ -65,6 +74,8 @@ class StartBannerTest {
         StartBanner.text(
             "https://127.0.0.1:8787/client/v4",
             "https://127.0.0.1:8787/healthz",
+            "https://127.0.0.1:8787/ui/",
+            Optional.empty(),
             Optional.empty(),
             Path.of("/etc/stepflow/cert.pem"));
 
@@ -75,5 +86,21 @@ class StartBannerTest {
                 + " first use\n"
                 + "  export NODE_EXTRA_CA_CERTS=/etc/stepflow/cert.pem   # wrangler and the SDK,"
                 + " when the certificate is self-signed\n");
+  }
+
+  @Test
+  void withoutADevTokenTheDashboardLineAsksForAToken() {
+    String text =
+        StartBanner.text(
+            "http://127.0.0.1:8787/client/v4",
+            "http://127.0.0.1:8787/healthz",
+            "http://127.0.0.1:8787/ui/",
+            Optional.empty(),
+            Optional.empty(),
+            null);
+
+    assertThat(text.lines())
+        .contains("Dashboard: http://127.0.0.1:8787/ui/ (sign in with an API token)")
+        .noneMatch(line -> line.contains("#token="));
   }
 }

@@ -87,7 +87,8 @@ class GeneratedReadmeTest {
             "- Request body: array of 1..100 `InstanceCreateRequest` (required)",
             "- Success: 200 `StatusChangeResponse`",
             "- Errors: 400 (BadRequest), 401 (Unauthorized), 403 (Forbidden), 404 (NotFound),"
-                + " 409 (Conflict), default (Error)");
+                + " 409 (Conflict), 412 (PreconditionFailed), 422 (IdempotencyKeyReused),"
+                + " default (Error)");
   }
 
   @Test

@@ -59,8 +59,10 @@ class TransitionTableTest {
       RUNNING           | RUN_SUCCEEDED                 | COMPLETE
       RUNNING           | RUN_FAILED                    | ERRORED
       RUNNING           | RUN_FAILED_WITH_COMPENSATIONS | ROLLING_BACK
+      RUNNING           | STEP_EXHAUSTED                | PAUSED
       WAITING           | WAIT_ENDED                    | RUNNING
       WAITING_FOR_PAUSE | STEPS_SETTLED                 | PAUSED
+      WAITING_FOR_PAUSE | STEP_EXHAUSTED                | PAUSED
       ROLLING_BACK      | FAILURE_COMPENSATED           | ERRORED
       ROLLING_BACK      | TERMINATION_COMPENSATED       | TERMINATED
       """;

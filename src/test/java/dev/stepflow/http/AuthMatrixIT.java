@@ -169,6 +169,10 @@ class AuthMatrixIT {
     ops.put(
         "GET " + instance + "/step",
         scoped(f -> get(f.workflowPath() + "/instances/i1/step?name=s1-1&type=step")));
+    ops.put(
+        "GET " + instance + "/history",
+        scoped(f -> get(f.workflowPath() + "/instances/i1/history")));
+    ops.put("GET /accounts/{account_id}/audit", scoped(f -> get(ACCOUNT_A + "/audit")));
     return ops;
   }
 

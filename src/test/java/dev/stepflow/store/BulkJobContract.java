@@ -8,6 +8,7 @@ import dev.stepflow.domain.BulkAction;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkItem.Outcome;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Transitions;
@@ -35,7 +36,12 @@ public abstract class BulkJobContract extends LeaseContract {
 
   private static BulkJob.Spec spec(BulkAction action, boolean dryRun) {
     return new BulkJob.Spec(
-        action, Optional.empty(), BulkJob.Filter.ALL, dryRun, Optional.of("why"), 100, "token:t");
+        action,
+        Optional.empty(),
+        BulkJob.Filter.ALL,
+        dryRun,
+        100,
+        new ChangeOrigin("token:t", "ops", "why", "req-1"));
   }
 
   private BulkJob createJob(String id, BulkAction action, Lease lease) {
@@ -50,8 +56,8 @@ public abstract class BulkJobContract extends LeaseContract {
           instances()
               .decideAndMove(
                   ref,
-                  status -> Transitions.TABLE.decide(status, Action.RESTART),
-                  "bulk:job",
+                  instance -> Transitions.TABLE.decide(instance.status(), Action.RESTART),
+                  ChangeOrigin.of("bulk:job"),
                   T0.plusSeconds(1),
                   Optional.empty(),
                   Optional.of(receipt))

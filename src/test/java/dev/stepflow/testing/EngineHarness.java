@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Limits;
@@ -204,14 +205,25 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
 
   /** Creates an instance with {@code paramsJson} (JSON text, or null). */
   public InstanceRef start(WorkflowRef workflow, String instanceId, String paramsJson) {
+    return start(workflow, instanceId, paramsJson, null);
+  }
+
+  /**
+   * Creates an instance with {@code paramsJson} and its own on_failure ({@code onFailure} null: its
+   * version's).
+   */
+  public InstanceRef start(
+      WorkflowRef workflow, String instanceId, String paramsJson, FailurePolicy onFailure) {
     InstanceRef ref = workflow.instance(instanceId);
     synchronized (touched) {
       touched.add(ref);
     }
     instances.create(
         workflow,
-        List.of(new InstanceService.CreateRequest(instanceId, paramsJson, Retention.FOREVER)),
-        ACTOR);
+        List.of(
+            new InstanceService.CreateRequest(
+                instanceId, paramsJson, Retention.FOREVER, onFailure)),
+        dev.stepflow.domain.ChangeOrigin.of(ACTOR));
     return ref;
   }
 

@@ -38,12 +38,12 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Status, Decision> decide,
-      String actor,
+      Function<Instance, Decision> decide,
+      dev.stepflow.domain.ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom,
       Optional<BulkItemReceipt> receipt) {
-    MoveAttempt attempt = store.decideAndMove(ref, decide, actor, at, restartFrom, receipt);
+    MoveAttempt attempt = store.decideAndMove(ref, decide, origin, at, restartFrom, receipt);
     if (attempt.decision() instanceof Decision.NoOp noOp) {
       coverage.visited(noOp.current(), noOp.trigger());
     }
@@ -52,8 +52,11 @@ public final class RecordingInstanceStore implements InstanceStore {
 
   @Override
   public List<Instance> createInstances(
-      WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
-    return store.createInstances(workflow, items, actor, now);
+      WorkflowRef workflow,
+      List<NewInstance> items,
+      dev.stepflow.domain.ChangeOrigin origin,
+      Instant now) {
+    return store.createInstances(workflow, items, origin, now);
   }
 
   @Override
@@ -78,6 +81,11 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public List<StatusChange> history(InstanceRef ref) {
     return store.history(ref);
+  }
+
+  @Override
+  public Optional<Page<StatusChange>> historyPage(InstanceRef ref, Optional<Long> after, int size) {
+    return store.historyPage(ref, after, size);
   }
 
   @Override

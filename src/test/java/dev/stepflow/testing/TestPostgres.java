@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -187,22 +188,48 @@ public final class TestPostgres {
     }
   }
 
-  /** Clusters whose owning JVM is gone (killed before its shutdown hook ran). */
+  /**
+   * Clusters whose owning JVM is gone (killed before its shutdown hook ran), and the halves of
+   * clusters whose JVM died while creating them. The server of such a cluster may be gone too (a
+   * machine restart leaves a stale {@code postmaster.pid}); then there is nothing to stop, and a
+   * leftover must never keep this JVM's server from starting.
+   */
   private static void stopAbandonedClusters(Path bin) throws IOException {
     List<Path> runs;
     try (Stream<Path> children = Files.list(BASE)) {
-      runs = children.filter(p -> Files.exists(p.resolve("owner.pid"))).toList();
+      runs = children.filter(Files::isDirectory).toList();
     }
     for (Path run : runs) {
-      long owner = Long.parseLong(Files.readString(run.resolve("owner.pid")).trim());
-      if (ProcessHandle.of(owner).isEmpty()) {
-        if (Files.exists(run.resolve("data/postmaster.pid"))) {
+      if (!abandoned(run)) {
+        continue;
+      }
+      if (Files.exists(run.resolve("data/postmaster.pid"))) {
+        try {
           new TestPostgres(bin, run, 0)
               .run("pg_ctl", "-D", run + "/data", "-m", "immediate", "stop");
+        } catch (IllegalStateException e) {
+          System.err.println("The abandoned test PostgreSQL in " + run + " was not running: " + e);
         }
-        deleteTree(run);
       }
+      deleteTree(run);
     }
+  }
+
+  /**
+   * Whether no live JVM owns {@code run}: its owner is gone, or it has had no owner for a minute (a
+   * JVM writes owner.pid right after creating the directory).
+   */
+  private static boolean abandoned(Path run) throws IOException {
+    Path ownerFile = run.resolve("owner.pid");
+    if (Files.exists(ownerFile)) {
+      long owner = Long.parseLong(Files.readString(ownerFile).trim());
+      // a machine restored from a snapshot may give the owner's pid to another program
+      return ProcessHandle.of(owner)
+          .flatMap(process -> process.info().command())
+          .filter(command -> command.endsWith("java"))
+          .isEmpty();
+    }
+    return Files.getLastModifiedTime(run).toInstant().isBefore(Instant.now().minusSeconds(60));
   }
 
   /** Runs a PostgreSQL program, as the server user when this JVM is root; fails on exit != 0. */

@@ -79,6 +79,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     return new TestServer(0, Config.CreationRates.DEFAULT, true, null);
   }
 
+  /** The same server with its data in a fresh database of the tests' PostgreSQL server. */
+  public TestServer onPostgresStore() {
+    return new TestServer(maxRunning, creationRates, true, leaseTime);
+  }
+
   /** A server whose data is in a fresh database of the tests' PostgreSQL server. */
   public static TestServer onPostgres() {
     return new TestServer(Config.DEFAULT_MAX_RUNNING, Config.CreationRates.DEFAULT, true, null);

@@ -73,7 +73,7 @@ final class AttemptRunner {
       // a pause that raced with the start of this attempt wins: no new attempt starts once it is
       // asked (unless a resume withdrew it meanwhile, and settlePause returns)
       run.attemptInFlight(false);
-      run.settlePause();
+      run.pauseIfRequested();
       run.attemptInFlight(true);
     }
     try {

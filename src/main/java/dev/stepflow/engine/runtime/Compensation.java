@@ -137,6 +137,7 @@ final class Compensation {
         return fail(row, tried, start, outcome.errorName(), outcome.errorMessage());
       }
       StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
+      run.metrics.stepRetry(StepKind.ROLLBACK);
       sleepBeforeRetry(config, attempt);
     }
   }

@@ -3,11 +3,13 @@ package dev.stepflow.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.StepStatus;
+import dev.stepflow.workflow.Branch;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.Rollback;
 import dev.stepflow.workflow.Step;
@@ -55,9 +57,10 @@ final class DurableStep implements Step {
   private final StepFailures failures;
   private final int stepLimit;
   private final AttemptRunner attempts;
+  private FailurePolicy failurePolicy;
   private int nextStepSeq;
   private int doSteps;
-  private long stateBytes;
+  private volatile long stateBytes;
 
   DurableStep(RunContext run, List<StepRecord> steps, int stepLimit, boolean collectOnly) {
     this.run = run;
@@ -83,7 +86,7 @@ final class DurableStep implements Step {
   }
 
   /** Records {@code row} as the step's latest state, and counts its size in place of the last. */
-  private void remember(StepRecord row) {
+  private synchronized void remember(StepRecord row) {
     stateBytes += stateBytes(row) - stateBytes(recorded.put(row.ref(), row));
   }
 
@@ -92,7 +95,7 @@ final class DurableStep implements Step {
    * record is never read again in this run: it lets go of the output, and the run holds each result
    * once (in the workflow's hands) rather than twice.
    */
-  private JsonNode handOver(StepRef step, StepRecord row) {
+  private synchronized JsonNode handOver(StepRef step, StepRecord row) {
     recorded.put(step, row.withOutputJson(null));
     return StepJson.read(row.outputJson());
   }
@@ -122,13 +125,38 @@ final class DurableStep implements Step {
   @Override
   public JsonNode run(
       String name, StepConfig config, StepFunction fn, Rollback rollback, StepConfig rbConfig) {
+    return switch (prepare(name, config, fn, rollback, rbConfig)) {
+      case Prepared.Done done -> done.value();
+      case Prepared.ToRun toRun -> settle(toRun);
+    };
+  }
+
+  @Override
+  public List<JsonNode> all(List<Branch> branches) {
+    return new FanOut(this, run).all(branches);
+  }
+
+  /** What a do step is before its attempts: finished already (replayed), or to run. */
+  sealed interface Prepared {
+    record Done(JsonNode value) implements Prepared {}
+
+    record ToRun(StepRecord row, StepConfig config, StepFunction fn) implements Prepared {}
+  }
+
+  /**
+   * The do step's identity, its replayed result (or failure, thrown), or its record started now:
+   * everything but its attempts, on the run's own thread (a fan-out prepares its branches in the
+   * order given, so counts and start order are the same on every replay).
+   */
+  Prepared prepare(
+      String name, StepConfig config, StepFunction fn, Rollback rollback, StepConfig rbConfig) {
     StepRef step = next(StepKind.DO, name);
     StepRecord row = recorded.get(step);
     if (row != null && rollback != null) {
       handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
     }
     if (row != null && row.status() == StepStatus.COMPLETE) {
-      return handOver(step, row);
+      return new Prepared.Done(handOver(step, row));
     }
     if (row != null && row.status() == StepStatus.ERRORED) {
       throw failures.replayed(new StepFailedException(row.errorName(), row.errorMessage()), row);
@@ -137,7 +165,7 @@ final class DurableStep implements Step {
       if (row == null) {
         throw new Unwind(Unwind.Reason.COLLECTED);
       }
-      return NullNode.getInstance();
+      return new Prepared.Done(NullNode.getInstance());
     }
     run.checkBoundary();
     if (row == null) {
@@ -146,8 +174,13 @@ final class DurableStep implements Step {
         handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
       }
     }
-    try (var field = LogFields.step(row.displayName())) {
-      return attemptsUntilSettled(row, config, fn);
+    return new Prepared.ToRun(row, config, fn);
+  }
+
+  /** Runs the attempts of a prepared step until it succeeds or fails for good. */
+  JsonNode settle(Prepared.ToRun step) {
+    try (var field = LogFields.step(step.row().displayName())) {
+      return attemptsUntilSettled(step.row(), step.config(), step.fn());
     }
   }
 
@@ -177,6 +210,9 @@ final class DurableStep implements Step {
     ArrayNode tried = StepJson.attempts(row.attemptsJson());
     while (true) {
       if (row.wakeAt() != null && row.wakeAt().isAfter(run.now())) {
+        if (FanOut.inBranch()) {
+          throw BranchStop.waitsUntil(row.wakeAt());
+        }
         throw run.suspend(row.wakeAt(), null);
       }
       int attempt = StepJson.attemptCount(tried) + 1;
@@ -187,8 +223,20 @@ final class DurableStep implements Step {
         return succeed(row, tried, start, outcome.value());
       }
       StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
-      boolean retriesLeft = !outcome.nonRetryable() && attempt <= config.retryLimit();
+      int retry = retryOfBudget(attempt, config);
+      boolean retriesLeft = !outcome.nonRetryable() && retry <= config.retryLimit();
       String stack = StackTraces.text(outcome.error());
+      if (!retriesLeft && !outcome.nonRetryable() && pausesOnFailure()) {
+        failures.attemptFailed(row, attempt, outcome, "no retries left; the instance pauses");
+        StepRecord exhausted =
+            row.retryingAt(run.now(), tried.toString(), outcome.errorName(), outcome.errorMessage())
+                .withErrorStack(stack);
+        if (FanOut.inBranch()) {
+          checkpoint(exhausted);
+          throw BranchStop.exhausted(exhausted, outcome.errorName(), outcome.errorMessage());
+        }
+        throw run.pauseAtStep(exhausted, outcome.errorName(), outcome.errorMessage());
+      }
       if (!retriesLeft) {
         failures.attemptFailed(row, attempt, outcome, "no retries left");
         StepRecord failed =
@@ -201,7 +249,8 @@ final class DurableStep implements Step {
             attempt,
             outcome.error());
       }
-      Duration delay = config.delayBeforeRetry(attempt);
+      Duration delay = config.delayBeforeRetry(retry);
+      run.metrics.stepRetry(StepKind.DO);
       failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
       row =
           row.retryingAt(
@@ -212,6 +261,26 @@ final class DurableStep implements Step {
               .withErrorStack(stack);
       checkpoint(row);
     }
+  }
+
+  /**
+   * Which try of its retry budget {@code attempt} is (1: the first attempt, n: the (n-1)-th retry).
+   * A budget is the first attempt and {@code retryLimit} retries. Only a pause on failure lets a
+   * step go past one (each resume gives a fresh budget), so attempt numbers keep counting across
+   * budgets while the step's log has all of them; under on_failure error this is the attempt
+   * number.
+   */
+  static int retryOfBudget(int attempt, StepConfig config) {
+    long budget = (long) config.retryLimit() + 1;
+    return (int) ((attempt - 1) % budget + 1);
+  }
+
+  /** The instance pauses when a step runs out of retries (read once, when one first does). */
+  private boolean pausesOnFailure() {
+    if (failurePolicy == null) {
+      failurePolicy = run.store.failurePolicy(run.lease.instanceSeq());
+    }
+    return failurePolicy == FailurePolicy.PAUSE;
   }
 
   private JsonNode succeed(StepRecord row, ArrayNode tried, Instant start, Object value) {
@@ -290,11 +359,12 @@ final class DurableStep implements Step {
 
   /** Records the step; then a pause that was requested while it ran takes effect. */
   private void checkpoint(StepRecord row) {
-    fenced(run.store.updateStep(run.lease, row));
-    remember(row);
-    if (run.pauseRequested()) {
-      run.settlePause();
+    synchronized (this) {
+      // branches of a fan-out checkpoint from their own threads
+      fenced(run.store.updateStep(run.lease, row));
+      remember(row);
     }
+    run.pauseIfRequested();
   }
 
   private static void fenced(boolean written) {

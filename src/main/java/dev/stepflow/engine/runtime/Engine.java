@@ -15,6 +15,7 @@ import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.NodeStore;
 import dev.stepflow.store.RunLease;
+import dev.stepflow.store.ScheduleStore;
 import dev.stepflow.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +81,10 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private volatile boolean joined;
 
   private volatile Thread dispatcher;
+
+  /** Fires the ticks of cron schedules; null when the engine was given no schedule store. */
+  private volatile CronScheduler schedules;
+
   private Instant nextHousekeeping = Instant.MIN;
   private Instant nextTakeoverScan = Instant.MIN;
   private Instant nextWantedScan = Instant.MIN;
@@ -156,6 +161,14 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     return node.nodeId();
   }
 
+  /**
+   * Cron schedules: the dispatcher fires the due ticks of the schedules {@code store} holds. Called
+   * before {@link #start}.
+   */
+  public void fireSchedulesOf(ScheduleStore store) {
+    this.schedules = new CronScheduler(store);
+  }
+
   public void start() {
     new NodeJoin(nodes, node, clock).join();
     joined = true;
@@ -171,6 +184,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
         taken.pauses(),
         taken.rollbacks(),
         store.dueTimers(started));
+    metrics.leasesTakenOver(taken.runs() + taken.pauses());
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
     dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
     fenceWatch.start();
@@ -197,6 +211,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       Takeover.Taken taken = takeover.everything(owner(), now, now);
       // rollbacks are also this node's own, requested by a terminate: only a lost node is news
       if (taken.runs() + taken.pauses() > 0) {
+        metrics.leasesTakenOver(taken.runs() + taken.pauses());
         log.info(
             "Took over {} runs in progress and {} pauses (and {} rollbacks) that no live node held",
             taken.runs(),
@@ -204,6 +219,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
             taken.rollbacks());
       }
     }
+    fireTicks(now);
     // with every run slot taken nothing can start, so a wake-up (new work, a move that enqueues)
     // costs no query; the run that frees a slot wakes the dispatcher again
     if (permits.availablePermits() == 0) {
@@ -215,11 +231,37 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       return;
     }
     // only this thread takes permits, so the claims (at most `free`) find them all still there
-    List<Started> started = store.claimDue(now(), free, owner(), runnable(), Engine::startMove);
+    Instant claimedAt = now();
+    List<Started> started = store.claimDue(claimedAt, free, owner(), runnable(), Engine::startMove);
     if (!permits.tryAcquire(started.size())) {
       throw new IllegalStateException("run permits were taken outside the dispatcher");
     }
     started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
+    reportTimerLag(started, claimedAt);
+  }
+
+  /** How late the claimed instances whose timer came due were claimed (an event's are not). */
+  private void reportTimerLag(List<Started> started, Instant claimedAt) {
+    for (Started s : started) {
+      Instant due = s.candidate().timerDue();
+      if (due != null && !due.isAfter(claimedAt)) {
+        metrics.timerFired(Duration.between(due, claimedAt).toNanos());
+      }
+    }
+  }
+
+  /** Cron ticks that are due create their instances, which the claims below may start at once. */
+  private void fireTicks(Instant now) {
+    CronScheduler cron = schedules;
+    if (cron == null) {
+      return;
+    }
+    try {
+      cron.fireDue(now);
+    } catch (RuntimeException e) {
+      // the store failed: the tick is still due, and the next pass fires it
+      log.warn("Cron ticks could not be fired now; trying again shortly: {}", e.getMessage());
+    }
   }
 
   /** The move that starts a due instance: queued -> running, or waiting -> running. */
@@ -319,7 +361,8 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
    * waiting with its timer due or its event arrived): what is left waits for time or for a client.
    */
   public boolean idle() {
-    return runs.size() == 0 && store.pendingWork(now()) == 0;
+    CronScheduler cron = schedules;
+    return runs.size() == 0 && store.pendingWork(now()) == 0 && (cron == null || !cron.due(now()));
   }
 
   /** When the earliest timer of a waiting instance comes due, if one waits for time. */
@@ -351,6 +394,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
                 .map(w -> Duration.between(now, w))
                 .filter(d -> d.compareTo(MAX_IDLE) < 0)
                 .orElse(MAX_IDLE);
+    CronScheduler cron = schedules;
+    if (cron != null) {
+      Duration toTick = cron.nextTick().map(t -> Duration.between(now, t)).orElse(MAX_IDLE);
+      idle = toTick.compareTo(idle) < 0 ? toTick : idle;
+    }
     synchronized (signal) {
       if (!signalled && !idle.isNegative() && !idle.isZero()) {
         try {

@@ -31,4 +31,16 @@ public interface EngineMetrics {
 
   /** One instance's rollback ended. */
   default void rollback(RollbackOutcome outcome) {}
+
+  /** A failed attempt of a step function (or rollback handler) is followed by another. */
+  default void stepRetry(StepKind kind) {}
+
+  /**
+   * A waiting instance whose timer (a sleep, a retry delay, an event wait's timeout) came due was
+   * claimed {@code lateNanos} after its due time.
+   */
+  default void timerFired(long lateNanos) {}
+
+  /** Runs and pauses in progress that this node took over from a node that is gone. */
+  default void leasesTakenOver(int count) {}
 }

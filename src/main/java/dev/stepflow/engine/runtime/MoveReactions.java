@@ -32,7 +32,8 @@ final class MoveReactions {
           WIPE_STEPS,
           RECORD_TERMINATION,
           STAMP_PAUSE_START,
-          SHIFT_DEADLINES_BY_PAUSE ->
+          SHIFT_DEADLINES_BY_PAUSE,
+          CLEAR_STEP_ERROR ->
           Reaction.NONE;
     };
   }

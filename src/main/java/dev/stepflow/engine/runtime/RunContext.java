@@ -4,6 +4,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.RunState;
@@ -37,7 +38,10 @@ final class RunContext {
 
   private volatile boolean pauseRequested;
   private volatile boolean aborted;
-  private volatile boolean attemptInFlight;
+
+  /** Step attempts in flight: one at most, or one per branch of a fan-out. */
+  private final java.util.concurrent.atomic.AtomicInteger attemptsInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   RunContext(
       Instance instance,
@@ -78,7 +82,7 @@ final class RunContext {
    */
   void pauseAfterAttempt() {
     requestPause();
-    if (!attemptInFlight) {
+    if (!attemptInFlight()) {
       move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
     }
   }
@@ -100,11 +104,27 @@ final class RunContext {
   }
 
   boolean attemptInFlight() {
-    return attemptInFlight;
+    return attemptsInFlight.get() > 0;
   }
 
+  /** An attempt starts ({@code true}) or ended ({@code false}). */
   void attemptInFlight(boolean inFlight) {
-    attemptInFlight = inFlight;
+    attemptsInFlight.addAndGet(inFlight ? 1 : -1);
+  }
+
+  /**
+   * A pause that was asked for takes effect: on the run's own thread it settles now ({@link
+   * #settlePause}); in a branch of a fan-out the branch stops, and the run's thread settles the
+   * pause once every branch has.
+   */
+  void pauseIfRequested() {
+    if (!pauseRequested) {
+      return;
+    }
+    if (FanOut.inBranch()) {
+      throw BranchStop.pauseRequested();
+    }
+    settlePause();
   }
 
   /**
@@ -174,6 +194,23 @@ final class RunContext {
       }
     }
     throw new Unwind(Unwind.Reason.PAUSED);
+  }
+
+  /**
+   * The instance pauses on {@code exhausted}, the step whose retries ran out (on_failure: pause):
+   * the step is kept unfinished with its attempts, the instance shows its error, and the run ends.
+   * A pause requested meanwhile (waitingForPause) ends the same way, by the table.
+   */
+  Unwind pauseAtStep(StepRecord exhausted, String errorName, String errorMessage) {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      Status now = currentState().status();
+      if (Transitions.TABLE.decide(now, EngineEvent.STEP_EXHAUSTED) instanceof Decision.Move move
+          && store.pauseAtStep(
+              lease, exhausted, move, RunUpdate.failed(errorName, errorMessage), now())) {
+        return new Unwind(Unwind.Reason.PAUSED);
+      }
+    }
+    return new Unwind(Unwind.Reason.FENCED);
   }
 
   /**

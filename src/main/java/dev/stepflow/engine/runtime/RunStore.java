@@ -1,6 +1,7 @@
 package dev.stepflow.engine.runtime;
 
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.RunState;
@@ -54,6 +55,15 @@ final class RunStore {
 
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
     return guarded(() -> store.moveRun(lease, move, update, at));
+  }
+
+  FailurePolicy failurePolicy(long instanceSeq) {
+    return guarded(() -> store.failurePolicy(instanceSeq));
+  }
+
+  boolean pauseAtStep(
+      RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at) {
+    return guarded(() -> store.pauseAtStep(lease, exhausted, move, update, at));
   }
 
   Optional<RunState> runState(long instanceSeq) {

@@ -28,12 +28,12 @@ final class StepFailures {
   }
 
   /** The step failure behind {@code error}, when this run threw it into the workflow code. */
-  Optional<Failure> behind(Throwable error) {
+  synchronized Optional<Failure> behind(Throwable error) {
     return Optional.ofNullable(thrown.get(error));
   }
 
   /** Remembers where {@code failure} comes from (recorded in {@code row}) and returns it. */
-  <E extends StepFailedException> E thrown(
+  synchronized <E extends StepFailedException> E thrown(
       E failure, StepRecord row, int attempt, Throwable cause) {
     if (cause != null) {
       failure.initCause(cause);
@@ -43,7 +43,7 @@ final class StepFailures {
   }
 
   /** As {@link #thrown}, for a failure replayed from its record. */
-  <E extends StepFailedException> E replayed(E failure, StepRecord row) {
+  synchronized <E extends StepFailedException> E replayed(E failure, StepRecord row) {
     return thrown(failure, row, StepJson.attemptCount(StepJson.attempts(row.attemptsJson())), null);
   }
 

@@ -4,9 +4,9 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkItem.Outcome;
 import dev.stepflow.domain.BulkJob;
-import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.ErrorKind;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Precondition;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.store.BulkItemReceipt;
 import dev.stepflow.store.BulkJobStore;
@@ -86,10 +86,14 @@ final class BulkItemWork {
   /** Empty when the change applied (and recorded its item); else the no-op's outcome. */
   private Optional<BulkItem.Result> change(
       BulkJob job, InstanceRef ref, Action action, BulkItemReceipt receipt) {
-    ChangeOrigin origin =
-        ChangeOrigin.of(job.changeActor()).withReason(job.spec().reason().orElse(null));
     StatusOutcome outcome =
-        control.apply(ref, action, job.spec().restartFrom(), origin, Optional.of(receipt));
+        control.apply(
+            ref,
+            action,
+            job.spec().restartFrom(),
+            job.changeOrigin(),
+            Precondition.NONE,
+            Optional.of(receipt));
     if (outcome.changed()) {
       return Optional.empty();
     }

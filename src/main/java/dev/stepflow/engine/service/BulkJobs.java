@@ -92,9 +92,8 @@ public final class BulkJobs implements AutoCloseable {
             Optional.empty(),
             filter,
             false,
-            Optional.ofNullable(origin.reason()),
             BulkJob.DEFAULT_MAX_PER_SECOND,
-            origin.actor());
+            origin);
     return create(workflow, spec, TERMINATING);
   }
 

@@ -6,6 +6,7 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
+import dev.stepflow.domain.Precondition;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.TransitionRejected;
 import dev.stepflow.domain.TransitionTable;
@@ -59,31 +60,52 @@ public final class InstanceControl {
   }
 
   /**
-   * Applies {@code action}; {@code restartFrom} only accompanies RESTART (the http layer checks).
+   * Applies {@code action} by {@code actor}, with no reason, request id or condition; {@code
+   * restartFrom} only accompanies RESTART (the http layer checks).
    */
   public StatusOutcome apply(
       InstanceRef ref, Action action, Optional<StepRef> restartFrom, String actor) {
-    return apply(ref, action, restartFrom, ChangeOrigin.of(actor), Optional.empty());
+    return apply(ref, action, restartFrom, ChangeOrigin.of(actor), Precondition.NONE);
   }
 
   /**
-   * As above, on behalf of {@code origin}. With a {@code receipt} (a bulk job's item), a move
-   * commits with the item's outcome or not at all ({@link dev.stepflow.store.ItemAlreadySettled}):
-   * this is the one path of every client's status change, single or bulk.
+   * Applies {@code action} as {@code origin} asks (its actor, reason and request id go into the
+   * status history), if the instance meets {@code precondition} when the action is decided, in the
+   * same transaction; else throws {@link dev.stepflow.domain.PreconditionFailed} and changes
+   * nothing. A rejected action throws {@link TransitionRejected}, a missing instance
+   * INSTANCE_NOT_FOUND.
    */
   public StatusOutcome apply(
       InstanceRef ref,
       Action action,
       Optional<StepRef> restartFrom,
       ChangeOrigin origin,
+      Precondition precondition) {
+    return apply(ref, action, restartFrom, origin, precondition, Optional.empty());
+  }
+
+  /**
+   * As above; with a {@code receipt} (a bulk job's item), a move commits with the item's outcome or
+   * not at all ({@link dev.stepflow.store.ItemAlreadySettled}). This is the one path of every
+   * client's status change, single or bulk.
+   */
+  public StatusOutcome apply(
+      InstanceRef ref,
+      Action action,
+      Optional<StepRef> restartFrom,
+      ChangeOrigin origin,
+      Precondition precondition,
       Optional<BulkItemReceipt> receipt) {
     for (int attempt = 0; attempt < MAX_DECISIONS; attempt++) {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       MoveAttempt tried =
           store.decideAndMove(
               ref,
-              status -> table.decide(status, action),
-              origin.actor(),
+              instance -> {
+                precondition.check(instance);
+                return table.decide(instance.status(), action);
+              },
+              origin,
               now,
               restartFrom,
               receipt);
@@ -110,7 +132,8 @@ public final class InstanceControl {
     return switch (tried.decision()) {
       case Decision.NoOp noOp -> {
         metrics.statusChange(action, ChangeOutcome.NOOP, null);
-        yield Optional.of(new StatusOutcome(noOp.current(), before.statusChangedOn(), false));
+        yield Optional.of(
+            new StatusOutcome(noOp.current(), before.statusChangedOn(), before.etag(), false));
       }
       case Decision.Reject reject -> {
         metrics.statusChange(action, ChangeOutcome.REJECTED, action.rejectedWith());
@@ -123,15 +146,23 @@ public final class InstanceControl {
         }
         metrics.statusChange(action, ChangeOutcome.APPLIED, null);
         engine.afterMove(tried.applied().get());
-        yield Optional.of(new StatusOutcome(move.to(), now, true));
+        yield Optional.of(new StatusOutcome(move.to(), now, before.etagAfterMove(), true));
       }
     };
   }
 
   /** True when {@code action} was applied; a rejection or a vanished instance counts as skipped. */
   public boolean applyIfAllowed(InstanceRef ref, Action action, String actor) {
+    return applyIfAllowed(ref, action, ChangeOrigin.of(actor));
+  }
+
+  /**
+   * As above as {@code origin} asks: for batch and bulk jobs, which pass the origin of the call
+   * that started them so that each instance's history names its actor, reason and request id.
+   */
+  public boolean applyIfAllowed(InstanceRef ref, Action action, ChangeOrigin origin) {
     try {
-      apply(ref, action, Optional.empty(), actor);
+      apply(ref, action, Optional.empty(), origin, Precondition.NONE);
       return true;
     } catch (WorkflowException e) {
       if (e.problems().getFirst().code() == ErrorCode.STORE_UNAVAILABLE) {

@@ -1,7 +1,9 @@
 package dev.stepflow.engine.service;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.DeletionRefused;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
@@ -100,11 +102,20 @@ public final class InstanceService {
         .filter(className -> !nodes.liveNodeRuns(className, now()));
   }
 
-  /** A request to create one instance: {@code instanceId} null means "generate one". */
-  public record CreateRequest(String instanceId, String paramsJson, Retention retention) {}
+  /**
+   * A request to create one instance: {@code instanceId} null means "generate one", {@code
+   * onFailure} null "its version's".
+   */
+  public record CreateRequest(
+      String instanceId, String paramsJson, Retention retention, FailurePolicy onFailure) {
+    public CreateRequest(String instanceId, String paramsJson, Retention retention) {
+      this(instanceId, paramsJson, retention, null);
+    }
+  }
 
   /** Creates all instances or none; problems are reported per item, by index for a batch. */
-  public List<Instance> create(WorkflowRef workflow, List<CreateRequest> requests, String actor) {
+  public List<Instance> create(
+      WorkflowRef workflow, List<CreateRequest> requests, ChangeOrigin origin) {
     Limits.requireBatchSize("instances to create", requests.size());
     List<NewInstance> items = new ArrayList<>(requests.size());
     List<Problem> problems = new ArrayList<>();
@@ -137,15 +148,27 @@ public final class InstanceService {
                     + earlier
                     + "; ids must be unique within a batch."));
       }
-      items.add(new NewInstance(id, request.paramsJson(), request.retention()));
+      items.add(
+          new NewInstance(
+              id, request.paramsJson(), request.retention(), request.onFailure(), null));
     }
     if (!problems.isEmpty()) {
       throw new WorkflowException(problems);
     }
     creationRate.acquire(workflow, items.size());
-    List<Instance> created = instances.createInstances(workflow, items, actor, now());
+    List<Instance> created = instances.createInstances(workflow, items, origin, now());
     engine.workAvailable();
     return created;
+  }
+
+  /**
+   * One page of the instance's status history, oldest first, after the cursor {@code after} (empty:
+   * from its creation); INSTANCE_NOT_FOUND when it does not exist.
+   */
+  public Page<StatusChange> history(InstanceRef ref, Optional<Long> after, int size) {
+    return instances
+        .historyPage(ref, after, size)
+        .orElseThrow(() -> WorkflowException.instanceNotFound(ref));
   }
 
   public Instance get(InstanceRef ref) {

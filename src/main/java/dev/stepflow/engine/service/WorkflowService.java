@@ -10,13 +10,19 @@ import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.domain.WorkflowVersion;
+import dev.stepflow.engine.runtime.CronExpressions;
 import dev.stepflow.engine.runtime.EngineHooks;
 import dev.stepflow.engine.runtime.WorkflowRegistry;
 import dev.stepflow.store.WorkflowStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Workflows and their versions: binding a name to a workflow class, listing, deleting. */
 public final class WorkflowService {
@@ -33,8 +39,15 @@ public final class WorkflowService {
     this.engine = engine;
   }
 
-  /** A workflow with the number of its instances in each status. */
-  public record WorkflowWithCounts(Workflow workflow, Map<Status, Long> instanceCounts) {}
+  /**
+   * A workflow with the number of its instances in each status, and its newest version's cron
+   * schedules with their next tick.
+   */
+  public record WorkflowWithCounts(
+      Workflow workflow, Map<Status, Long> instanceCounts, List<ScheduleState> schedules) {}
+
+  /** A cron schedule and the next tick at which it creates an instance (null: never again). */
+  public record ScheduleState(String cron, Instant nextInstance) {}
 
   /** Creates or updates the workflow and records a new version; returns the stored workflow. */
   public Workflow put(WorkflowRef ref, WorkflowDefinition definition) {
@@ -54,12 +67,65 @@ public final class WorkflowService {
               + String.join(", ", registry.names())
               + ".");
     }
+    requireValidSchedules(definition.schedules());
     store.putWorkflow(ref, definition, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     return require(ref);
   }
 
+  /** Every expression parses as Cloudflare cron, and none appears twice (they name instances). */
+  private static void requireValidSchedules(List<String> crons) {
+    if (crons.size() > WorkflowDefinition.MAX_SCHEDULES) {
+      throw WorkflowException.invalid(
+          "schedules holds at most "
+              + WorkflowDefinition.MAX_SCHEDULES
+              + " items (got "
+              + crons.size()
+              + ").");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < crons.size(); i++) {
+      String cron = crons.get(i);
+      try {
+        CronExpressions.parse(cron);
+      } catch (CronExpressions.Invalid e) {
+        throw WorkflowException.invalid(
+            "schedules["
+                + i
+                + "].cron '"
+                + cron
+                + "' is not a valid cron expression: "
+                + e.getMessage()
+                + ". Use 5 fields in UTC, e.g. '*/5 * * * *'.");
+      }
+      if (!seen.add(cron)) {
+        throw WorkflowException.invalid(
+            "schedules["
+                + i
+                + "].cron '"
+                + cron
+                + "' appears twice; each schedule's ticks name"
+                + " their instances by the expression, so list it once.");
+      }
+    }
+  }
+
   public WorkflowWithCounts get(WorkflowRef ref) {
-    return new WorkflowWithCounts(require(ref), store.countInstances(ref));
+    return withCounts(require(ref));
+  }
+
+  private WorkflowWithCounts withCounts(Workflow workflow) {
+    Instant now = clock.instant();
+    List<ScheduleState> schedules = new ArrayList<>();
+    for (String cron : store.schedules(workflow.versionId())) {
+      try {
+        schedules.add(
+            new ScheduleState(cron, CronExpressions.parse(cron).nextAfter(now).orElse(null)));
+      } catch (CronExpressions.Invalid notStoredSinceValidatedOnPut) {
+        // a later cron syntax could refuse what an older one stored: show it, with no next tick
+        schedules.add(new ScheduleState(cron, null));
+      }
+    }
+    return new WorkflowWithCounts(workflow, store.countInstances(workflow.ref()), schedules);
   }
 
   public Page<WorkflowWithCounts> list(
@@ -67,11 +133,7 @@ public final class WorkflowService {
     Page<Workflow> found =
         store.listWorkflows(accountId, search, (long) (page - 1) * perPage, perPage);
     return new Page<>(
-        found.items().stream()
-            .map(w -> new WorkflowWithCounts(w, store.countInstances(w.ref())))
-            .toList(),
-        found.totalCount(),
-        null);
+        found.items().stream().map(this::withCounts).toList(), found.totalCount(), null);
   }
 
   /**

@@ -7,6 +7,7 @@ import static dev.stepflow.store.jdbc.Columns.nullableInt;
 import dev.stepflow.domain.BulkAction;
 import dev.stepflow.domain.BulkItem;
 import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRef;
 import dev.stepflow.domain.WireNames;
@@ -32,7 +33,7 @@ final class BulkJobRows {
   static final String JOB_FIELDS =
       "seq, job_id, account_id, workflow_name, action, from_type, from_name, from_count,"
           + " filter_statuses, filter_created_after, filter_created_before, filter_ids, dry_run,"
-          + " reason, actor, max_per_second, state, matched, applied, skipped,"
+          + " reason, actor, actor_name, request_id, max_per_second, state, matched, applied, skipped,"
           + " failed AS failed_items, cancelled,"
           + " pending, would_apply, would_skip, created_on, ended_on";
   static final String JOB_BY_ID = "SELECT " + JOB_FIELDS + " FROM bulk_job WHERE job_id = ?";
@@ -135,9 +136,12 @@ final class BulkJobRows {
             from,
             filter,
             rs.getInt("dry_run") != 0,
-            Optional.ofNullable(rs.getString("reason")),
             rs.getInt("max_per_second"),
-            rs.getString("actor"));
+            new ChangeOrigin(
+                rs.getString("actor"),
+                rs.getString("actor_name"),
+                rs.getString("reason"),
+                rs.getString("request_id")));
     BulkJob.Counts counts =
         new BulkJob.Counts(
             rs.getInt("matched"),

@@ -26,25 +26,29 @@ import java.util.Set;
  */
 final class CandidateQueries {
   /**
-   * An instance with the columns a claim needs. The workflow's active runs are counted only when it
-   * has a concurrency limit, the one thing that reads them: counting them for every candidate makes
-   * each claim of a busy workflow read all of its running instances.
+   * An instance with the columns a claim needs, {@code timer_due} being {@code timerDue} (the wake
+   * time where the query finds instances by it, else NULL). The workflow's active runs are counted
+   * only when it has a concurrency limit, the one thing that reads them: counting them for every
+   * candidate makes each claim of a busy workflow read all of its running instances.
    */
-  private static final String CANDIDATE_COLUMNS =
-      "SELECT "
-          + InstanceRows.FIELDS
-          + """
-          , run_id, rollback_cause,
-          (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
-          (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
-             AS concurrency_limit,
-          CASE WHEN (SELECT v.concurrency_limit FROM workflow_version v
-                      WHERE v.id = i.version_id) IS NULL THEN 0
-               ELSE (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
-                        AND r.workflow_name = i.workflow_name
-                        AND r.status IN (%s)) END AS active_runs
-          FROM instance i"""
-              .formatted(WireLiterals.slotHolding());
+  private static String candidateColumns(String timerDue) {
+    return "SELECT "
+        + InstanceRows.FIELDS
+        + """
+        , run_id, rollback_cause, %s AS timer_due,
+        (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
+        (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
+           AS concurrency_limit,
+        CASE WHEN (SELECT v.concurrency_limit FROM workflow_version v
+                    WHERE v.id = i.version_id) IS NULL THEN 0
+             ELSE (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
+                      AND r.workflow_name = i.workflow_name
+                      AND r.status IN (%s)) END AS active_runs
+        FROM instance i"""
+            .formatted(timerDue, WireLiterals.slotHolding());
+  }
+
+  private static final String CANDIDATE_COLUMNS = candidateColumns("CAST(NULL AS BIGINT)");
 
   /**
    * Instances of a workflow at its concurrency limit wait, and do not hide the others. It starts
@@ -62,7 +66,7 @@ final class CandidateQueries {
 
   /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
   private static final String DUE_BY_TIME =
-      CANDIDATE_COLUMNS
+      candidateColumns("wake_at")
           + " WHERE status = "
           + WireLiterals.quoted(Status.WAITING)
           + " AND wake_at <= ?"
@@ -171,7 +175,8 @@ final class CandidateQueries {
                 rollbackCause(rs.getString("rollback_cause")),
                 rs.getString("class_name"),
                 Columns.nullableInt(rs, "concurrency_limit"),
-                rs.getInt("active_runs")));
+                rs.getInt("active_runs"),
+                Columns.instant(rs, "timer_due")));
       }
     }
     return out;

@@ -59,4 +59,12 @@ final class Columns {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
+
+  /** The text in the first column of the first row {@code sql} finds; null when none. */
+  static String text(java.sql.Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), values);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
 }

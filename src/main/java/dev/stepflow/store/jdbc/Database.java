@@ -40,6 +40,9 @@ public interface Database extends AutoCloseable {
    */
   void trackPools(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics);
 
+  /** Reports every commit of a write transaction to {@code observer} from now on. */
+  void observeCommits(CommitObserver observer);
+
   /** The SQL this database needs where the stores' SQL is not portable. */
   SqlDialect dialect();
 

@@ -67,6 +67,7 @@ final class EffectWrites {
       case ENQUEUE -> clearWait(plan.set(Column.QUEUED_ON, move.at()));
       case RECORD_TERMINATION -> plan.recordTermination();
       case STAMP_PAUSE_START -> plan.set(Column.PAUSED_AT, move.at());
+      case CLEAR_STEP_ERROR -> plan.set(Column.ERROR_NAME, null).set(Column.ERROR_MESSAGE, null);
       case SHIFT_DEADLINES_BY_PAUSE ->
           plan.after(
                   Sql.of(

@@ -28,6 +28,7 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
+  private volatile CommitObserver commits = CommitObserver.NONE;
 
   private record Task<T>(SqlWork<T> work, CompletableFuture<T> done) {}
 
@@ -37,6 +38,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     this.connection = connection;
     connection.setAutoCommit(false);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
+  }
+
+  /** Reports every batch's commit to {@code observer} from now on. */
+  public void observeCommits(CommitObserver observer) {
+    commits = observer;
   }
 
   public <T> T write(SqlWork<T> work) {
@@ -94,7 +100,9 @@ public final class GroupCommitWriter implements AutoCloseable {
       completions.add(runOne(task));
     }
     try {
+      long started = System.nanoTime();
       connection.commit();
+      commits.committed(batch.size(), System.nanoTime() - started);
     } catch (SQLException e) {
       log.error("Commit of a batch of {} writes failed", batch.size(), e);
       rollbackQuietly();

@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceIdsInUse;
 import dev.stepflow.domain.NewInstance;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -28,9 +30,11 @@ final class InstanceCreation {
       """
       INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
                             params_json, trigger_source, created_on, modified_on, queued_on,
-                            status_changed_on, success_retention_ms, error_retention_ms)
-      SELECT ?, ?, ?, ?, ?, ?, ?, 'api', ?, ?, ?, ?,
-             COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms)
+                            status_changed_on, success_retention_ms, error_retention_ms,
+                            on_failure, schedule_cron, scheduled_time)
+      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+             COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms),
+             CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
         FROM workflow_version v WHERE v.id = ?
       ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
       RETURNING seq""";
@@ -56,7 +60,7 @@ final class InstanceCreation {
       String workflowLock,
       WorkflowRef ref,
       List<NewInstance> items,
-      String actor,
+      ChangeOrigin origin,
       Instant now)
       throws SQLException {
     // a workflow being deleted now is either gone, or waits until these instances exist
@@ -79,12 +83,43 @@ final class InstanceCreation {
       StatusHistory.append(
           c,
           seq.getAsLong(),
-          new StatusChange(null, Status.QUEUED, StatusChange.CREATE, actor, now, false));
+          StatusChange.by(origin, null, Status.QUEUED, StatusChange.CREATE, now, false));
       created.add(findInstanceBySeq(c, seq.getAsLong()));
     }
     Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
     ClusterChannels.sendWork(c, dialect);
     return created;
+  }
+
+  /**
+   * Creates {@code item} in the workflow {@code ref}, queued, unless an instance with its id exists
+   * (then nothing is written and the result is empty): a cron tick's instance, which every node
+   * that fires the tick names alike.
+   */
+  static Optional<Instance> createIfAbsent(
+      Connection c,
+      SqlDialect dialect,
+      String workflowLock,
+      WorkflowRef ref,
+      NewInstance item,
+      String actor,
+      Instant now)
+      throws SQLException {
+    Optional<Workflow> workflow = JdbcWorkflowStore.findWorkflow(c, ref, workflowLock);
+    if (workflow.isEmpty()) {
+      return Optional.empty();
+    }
+    OptionalLong seq = insert(c, workflow.get(), item, now);
+    if (seq.isEmpty()) {
+      return Optional.empty();
+    }
+    StatusHistory.append(
+        c,
+        seq.getAsLong(),
+        new StatusChange(null, Status.QUEUED, StatusChange.CREATE, actor, now, false));
+    Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
+    ClusterChannels.sendWork(c, dialect);
+    return Optional.of(findInstanceBySeq(c, seq.getAsLong()));
   }
 
   /**
@@ -119,12 +154,16 @@ final class InstanceCreation {
                 workflow.id(),
                 workflow.versionId(),
                 item.paramsJson(),
+                item.triggerSource(),
                 now,
                 now,
                 now,
                 now,
                 item.retention().successMillis(),
                 item.retention().errorMillis(),
+                item.onFailure() == null ? null : WireNames.failurePolicy(item.onFailure()),
+                item.tick() == null ? null : item.tick().cron(),
+                item.tick() == null ? null : item.tick().scheduledTime(),
                 workflow.versionId());
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();

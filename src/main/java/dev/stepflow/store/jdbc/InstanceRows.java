@@ -3,6 +3,7 @@ package dev.stepflow.store.jdbc;
 import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.CronTick;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.WireNames;
@@ -21,7 +22,7 @@ final class InstanceRows {
       seq, account_id, workflow_name, instance_id, status, workflow_id, version_id, params_json,
       trigger_source, created_on, modified_on, queued_on, started_on, ended_on, status_changed_on,
       output_json, error_name, error_message, rollback_outcome, rollback_error_name,
-      rollback_error_message""";
+      rollback_error_message, status_version, schedule_cron, scheduled_time""";
 
   static final String COLUMNS = "SELECT " + FIELDS + " FROM instance";
   static final String BY_ID =
@@ -76,6 +77,13 @@ final class InstanceRows {
             ? null
             : WireNames.parseRollbackOutcome(rollbackOutcome).orElseThrow(),
         rs.getString("rollback_error_name"),
-        rs.getString("rollback_error_message"));
+        rs.getString("rollback_error_message"),
+        rs.getLong("status_version"),
+        schedule(rs));
+  }
+
+  private static CronTick schedule(ResultSet rs) throws SQLException {
+    String cron = rs.getString("schedule_cron");
+    return cron == null ? null : new CronTick(cron, instant(rs, "scheduled_time"));
   }
 }

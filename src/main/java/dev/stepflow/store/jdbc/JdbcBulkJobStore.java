@@ -37,9 +37,9 @@ public final class JdbcBulkJobStore implements BulkJobStore {
       """
       INSERT INTO bulk_job (job_id, account_id, workflow_name, action, rollback, from_type, from_name,
         from_count, filter_statuses, filter_created_after, filter_created_before, filter_ids, dry_run,
-        reason, actor, max_per_second, state, matched, applied, skipped, failed, cancelled, pending,
+        reason, actor, actor_name, request_id, max_per_second, state, matched, applied, skipped, failed, cancelled, pending,
         would_apply, would_skip, created_on, ended_on, owner_node, lease_until)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)""";
   private static final String SET_PREVIEW_COUNTS =
       "UPDATE bulk_job SET would_apply = ?, would_skip = ? WHERE seq = ?";
   private static final String JOB_SEQ = "SELECT seq FROM bulk_job WHERE job_id = ?";
@@ -173,7 +173,9 @@ public final class JdbcBulkJobStore implements BulkJobStore {
         BulkJobRows.idsText(spec.filter().ids()),
         spec.dryRun() ? 1 : 0,
         spec.reason().orElse(null),
-        spec.actor(),
+        spec.startedBy().actor(),
+        spec.startedBy().actorName(),
+        spec.startedBy().requestId(),
         spec.maxPerSecond(),
         WireNames.bulkJobState(state),
         matched,

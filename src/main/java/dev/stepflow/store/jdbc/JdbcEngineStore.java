@@ -6,6 +6,7 @@ import static dev.stepflow.store.jdbc.Columns.execute;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
@@ -79,6 +80,10 @@ public final class JdbcEngineStore implements EngineStore {
       SELECT id, payload_json, received_on FROM event WHERE instance_seq = ? AND type = ?
        ORDER BY id LIMIT 1""";
   private static final String DELETE_EVENT = "DELETE FROM event WHERE id = ?";
+  private static final String FAILURE_POLICY =
+      """
+      SELECT COALESCE(i.on_failure, v.on_failure) FROM instance i
+        JOIN workflow_version v ON v.id = i.version_id WHERE i.seq = ?""";
 
   private final Database db;
   private final InstanceClaims claims;
@@ -297,6 +302,40 @@ public final class JdbcEngineStore implements EngineStore {
           execute(c, DELETE_EVENT, eventId);
           return Optional.of(done);
         });
+  }
+
+  @Override
+  public FailurePolicy failurePolicy(long seq) {
+    String wire = db.read(c -> Columns.text(c, FAILURE_POLICY, seq));
+    return WireNames.parseFailurePolicy(wire).orElse(FailurePolicy.DEFAULT);
+  }
+
+  /** Undoes the step write of {@link #pauseAtStep} when its move no longer applies. */
+  private static final class MoveNotApplied extends RuntimeException {
+    MoveNotApplied() {
+      super("the move into paused no longer applies", null, false, false);
+    }
+  }
+
+  @Override
+  public boolean pauseAtStep(
+      RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at) {
+    try {
+      return db.write(
+          c -> {
+            if (!StepRows.update(c, updateStep, exhausted, lease.instanceSeq(), lease.runId())) {
+              return false;
+            }
+            if (!MoveWrite.of(lease.instanceSeq(), lease.runId(), move, at)
+                .withRunUpdate(update)
+                .apply(c, db.dialect(), ENGINE)) {
+              throw new MoveNotApplied();
+            }
+            return true;
+          });
+    } catch (MoveNotApplied notApplied) {
+      return false;
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import static dev.stepflow.store.jdbc.Columns.execute;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
 import dev.stepflow.domain.BulkItem;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -77,9 +78,9 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   @Override
   public List<Instance> createInstances(
-      WorkflowRef ref, List<NewInstance> items, String actor, Instant now) {
+      WorkflowRef ref, List<NewInstance> items, ChangeOrigin origin, Instant now) {
     return db.write(
-        c -> InstanceCreation.create(c, dialect, workflowToCreateIn, ref, items, actor, now));
+        c -> InstanceCreation.create(c, dialect, workflowToCreateIn, ref, items, origin, now));
   }
 
   @Override
@@ -117,8 +118,8 @@ public final class JdbcInstanceStore implements InstanceStore {
   @Override
   public MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Status, Decision> decide,
-      String actor,
+      Function<Instance, Decision> decide,
+      ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom,
       Optional<BulkItemReceipt> receipt) {
@@ -130,14 +131,14 @@ public final class JdbcInstanceStore implements InstanceStore {
           }
           Instance before = found.get().instance();
           long runId = found.get().runId();
-          Decision decision = decide.apply(before.status());
+          Decision decision = decide.apply(before);
           if (!(decision instanceof Decision.Move move)) {
             return new MoveAttempt(before, decision, null, Optional.empty());
           }
           boolean applied =
               MoveWrite.of(before.seq(), runId, move, at)
                   .restartingFrom(restartStep(c, before, restartFrom))
-                  .apply(c, dialect, actor);
+                  .apply(c, dialect, origin);
           if (applied) {
             settleApplied(c, receipt, at);
           }
@@ -208,6 +209,18 @@ public final class JdbcInstanceStore implements InstanceStore {
         c -> {
           OptionalLong seq = InstanceRows.seqOf(c, ref);
           return seq.isEmpty() ? List.<StatusChange>of() : StatusHistory.of(c, seq.getAsLong());
+        });
+  }
+
+  @Override
+  public Optional<Page<StatusChange>> historyPage(InstanceRef ref, Optional<Long> after, int size) {
+    return db.read(
+        c -> {
+          OptionalLong seq = InstanceRows.seqOf(c, ref);
+          if (seq.isEmpty()) {
+            return Optional.<Page<StatusChange>>empty();
+          }
+          return Optional.of(StatusHistory.page(c, seq.getAsLong(), after.orElse(0L), size));
         });
   }
 

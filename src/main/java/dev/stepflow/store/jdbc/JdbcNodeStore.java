@@ -54,6 +54,9 @@ public final class JdbcNodeStore implements NodeStore {
       SELECT COUNT(*) FROM node_class nc JOIN node n ON n.id = nc.node_id
        WHERE nc.class_name = ? AND n.heartbeat_at + n.lease_ms >= ?""";
 
+  private static final String LIVE_NODES =
+      "SELECT COUNT(*) FROM node WHERE heartbeat_at + lease_ms >= ?";
+
   private final Database db;
 
   public JdbcNodeStore(Database db) {
@@ -135,6 +138,11 @@ public final class JdbcNodeStore implements NodeStore {
   @Override
   public boolean liveNodeRuns(String className, Instant now) {
     return db.read(c -> Columns.count(c, LIVE_NODE_RUNS, className, now) > 0);
+  }
+
+  @Override
+  public int liveNodes(Instant now) {
+    return db.read(c -> (int) Columns.count(c, LIVE_NODES, now));
   }
 
   @Override

@@ -55,8 +55,15 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       """
       INSERT INTO workflow_version (id, account_id, workflow_name, workflow_id, class_name,
                                     script_name, step_limit, success_retention_ms,
-                                    error_retention_ms, concurrency_limit, created_on)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                    error_retention_ms, concurrency_limit, on_failure,
+                                    created_on)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+  private static final String INSERT_SCHEDULE =
+      """
+      INSERT INTO workflow_schedule (version_id, cron, position, since_on)
+      VALUES (?, ?, ?, ?)""";
+  private static final String SCHEDULES_OF_VERSION =
+      "SELECT cron FROM workflow_schedule WHERE version_id = ? ORDER BY position";
   private static final String LIST_WORKFLOWS =
       """
       SELECT account_id, name, id, class_name, script_name, version_id, created_on, modified_on,
@@ -160,7 +167,11 @@ public final class JdbcWorkflowStore implements WorkflowStore {
               def.defaultRetention().successMillis(),
               def.defaultRetention().errorMillis(),
               def.concurrencyLimit(),
+              WireNames.failurePolicy(def.onFailure()),
               now);
+          for (int i = 0; i < def.schedules().size(); i++) {
+            execute(c, INSERT_SCHEDULE, versionId, def.schedules().get(i), i, now);
+          }
           return version;
         });
   }
@@ -184,6 +195,21 @@ public final class JdbcWorkflowStore implements WorkflowStore {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  @Override
+  public List<String> schedules(String versionId) {
+    return db.read(
+        c -> {
+          List<String> crons = new ArrayList<>();
+          try (PreparedStatement ps = bind(c.prepareStatement(SCHEDULES_OF_VERSION), versionId);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              crons.add(rs.getString(1));
+            }
+          }
+          return crons;
+        });
   }
 
   @Override

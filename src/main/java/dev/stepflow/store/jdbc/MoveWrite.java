@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
 
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Effect;
 import dev.stepflow.domain.StatusChange;
@@ -36,6 +37,7 @@ final class MoveWrite {
   /** The instance columns a move may set. */
   enum Column {
     STATUS,
+    STATUS_VERSION,
     MODIFIED_ON,
     STATUS_CHANGED_ON,
     QUEUED_ON,
@@ -182,7 +184,9 @@ final class MoveWrite {
     Plan plan = new Plan();
     plan.set(Column.STATUS, WireNames.status(move.to()))
         .set(Column.MODIFIED_ON, at)
-        .set(Column.STATUS_CHANGED_ON, at);
+        .set(Column.STATUS_CHANGED_ON, at)
+        // the instance's ETag names this version: every move makes a new one
+        .assign(Column.STATUS_VERSION, Sql.of("status_version + 1"));
     if (move.to().isTerminal()) {
       plan.set(Column.ENDED_ON, at);
     }
@@ -209,6 +213,11 @@ final class MoveWrite {
    * move with effects the runtime carries out is announced to every node once it commits.
    */
   boolean apply(Connection c, SqlDialect dialect, String actor) throws SQLException {
+    return apply(c, dialect, ChangeOrigin.of(actor));
+  }
+
+  /** As {@link #apply(Connection, SqlDialect, String)}, recording who, why and in which request. */
+  boolean apply(Connection c, SqlDialect dialect, ChangeOrigin origin) throws SQLException {
     Plan plan = plan();
     if (update(plan).execute(c) == 0) {
       return false;
@@ -216,8 +225,8 @@ final class MoveWrite {
     StatusHistory.append(
         c,
         instanceSeq,
-        new StatusChange(
-            move.from(), move.to(), move.trigger().label(), actor, at, plan.recordsTermination));
+        StatusChange.by(
+            origin, move.from(), move.to(), move.trigger().label(), at, plan.recordsTermination));
     for (Sql statement : plan.after) {
       statement.execute(c);
     }

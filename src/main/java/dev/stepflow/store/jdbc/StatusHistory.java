@@ -3,6 +3,7 @@ package dev.stepflow.store.jdbc;
 import static dev.stepflow.store.jdbc.Columns.bind;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
+import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StatusChange;
 import dev.stepflow.domain.WireNames;
@@ -18,12 +19,23 @@ final class StatusHistory {
   private static final String APPEND =
       """
       INSERT INTO status_change (instance_seq, from_status, to_status, trigger_name, actor, at,
-                                 records_termination)
-      VALUES (?, ?, ?, ?, ?, ?, ?)""";
+                                 records_termination, actor_name, reason, request_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
   private static final String OF_INSTANCE =
       """
-      SELECT from_status, to_status, trigger_name, actor, at, records_termination
+      SELECT id, from_status, to_status, trigger_name, actor, at, records_termination, actor_name,
+             reason, request_id
         FROM status_change WHERE instance_seq = ? ORDER BY id""";
+
+  /** One page, after the row of id {@code ?} (0: from the start); one row more tells of a next. */
+  private static final String PAGE_OF_INSTANCE =
+      """
+      SELECT id, from_status, to_status, trigger_name, actor, at, records_termination, actor_name,
+             reason, request_id
+        FROM status_change WHERE instance_seq = ? AND id > ? ORDER BY id LIMIT ?""";
+
+  private static final String COUNT_OF_INSTANCE =
+      "SELECT COUNT(*) FROM status_change WHERE instance_seq = ?";
 
   private StatusHistory() {}
 
@@ -37,7 +49,10 @@ final class StatusHistory {
             change.trigger(),
             change.actor(),
             change.at(),
-            change.recordsTermination() ? 1 : 0)) {
+            change.recordsTermination() ? 1 : 0,
+            change.actorName(),
+            change.reason(),
+            change.requestId())) {
       ps.executeUpdate();
     }
   }
@@ -47,18 +62,54 @@ final class StatusHistory {
     try (PreparedStatement ps = bind(c.prepareStatement(OF_INSTANCE), instanceSeq);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String from = rs.getString("from_status");
-        rows.add(
-            new StatusChange(
-                from == null ? null : status(from),
-                status(rs.getString("to_status")),
-                rs.getString("trigger_name"),
-                rs.getString("actor"),
-                instant(rs, "at"),
-                rs.getInt("records_termination") == 1));
+        rows.add(change(rs));
       }
     }
     return rows;
+  }
+
+  /**
+   * Up to {@code size} rows after the row {@code afterId} (0: the first page), oldest first, with
+   * the cursor of the next page when more follow, and the count of all rows.
+   */
+  static Page<StatusChange> page(Connection c, long instanceSeq, long afterId, int size)
+      throws SQLException {
+    List<StatusChange> rows = new ArrayList<>();
+    long lastId = afterId;
+    boolean more = false;
+    try (PreparedStatement ps =
+            bind(c.prepareStatement(PAGE_OF_INSTANCE), instanceSeq, afterId, size + 1);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (rows.size() == size) {
+          more = true;
+          break;
+        }
+        rows.add(change(rs));
+        lastId = rs.getLong("id");
+      }
+    }
+    long total;
+    try (PreparedStatement ps = bind(c.prepareStatement(COUNT_OF_INSTANCE), instanceSeq);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      total = rs.getLong(1);
+    }
+    return new Page<>(rows, total, more ? Long.toString(lastId) : null);
+  }
+
+  private static StatusChange change(ResultSet rs) throws SQLException {
+    String from = rs.getString("from_status");
+    return new StatusChange(
+        from == null ? null : status(from),
+        status(rs.getString("to_status")),
+        rs.getString("trigger_name"),
+        rs.getString("actor"),
+        instant(rs, "at"),
+        rs.getInt("records_termination") == 1,
+        rs.getString("actor_name"),
+        rs.getString("reason"),
+        rs.getString("request_id"));
   }
 
   private static Status status(String wire) {

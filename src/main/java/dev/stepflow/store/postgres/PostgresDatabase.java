@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.StoreUnavailable;
+import dev.stepflow.store.jdbc.CommitObserver;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.SqlDialect;
 import dev.stepflow.store.jdbc.SqlWork;
@@ -45,6 +46,7 @@ public final class PostgresDatabase implements Database {
   private final String jdbcUrl;
   private final String user;
   private final String password;
+  private volatile CommitObserver commits = CommitObserver.NONE;
 
   private PostgresDatabase(HikariDataSource pool, String jdbcUrl, String user, String password) {
     this.pool = pool;
@@ -123,6 +125,11 @@ public final class PostgresDatabase implements Database {
   }
 
   @Override
+  public void observeCommits(CommitObserver observer) {
+    commits = observer;
+  }
+
+  @Override
   public <T> T write(SqlWork<T> work) {
     return faults.retrying("write", () -> inTransaction(work));
   }
@@ -137,7 +144,9 @@ public final class PostgresDatabase implements Database {
         rollbackQuietly(c, e);
         throw e;
       }
+      long started = System.nanoTime();
       commit(c);
+      commits.committed(1, System.nanoTime() - started);
       return result;
     }
   }

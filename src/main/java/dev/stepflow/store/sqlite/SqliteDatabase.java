@@ -3,6 +3,7 @@ package dev.stepflow.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stepflow.store.StoreUnavailable;
+import dev.stepflow.store.jdbc.CommitObserver;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.GroupCommitWriter;
 import dev.stepflow.store.jdbc.SqlDialect;
@@ -106,6 +107,11 @@ public final class SqliteDatabase implements Database {
   @Override
   public void trackPools(com.zaxxer.hikari.metrics.MetricsTrackerFactory metrics) {
     readers.setMetricsTrackerFactory(metrics);
+  }
+
+  @Override
+  public void observeCommits(CommitObserver observer) {
+    writer.observeCommits(observer);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepflow.domain.Limits;
 import dev.stepflow.workflow.Backoff;
+import dev.stepflow.workflow.Branch;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.Rollback;
 import dev.stepflow.workflow.Step;
@@ -13,6 +14,8 @@ import dev.stepflow.workflow.WaitTimeoutException;
 import dev.stepflow.workflow.Workflow;
 import dev.stepflow.workflow.WorkflowEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,8 +28,11 @@ import java.util.Locale;
  *    "rollback": {"ms": 50, "fail": 0, "retries": {...}}},
  *   {"sleep": "cool-off", "ms": 1000},
  *   {"sleepUntil": "deadline", "at": "2026-12-01T00:00:00Z"},
- *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000, "catch": false} ]}</pre>
+ *   {"waitForEvent": "approval", "type": "approved", "timeout_ms": 60000, "catch": false},
+ *   {"parallel": [{"do": "email", "ms": 1000}, {"do": "sms", "ms": 1000}]} ]}</pre>
  *
+ * A {@code parallel} element runs its do steps as the branches of one {@code step.all} (at once,
+ * each checkpointed on its own). Instances created without params (a cron tick's) run no step.
  * {@code "output_bytes": N} makes a step return {@code {"blob": "xxx..."}} with N characters (to
  * test the result and state limits); N is checked before anything is allocated: 0 to {@link
  * #MAX_OUTPUT_BYTES}, else the instance fails at that step, which never runs. {@code fail: N} makes
@@ -65,7 +71,13 @@ public final class Scripted implements Workflow {
                   ? "sleep"
                   : spec.has("sleepUntil")
                       ? "sleepUntil"
-                      : spec.has("waitForEvent") ? "waitForEvent" : "";
+                      : spec.has("waitForEvent")
+                          ? "waitForEvent"
+                          : spec.has("parallel") ? "parallel" : "";
+      if (kind.equals("parallel")) {
+        parallel(event, step, spec.get("parallel"), counts, outputs);
+        continue;
+      }
       String name = spec.path(kind).asText();
       String key = name + "-" + counts.merge(kind + ":" + name, 1, Integer::sum);
       switch (kind) {
@@ -97,6 +109,40 @@ public final class Scripted implements Workflow {
   }
 
   private JsonNode doStep(WorkflowEvent event, Step step, JsonNode spec, String name) {
+    Branch branch = branch(event, spec, name);
+    return step.run(name, branch.config(), branch.fn(), branch.rollback(), branch.rollbackConfig());
+  }
+
+  /**
+   * A {@code {"parallel": [step, ...]}} element: its do steps run as the branches of one {@code
+   * step.all}; their outputs join the workflow's under their own names.
+   */
+  private void parallel(
+      WorkflowEvent event,
+      Step step,
+      JsonNode specs,
+      java.util.Map<String, Integer> counts,
+      ObjectNode outputs) {
+    if (!specs.isArray()) {
+      throw new NonRetryableException("Scripted: 'parallel' holds a list of do steps: " + specs);
+    }
+    List<Branch> branches = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (JsonNode spec : specs) {
+      if (!spec.has("do")) {
+        throw new NonRetryableException("Scripted: a parallel branch is a do step: " + spec);
+      }
+      String name = spec.path("do").asText();
+      keys.add(name + "-" + counts.merge("do:" + name, 1, Integer::sum));
+      branches.add(branch(event, spec, name));
+    }
+    List<JsonNode> results = step.all(branches);
+    for (int i = 0; i < keys.size(); i++) {
+      outputs.set(keys.get(i), results.get(i));
+    }
+  }
+
+  private Branch branch(WorkflowEvent event, JsonNode spec, String name) {
     int outputBytes = outputBytes(spec);
     StepConfig config = config(spec, StepConfig.DEFAULT);
     JsonNode rollbackSpec = spec.get("rollback");
@@ -117,7 +163,7 @@ public final class Scripted implements Workflow {
             };
     StepConfig rollbackConfig =
         rollbackSpec == null ? null : config(rollbackSpec, StepConfig.DEFAULT);
-    return step.run(
+    return new Branch(
         name,
         config,
         ctx -> {

@@ -92,13 +92,13 @@ class InstanceControlContentionIT {
     @Override
     public MoveAttempt decideAndMove(
         InstanceRef ref,
-        java.util.function.Function<Status, dev.stepflow.domain.Decision> decide,
-        String actor,
+        java.util.function.Function<Instance, dev.stepflow.domain.Decision> decide,
+        dev.stepflow.domain.ChangeOrigin origin,
         Instant at,
         Optional<StepRef> restartFrom,
         Optional<BulkItemReceipt> receipt) {
       rivalFirst(ref);
-      return store.decideAndMove(ref, decide, actor, at, restartFrom, receipt);
+      return store.decideAndMove(ref, decide, origin, at, restartFrom, receipt);
     }
 
     private void rivalFirst(InstanceRef ref) {
@@ -115,8 +115,11 @@ class InstanceControlContentionIT {
 
     @Override
     public List<Instance> createInstances(
-        WorkflowRef workflow, List<NewInstance> items, String actor, Instant now) {
-      return store.createInstances(workflow, items, actor, now);
+        WorkflowRef workflow,
+        List<NewInstance> items,
+        dev.stepflow.domain.ChangeOrigin origin,
+        Instant now) {
+      return store.createInstances(workflow, items, origin, now);
     }
 
     @Override
@@ -141,6 +144,12 @@ class InstanceControlContentionIT {
     @Override
     public List<StatusChange> history(InstanceRef ref) {
       return store.history(ref);
+    }
+
+    @Override
+    public Optional<Page<StatusChange>> historyPage(
+        InstanceRef ref, Optional<Long> after, int size) {
+      return store.historyPage(ref, after, size);
     }
 
     @Override

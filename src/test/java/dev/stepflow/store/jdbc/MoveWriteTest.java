@@ -94,7 +94,8 @@ class MoveWriteTest {
 
     assertThat(sql.text())
         .isEqualTo(
-            "UPDATE instance SET status = ?, modified_on = ?, status_changed_on = ?,"
+            "UPDATE instance SET status = ?, status_version = status_version + 1,"
+                + " modified_on = ?, status_changed_on = ?,"
                 + " ended_on = ?, run_id = run_id + 1, owner_node = NULL, lease_until = NULL"
                 + " WHERE seq = ? AND status = ? AND run_id = ?");
     assertThat(sql.values()).containsExactly("terminated", AT, AT, AT, 7L, "running", 3L);
@@ -112,7 +113,8 @@ class MoveWriteTest {
 
     assertThat(sql.text())
         .isEqualTo(
-            "UPDATE instance SET status = ?, modified_on = ?, status_changed_on = ?,"
+            "UPDATE instance SET status = ?, status_version = status_version + 1,"
+                + " modified_on = ?, status_changed_on = ?,"
                 + " started_on = COALESCE(started_on, ?), wake_at = NULL,"
                 + " waiting_for_event = NULL, run_id = run_id + 1, owner_node = ?,"
                 + " lease_until = ?"
@@ -134,7 +136,8 @@ class MoveWriteTest {
 
     assertThat(sql.text())
         .startsWith(
-            "UPDATE instance SET status = ?, modified_on = ?, status_changed_on = ?,"
+            "UPDATE instance SET status = ?, status_version = status_version + 1,"
+                + " modified_on = ?, status_changed_on = ?,"
                 + " wake_at = ?, waiting_for_event = ?, output_json = COALESCE(?, output_json),")
         .contains("owner_node = NULL, lease_until = NULL")
         .endsWith(" WHERE seq = ? AND status = ? AND run_id = ?");

@@ -257,7 +257,9 @@ class PostgresStoreIT extends BulkJobContract {
     try (var files =
         java.nio.file.Files.list(
             java.nio.file.Path.of("src/main/resources/db/migration/postgres"))) {
-      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+      return files
+          .filter(f -> f.getFileName().toString().matches("V\\d+(_\\d+)*__.+\\.sql"))
+          .count();
     }
   }
 

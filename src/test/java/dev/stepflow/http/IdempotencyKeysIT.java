@@ -1,0 +1,14 @@
+package dev.stepflow.http;
+
+import dev.stepflow.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link IdempotencyScenarios} on a server with its data in SQLite. */
+class IdempotencyKeysIT extends IdempotencyScenarios {
+  @RegisterExtension static final TestServer server = TestServer.holdingQueue();
+
+  @Override
+  TestServer server() {
+    return server;
+  }
+}
