@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -383,6 +384,95 @@ abstract class BulkJobsContract {
     String jobId = start(wf, "{\"action\":\"pause\",\"dry_run\":true}").get("id").asText();
 
     assertThat(api.get(other + "/bulk/" + jobId).errorCode()).isEqualTo(10410);
+  }
+
+  @Test
+  void eachChangeOfAJobIsInTheHistoryWithTheJobItsStarterItsReasonAndItsStartRequest() {
+    String wf = workflowWith(3);
+    ApiClient ops = api.withToken(server().addToken("ops-oncall", Permission.EDIT));
+    ApiResponse started =
+        ops.send(
+            "POST",
+            wf + "/bulk",
+            "{\"action\":\"pause\",\"filter\":{\"ids\":[\"i0\",\"i2\"]}}",
+            "application/json",
+            Map.of("X-Stepflow-Reason", "incident 42", "X-Request-Id", "start-req-1"));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(200);
+    String jobId = started.result().get("id").asText();
+    assertThat(started.result().get("reason").asText()).isEqualTo("incident 42");
+    assertThat(started.result().get("request_id").asText()).isEqualTo("start-req-1");
+    assertThat(started.result().get("actor").get("type").asText()).isEqualTo("bulk_job");
+    assertThat(started.result().get("actor").get("name").asText()).isEqualTo("ops-oncall");
+    awaitEnded(wf, jobId);
+
+    for (String id : List.of("i0", "i2")) {
+      List<JsonNode> history = list(api.get(wf + "/instances/" + id + "/history").result());
+      JsonNode pause = history.getLast();
+      assertThat(pause.get("to").asText()).isEqualTo("paused");
+      assertThat(pause.get("trigger").asText()).isEqualTo("pause");
+      assertThat(pause.get("actor").get("type").asText()).isEqualTo("bulk_job");
+      assertThat(pause.get("actor").get("id").asText()).isEqualTo(jobId);
+      assertThat(pause.get("actor").get("name").asText()).isEqualTo("ops-oncall");
+      assertThat(pause.get("reason").asText()).isEqualTo("incident 42");
+      assertThat(pause.get("request_id").asText()).isEqualTo("start-req-1");
+      assertThat(history.stream().filter(h -> h.get("to").asText().equals("paused"))).hasSize(1);
+    }
+    assertThat(list(api.get(wf + "/instances/i1/history").result())).hasSize(1);
+
+    String cancelled =
+        ops.send("DELETE", wf + "/bulk/" + jobId, null, null, Map.of("X-Request-Id", "cancel-1"))
+            .body()
+            .toString();
+    assertThat(cancelled).contains(jobId);
+    List<JsonNode> audit =
+        list(
+            api.get(ACCOUNT + "/audit?workflow=" + wf.substring(wf.lastIndexOf('/') + 1)).result());
+    assertThat(audit)
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("action").asText()).isEqualTo("bulk.start");
+              assertThat(e.get("request_id").asText()).isEqualTo("start-req-1");
+              assertThat(e.get("reason").asText()).isEqualTo("incident 42");
+              assertThat(e.get("actor").get("name").asText()).isEqualTo("ops-oncall");
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("action").asText()).isEqualTo("bulk.cancel");
+              assertThat(e.get("request_id").asText()).isEqualTo("cancel-1");
+            });
+  }
+
+  @Test
+  void aRepeatedStartWithItsIdempotencyKeyAnswersTheFirstJobAndStartsNoOther() {
+    String wf = workflowWith(4);
+    String body = "{\"action\":\"terminate\",\"reason\":\"body wins\"}";
+    Map<String, String> key =
+        Map.of("Idempotency-Key", "bulk-once-1", "X-Stepflow-Reason", "header loses");
+    ApiResponse first = api.send("POST", wf + "/bulk", body, "application/json", key);
+    ApiResponse again = api.send("POST", wf + "/bulk", body, "application/json", key);
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.result().get("id").asText()).isEqualTo(first.result().get("id").asText());
+    assertThat(first.result().get("reason").asText()).isEqualTo("body wins");
+    assertThat(api.get(wf + "/bulk").result()).hasSize(1);
+    awaitEnded(wf, first.result().get("id").asText());
+    for (int i = 0; i < 4; i++) {
+      List<JsonNode> history = list(api.get(wf + "/instances/i" + i + "/history").result());
+      assertThat(history.stream().filter(h -> h.get("to").asText().equals("terminated")))
+          .hasSize(1);
+    }
+
+    ApiResponse other =
+        api.send("POST", wf + "/bulk", "{\"action\":\"pause\"}", "application/json", key);
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.errorCode()).isEqualTo(10422);
+    assertThat(api.get(wf + "/bulk").result()).hasSize(1);
+  }
+
+  private static List<JsonNode> list(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).toList();
   }
 
   @Test
