@@ -233,7 +233,9 @@ test('terminate with rollback shows the rollback steps on the timeline', async (
   await main.page.click('dialog.confirm button.danger');
   const done = await api.waitFor(ACC, 'ops', 't1', ['terminated']);
   assert.equal(done.rollback.outcome, 'complete');
+  // the page may have drawn a moment of the rollback (charge-1 only); its next refresh draws the end
   await main.page.waitForSelector('li[data-type="rollback"][data-step="charge-1"]');
+  await main.page.waitForSelector('li[data-type="rollback"][data-step="reserve-1"]');
   const rollbacks = await main.page.$$eval('li[data-type="rollback"]', (lis) => lis.map((li) => li.dataset.step));
   assert.deepEqual(rollbacks, done.steps.filter((s) => s.type === 'rollback').map((s) => s.name));
   assert.deepEqual([...rollbacks].sort(), ['charge-1', 'reserve-1']);
