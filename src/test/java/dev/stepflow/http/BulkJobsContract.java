@@ -248,6 +248,14 @@ abstract class BulkJobsContract {
               .count();
       assertThat(inOneSecond).as("items done within 1 s of %s", first).isLessThanOrEqualTo(6);
     }
+    // the rate held within 10 %: 15 intervals at 5 per second span 3 s
+    double span =
+        Duration.between(
+                    times.stream().min(Instant::compareTo).orElseThrow(),
+                    times.stream().max(Instant::compareTo).orElseThrow())
+                .toMillis()
+            / 1000.0;
+    assertThat(15 / span).as("items per second over %.3f s", span).isBetween(4.5, 5.5);
     System.out.printf(
         "%s: 16 items at max_per_second 5 took %.2f s%n", getClass().getSimpleName(), seconds);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.ApiResponse;
 import dev.stepflow.testing.TestServer;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,37 @@ abstract class ConditionalChangeScenarios {
 
   int historyLength(String id) {
     return api.get(wf + "/instances/" + id + "/history").result().size();
+  }
+
+  @Test
+  void fiftyRacingPatchesWithTheSameIfMatchApplyOnceAndTheOthersAre412()
+      throws InterruptedException {
+    String tag = create("race");
+    int racers = 50;
+    List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+      for (int i = 0; i < racers; i++) {
+        threads.submit(
+            () -> {
+              go.await();
+              ApiResponse answer = patch("race", "{\"status\":\"pause\"}", Map.of("If-Match", tag));
+              statuses.add(answer.status());
+              if (answer.status() == 412) {
+                assertThat(answer.errorCode()).isEqualTo(10412);
+                assertThat(answer.header("x-should-retry")).isEqualTo("false");
+              }
+              return null;
+            });
+      }
+      go.countDown();
+    }
+
+    assertThat(statuses).hasSize(racers);
+    assertThat(statuses.stream().filter(s -> s == 200)).hasSize(1);
+    assertThat(statuses.stream().filter(s -> s == 412)).hasSize(racers - 1);
+    assertThat(historyLength("race")).as("the creation and one pause").isEqualTo(2);
+    assertThat(api.get(wf + "/instances/race").result().get("status").asText()).isEqualTo("paused");
   }
 
   @Test
