@@ -137,6 +137,29 @@ abstract class BulkJobsContract {
   }
 
   @Test
+  void aDryRunMatchesAsManyInstancesAsTheListCountsForTheSameFilter() {
+    String wf = workflowWith(30);
+    for (int i = 0; i < 30; i += 3) {
+      api.patch(wf + "/instances/i" + i + "/status", "{\"status\":\"pause\"}");
+    }
+    for (String status : List.of("queued", "paused")) {
+      JsonNode dryRun =
+          start(
+              wf,
+              "{\"action\":\"terminate\",\"dry_run\":true,\"filter\":{\"status\":[\""
+                  + status
+                  + "\"]}}");
+      int listed =
+          api.get(wf + "/instances?status=" + status)
+              .body()
+              .get("result_info")
+              .get("total_count")
+              .asInt();
+      assertThat(dryRun.get("matched").asInt()).as(status).isEqualTo(listed).isPositive();
+    }
+  }
+
+  @Test
   void aDryRunChangesNothingAndSaysWhatTheTableWouldDo() {
     String wf = workflowWith(5);
     api.patch(wf + "/instances/i1/status", "{\"status\":\"terminate\"}");
