@@ -9,6 +9,7 @@ import static dev.stepflow.domain.Status.WAITING;
 import static dev.stepflow.domain.Status.WAITING_FOR_PAUSE;
 import static dev.stepflow.testing.StepProbe.NO_RETRIES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepflow.domain.Action;
@@ -134,6 +135,43 @@ class ParallelStepsScenariosTest {
     assertThat(engine.output(ref).toString()).isEqualTo("[\"A\",\"F\",\"C\"]");
     assertThat(engine.triggers(ref))
         .containsExactly("RUN_STARTED", "RUN_SUSPENDED", "WAIT_ENDED", "RUN_SUCCEEDED");
+  }
+
+  @Test
+  void aBranchWhoseRetryIsDueOnceTheOthersSettledGoesOnFromItsRecordedAttempts() {
+    StepConfig retryAfterAMinute =
+        StepConfig.DEFAULT.withRetries(3, Duration.ofMinutes(1), Backoff.CONSTANT);
+    WorkflowRef workflow =
+        engine.define(
+            "dueRetry",
+            (event, step) ->
+                step.all(
+                    held("a"),
+                    Branch.of(
+                        "flaky",
+                        retryAfterAMinute,
+                        context -> {
+                          probe.called("flaky #" + context.attempt());
+                          if (context.attempt() == 1) {
+                            throw new IllegalStateException("not yet");
+                          }
+                          return "F";
+                        })));
+    InstanceRef ref = engine.start(workflow, "dueRetry");
+    probe.awaitCalls("a", 1);
+    await()
+        .atMost(EngineHarness.AWAIT_LIMIT)
+        .until(() -> engine.step(ref, "do", "flaky-1").wakeAt() != null);
+
+    // the retry comes due while a is still in flight: the run goes on without suspending
+    engine.advance(Duration.ofMinutes(1));
+    probe.release("a");
+    engine.awaitStatus(ref, COMPLETE);
+
+    assertThat(probe.log()).containsSubsequence("flaky #1", "flaky #2").doesNotContain("flaky #3");
+    assertThat(probe.log().stream().filter("flaky #1"::equals)).hasSize(1);
+    assertThat(engine.output(ref).toString()).isEqualTo("[\"A\",\"F\"]");
+    assertThat(engine.triggers(ref)).containsExactly("RUN_STARTED", "RUN_SUCCEEDED");
   }
 
   @Test

@@ -177,6 +177,16 @@ final class DurableStep implements Step {
     return new Prepared.ToRun(row, config, fn);
   }
 
+  /**
+   * The same prepared step at its latest recorded state: a fan-out branch that stopped (to wait for
+   * its retry, or for a pause that was withdrawn) and runs again in the same run goes on from its
+   * recorded attempts, not from the row it was prepared with.
+   */
+  synchronized Prepared.ToRun latest(Prepared.ToRun step) {
+    StepRecord row = recorded.get(step.row().ref());
+    return row == null ? step : new Prepared.ToRun(row, step.config(), step.fn());
+  }
+
   /** Runs the attempts of a prepared step until it succeeds or fails for good. */
   JsonNode settle(Prepared.ToRun step) {
     try (var field = LogFields.step(step.row().displayName())) {

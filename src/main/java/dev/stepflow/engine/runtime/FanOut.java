@@ -67,6 +67,7 @@ final class FanOut {
         }
         if (ended[i].stop() instanceof BranchStop stop) {
           stops.add(stop);
+          toRun[i] = step.latest(toRun[i]);
           continue;
         }
         if (ended[i].stop() instanceof Error other) {
