@@ -254,6 +254,33 @@ def footprint_section():
     print()
 
 
+def latency_section():
+    runs = [by["latency"][r] for r in sorted(by["latency"])]
+    print("## Control latency at low load")
+    print()
+    print("One client, one request at a time, on a fresh server per repetition (`java -jar target/stepflow.jar serve`,"
+          " SQLite, durability normal, defaults, with the `Scripted` effects log; runner"
+          " src/harness/java/dev/stepflow/bench/LatencyPhase.java). Times are taken at the client; the resume and"
+          " timer times end at the step's start as the effects log timestamps it (the same clock). Pause and terminate are"
+          " measured after a warm-up of 300 pauses and resumes on other instances.")
+    print()
+    print("| measure | n | p50 ms | p99 ms | max ms | target (issue 20) |")
+    print("|---|---|---|---|---|---|")
+    rows_ = [("pause acknowledged (waiting to paused)", "pause_ms", "p50 under 2 ms"),
+             ("terminate acknowledged (paused to terminated)", "terminate_ms", "p50 under 2 ms"),
+             ("resume of a paused instance to its next step running", "resume_to_next_step_ms", "p50 under 10 ms"),
+             (f"{runs[0]['timer_lag_ms']['n']:,} timers due at one instant: lag to the next step", "timer_lag_ms",
+              "p99 under 1,000 ms")]
+    for label, key, target in rows_:
+        print(f"| {label} | {runs[0][key]['n']:,} | {spread([r[key]['p50'] for r in runs], '{:,.2f}')}"
+              f" | {spread([r[key]['p99'] for r in runs], '{:,.2f}')} | {spread([r[key]['max'] for r in runs], '{:,.1f}')}"
+              f" | {target} |")
+    print()
+    print(f"Start-up, from starting the JVM to the first answered authenticated request on a fresh data folder:"
+          f" {spread([r['startup_ms'] for r in runs], '{:,.0f}')} ms (target: under 2,000 ms).")
+    print()
+
+
 now = datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 command = (f"scripts/bench --phases={','.join(phases)} --reps={reps}"
            + (f" --seconds={seconds} --connections={connections} --threads={threads}"
@@ -314,6 +341,8 @@ if "engine-setup" in by:
     capture(engine_section)
 if "footprint" in by:
     capture(footprint_section)
+if "latency" in by:
+    capture(latency_section)
 sections = earlier_sections()
 sections.pop("Engine", None)  # the pointer to scripts/bench-engine that the engine phase replaced
 sections.update(new_sections)

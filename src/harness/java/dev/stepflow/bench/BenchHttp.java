@@ -72,6 +72,11 @@ final class BenchHttp {
     return id + ": " + instance.path("result").path("error");
   }
 
+  /** Any call under the account ({@code path} starts with /); its JSON, or a failure. */
+  JsonNode call(String method, String path, String body) {
+    return send(method, path, body);
+  }
+
   private JsonNode send(String method, String path, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(account + path))
