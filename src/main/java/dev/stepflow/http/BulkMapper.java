@@ -98,7 +98,7 @@ final class BulkMapper {
             spec.action() == BulkAction.TERMINATE_WITH_ROLLBACK,
             spec.dryRun(),
             spec.maxPerSecond(),
-            HistoryMapper.actor(job.changeOrigin().actor(), spec.startedBy().actorName()),
+            HistoryMapper.actor(spec.startedBy().actor(), spec.startedBy().actorName()),
             n.matched(),
             n.applied(),
             n.skipped(),

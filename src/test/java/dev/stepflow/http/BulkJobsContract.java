@@ -432,7 +432,7 @@ abstract class BulkJobsContract {
     String jobId = started.result().get("id").asText();
     assertThat(started.result().get("reason").asText()).isEqualTo("incident 42");
     assertThat(started.result().get("request_id").asText()).isEqualTo("start-req-1");
-    assertThat(started.result().get("actor").get("type").asText()).isEqualTo("bulk_job");
+    assertThat(started.result().get("actor").get("type").asText()).isEqualTo("token");
     assertThat(started.result().get("actor").get("name").asText()).isEqualTo("ops-oncall");
     awaitEnded(wf, jobId);
 
