@@ -50,7 +50,7 @@ class BulkJobClusterIT {
                 "--lease-seconds", Integer.toString(LEASE_SECONDS)))) {
       ApiClient a = cluster.node("node-a").client();
       ApiClient b = cluster.node("node-b").client();
-      createInstances(a);
+      a.createScriptedInstances(WF, INSTANCES);
       for (int i = 0; i < TERMINATED; i++) {
         ApiResponse terminated =
             a.patch(WF + "/instances/i" + i + "/status", "{\"status\":\"terminate\"}");
@@ -147,17 +147,5 @@ class BulkJobClusterIT {
       }
     }
     return counts;
-  }
-
-  private static void createInstances(ApiClient api) {
-    assertThat(api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
-        .isEqualTo(200);
-    for (int from = 0; from < INSTANCES; from += 100) {
-      StringBuilder batch = new StringBuilder("[");
-      for (int i = from; i < from + 100; i++) {
-        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"}");
-      }
-      assertThat(api.post(WF + "/instances/batch", batch + "]").status()).isEqualTo(200);
-    }
   }
 }

@@ -27,14 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * must have exactly one, made by the job.
  */
 class BulkJobKillIT {
-  private static final List<String> HOLD_QUEUE =
-      List.of(
-          "--max-running",
-          "0",
-          "--create-rate-per-workflow",
-          "0",
-          "--create-rate-per-account",
-          "0");
   private static final String ACCOUNT = "acc1";
   private static final String WORKFLOW = "killed";
   private static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/" + WORKFLOW;
@@ -48,9 +40,10 @@ class BulkJobKillIT {
     Path data = work.resolve("data");
     String jobId;
     int appliedBeforeKill;
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
+    try (StepflowProcess first =
+        StepflowProcess.start(data, work, "first", StepflowProcess.HOLD_QUEUE)) {
       ApiClient api = first.client();
-      createInstances(api);
+      api.createScriptedInstances(WF, INSTANCES);
       ApiResponse started =
           api.post(
               WF + "/bulk",
@@ -68,7 +61,8 @@ class BulkJobKillIT {
     assertThat(appliedBeforeKill).as("applied when killed").isLessThan(INSTANCES);
 
     long restarted = System.nanoTime();
-    try (StepflowProcess second = StepflowProcess.start(data, work, "second", HOLD_QUEUE)) {
+    try (StepflowProcess second =
+        StepflowProcess.start(data, work, "second", StepflowProcess.HOLD_QUEUE)) {
       ApiClient api = second.client();
       assertThat(job(api, jobId).get("applied").asInt())
           .as("items the dead server reported applied are still applied")
@@ -107,17 +101,5 @@ class BulkJobKillIT {
     ApiResponse job = api.get(WF + "/bulk/" + jobId);
     assertThat(job.status()).as("%s", job.body()).isEqualTo(200);
     return job.result();
-  }
-
-  private static void createInstances(ApiClient api) {
-    assertThat(api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
-        .isEqualTo(200);
-    for (int from = 0; from < INSTANCES; from += 100) {
-      StringBuilder batch = new StringBuilder("[");
-      for (int i = from; i < from + 100; i++) {
-        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"}");
-      }
-      assertThat(api.post(WF + "/instances/batch", batch + "]").status()).isEqualTo(200);
-    }
   }
 }

@@ -40,19 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unacknowledged request that was in flight for it when the process died.
  */
 class CrashDurabilityIT {
-  /**
-   * Instances stay queued (no engine runs them), so every PATCH is a known move; setup creates them
-   * in bulk, faster than the default creation rate.
-   */
-  private static final List<String> HOLD_QUEUE =
-      List.of(
-          "--max-running",
-          "0",
-          "--create-rate-per-workflow",
-          "0",
-          "--create-rate-per-account",
-          "0");
-
+  // the servers hold instances queued (StepflowProcess.HOLD_QUEUE), so every PATCH is a known move
   private static final String ACCOUNT = "acc1";
   private static final String WORKFLOW = "crash";
   private static final String WF = "/client/v4/accounts/" + ACCOUNT + "/workflows/" + WORKFLOW;
@@ -70,7 +58,8 @@ class CrashDurabilityIT {
     PatchLoad load;
     long killGapNanos;
     long deathNanos;
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
+    try (StepflowProcess first =
+        StepflowProcess.start(data, work, "first", StepflowProcess.HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
       load = new PatchLoad(first.client(), WF, ids);
       load.start();
@@ -119,7 +108,8 @@ class CrashDurabilityIT {
     PatchLoad load;
     long killedAt;
     int clientsSendingAtKill;
-    try (StepflowProcess first = StepflowProcess.start(data, work, "first", HOLD_QUEUE)) {
+    try (StepflowProcess first =
+        StepflowProcess.start(data, work, "first", StepflowProcess.HOLD_QUEUE)) {
       createWorkflowAndInstances(first.client(), ids);
       load = new PatchLoad(first.client(), WF, ids);
       load.start();
@@ -202,7 +192,7 @@ class CrashDurabilityIT {
     Map<String, String> statuses = new LinkedHashMap<>();
     Duration startup;
     try (StepflowProcess second =
-        StepflowProcess.start(data, data.getParent(), "second", HOLD_QUEUE)) {
+        StepflowProcess.start(data, data.getParent(), "second", StepflowProcess.HOLD_QUEUE)) {
       startup = second.startup();
       ApiClient api = second.client();
       for (String id : ids) {

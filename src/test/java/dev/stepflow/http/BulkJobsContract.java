@@ -42,16 +42,7 @@ abstract class BulkJobsContract {
   /** A fresh workflow with {@code count} queued instances i0, i1, ... (created oldest first). */
   String workflowWith(int count) {
     String wf = ACCOUNT + "/workflows/bulk" + (++workflows);
-    assertThat(api.put(wf, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
-        .isEqualTo(200);
-    for (int from = 0; from < count; from += 100) {
-      StringBuilder batch = new StringBuilder("[");
-      for (int i = from; i < Math.min(count, from + 100); i++) {
-        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"}");
-      }
-      ApiResponse created = api.post(wf + "/instances/batch", batch + "]");
-      assertThat(created.status()).as("batch create: %s", created.body()).isEqualTo(200);
-    }
+    api.createScriptedInstances(wf, count);
     return wf;
   }
 

@@ -100,6 +100,23 @@ public final class ApiClient {
   }
 
   /**
+   * Binds {@code workflow} (its path) to {@code Scripted} and creates {@code count} instances i0,
+   * i1, ... with no params, oldest first, in batches of 100.
+   */
+  public void createScriptedInstances(String workflow, int count) {
+    assertThat(put(workflow, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
+        .isEqualTo(200);
+    for (int from = 0; from < count; from += 100) {
+      StringBuilder batch = new StringBuilder("[");
+      for (int i = from; i < Math.min(count, from + 100); i++) {
+        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"}");
+      }
+      ApiResponse created = post(workflow + "/instances/batch", batch + "]");
+      assertThat(created.status()).as("batch create: %s", created.body()).isEqualTo(200);
+    }
+  }
+
+  /**
    * Sends a body streamed without a Content-Length (chunked), as a client that does not know it.
    */
   public ApiResponse sendChunked(String method, String path, byte[] body) {

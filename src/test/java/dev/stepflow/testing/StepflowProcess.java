@@ -33,6 +33,19 @@ public final class StepflowProcess implements AutoCloseable {
   /** The heap every server process gets, unless its JVM options say otherwise. */
   public static final String HEAP_LIMIT = "-Xmx256m";
 
+  /**
+   * {@code serve} options that hold every instance queued and lift the creation rates, for tests
+   * that create many instances at once and want their statuses known.
+   */
+  public static final List<String> HOLD_QUEUE =
+      List.of(
+          "--max-running",
+          "0",
+          "--create-rate-per-workflow",
+          "0",
+          "--create-rate-per-account",
+          "0");
+
   private final Process process;
   private final Path stdout;
   private final Path stderr;
