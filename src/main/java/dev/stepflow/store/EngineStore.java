@@ -116,10 +116,10 @@ public interface EngineStore {
   Optional<Instant> oldestQueued();
 
   /**
-   * How many instances have work to do at {@code now}: queued, held by a run (running, waiting for
-   * a pause, rolling back), or waiting with their timer due or their awaited event arrived.
+   * Whether any instance has work to do at {@code now}: queued, held by a run (running, waiting for
+   * a pause, rolling back), or waiting with its timer due or its awaited event arrived.
    */
-  int pendingWork(Instant now);
+  boolean hasPendingWork(Instant now);
 
   /**
    * Moves the instance as {@code move} says if it is still in {@code move.from()} with run id

@@ -362,7 +362,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
    */
   public boolean idle() {
     CronScheduler cron = schedules;
-    return runs.size() == 0 && store.pendingWork(now()) == 0 && (cron == null || !cron.due(now()));
+    return runs.size() == 0 && !store.hasPendingWork(now()) && (cron == null || !cron.due(now()));
   }
 
   /** When the earliest timer of a waiting instance comes due, if one waits for time. */

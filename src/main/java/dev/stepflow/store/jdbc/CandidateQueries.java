@@ -64,7 +64,7 @@ final class CandidateQueries {
                                  AND r.status IN (%s)))"""
               .formatted(WireLiterals.slotHolding());
 
-  /** Waiting instances whose wake time came; uses the (status, wake_at) index. */
+  /** Waiting instances whose wake time came; uses the partial index of sleeping instances. */
   private static final String DUE_BY_TIME =
       candidateColumns("wake_at")
           + " WHERE status = "
@@ -97,9 +97,15 @@ final class CandidateQueries {
           + HAS_ROOM
           + "%s ORDER BY queued_on, seq LIMIT ?";
 
+  /**
+   * Runs whose node is gone. The literal status list is the condition of the partial index of
+   * instances held by a run, which the store can use only when the query names it.
+   */
   private static final String ORPHANS =
       CANDIDATE_COLUMNS
-          + " WHERE status = ? AND "
+          + " WHERE status = ? AND status IN ("
+          + WireLiterals.slotHolding()
+          + ") AND "
           + InstanceClaims.NO_LIVE_LEASE
           + "%s ORDER BY seq LIMIT ?";
 
@@ -127,6 +133,9 @@ final class CandidateQueries {
       ClassCondition classes,
       int limit)
       throws SQLException {
+    if (!status.holdsRunSlot()) {
+      throw new IllegalArgumentException("only a run holds an instance in " + status);
+    }
     List<Object> values = new ArrayList<>();
     values.add(WireNames.status(status));
     values.add(expiredBefore);

@@ -53,7 +53,7 @@ public final class JdbcEngineStore implements EngineStore {
       "SELECT MIN(wake_at) FROM instance WHERE status = %s AND wake_at IS NOT NULL"
           .formatted(WireLiterals.quoted(Status.WAITING));
 
-  /** Uses the (status, queued_on, seq) index: one step into it, whatever the queue's length. */
+  /** Uses the partial index of queued instances: one step into it, whatever the queue's length. */
   private static final String OLDEST_QUEUED =
       "SELECT MIN(queued_on) FROM instance WHERE status = %s"
           .formatted(WireLiterals.quoted(Status.QUEUED));
@@ -61,14 +61,23 @@ public final class JdbcEngineStore implements EngineStore {
   private static final String DUE_TIMERS =
       "SELECT COUNT(*) FROM instance WHERE status = %s AND wake_at <= ?"
           .formatted(WireLiterals.quoted(Status.WAITING));
+
+  /**
+   * Three lookups, each in one partial index: queued (ordered as that index is, so that SQLite
+   * takes it rather than scanning instance_by_status), held by a run, waiting and due.
+   */
   private static final String PENDING_WORK =
-      ("SELECT COUNT(*) FROM instance i WHERE status IN (%s, %s) OR (status = %s AND (wake_at <= ?"
+      ("SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE status = %s ORDER BY queued_on, seq)"
+              + " OR EXISTS (SELECT 1 FROM instance WHERE status IN (%s))"
+              + " OR EXISTS (SELECT 1 FROM instance i WHERE status = %s AND (wake_at <= ?"
               + " OR (waiting_for_event IS NOT NULL AND EXISTS (SELECT 1 FROM event e"
-              + " WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event))))")
+              + " WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event))))"
+              + " THEN 1 ELSE 0 END")
           .formatted(
               WireLiterals.quoted(Status.QUEUED),
               WireLiterals.slotHolding(),
               WireLiterals.quoted(Status.WAITING));
+
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
   private static final String STEP_LIMIT =
@@ -128,8 +137,8 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public int pendingWork(Instant now) {
-    return db.read(c -> (int) Columns.count(c, PENDING_WORK, now));
+  public boolean hasPendingWork(Instant now) {
+    return db.read(c -> Columns.count(c, PENDING_WORK, now) > 0);
   }
 
   @Override
@@ -179,13 +188,16 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed) {
+    // the first condition is the partial index of ended instances, so that only they are read
     String sql =
-        "DELETE FROM instance WHERE (status IN ("
+        "DELETE FROM instance WHERE status IN ("
+            + WireLiterals.terminal()
+            + ") AND ((status IN ("
             + WireLiterals.quoted(succeeded)
             + ") AND success_retention_ms IS NOT NULL AND ended_on + success_retention_ms <= ?)"
             + " OR (status IN ("
             + WireLiterals.quoted(failed)
-            + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?)";
+            + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?))";
     return executeByOneNode(RETENTION_LOCK, sql, now, now);
   }
 

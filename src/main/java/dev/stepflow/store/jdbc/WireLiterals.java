@@ -36,6 +36,11 @@ final class WireLiterals {
         .collect(Collectors.joining(", "));
   }
 
+  /** The statuses an instance ends in, in the order of the partial index of ended instances. */
+  static String terminal() {
+    return quoted(Arrays.stream(Status.values()).filter(Status::isTerminal).toList());
+  }
+
   /** The statuses in which a run works on the instance and holds a run slot. */
   static String slotHolding() {
     return quoted(Arrays.stream(Status.values()).filter(Status::holdsRunSlot).toList());
