@@ -57,8 +57,11 @@ def control_section():
     print("| | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|")
     rows_shown = [("baseline", "GET /user/tokens/verify (baseline)"), ("patch", "PATCH status (pause / resume)")]
+    twin_jar = os.environ.get("BENCH_TWIN_JAR", "")
     if by.get("patch-metrics-off"):
         rows_shown.append(("patch-metrics-off", "PATCH status, twin server with `--metrics off`"))
+    if by.get("patch-twin"):
+        rows_shown.append(("patch-twin", f"PATCH status, twin server running `{os.path.basename(twin_jar)}`"))
     for name, label in rows_shown:
         runs = [by[name][r] for r in reps_done]
         print(f"| {label} | {spread([x['rps'] for x in runs])} | {spread([x['p50_ms'] for x in runs], '{:.2f}')}"
@@ -72,6 +75,12 @@ def control_section():
         print("What metrics cost: PATCH throughput with metrics on (the default) / with `--metrics off`, on twin"
               f" servers measured in the same repetition, alternating order: {spread(metric_ratios, '{:.3f}')}."
               " Target (issue 16): within 5 %, i.e. at least 0.95.")
+        print()
+    if by.get("patch-twin"):
+        twin_ratios = [by["patch"][r]["rps"] / by["patch-twin"][r]["rps"] for r in reps_done]
+        print(f"This build against the twin's (`{twin_jar}`): PATCH throughput on this build / on the twin, on"
+              " servers measured in the same repetition, alternating order:"
+              f" {spread(twin_ratios, '{:.3f}')}.")
         print()
     cpu_table()
     print("The non-2xx of the PATCH runs are 409s for resuming an instance that was never paused: wrk builds the"
@@ -103,13 +112,13 @@ def cpu_table():
           " threads (`HTTP-Dispatcher` in runs before Jetty: the JDK server's accept/select loop),"
           " `CN CompilerThre` the JIT):")
     print()
-    print("| thread | baseline | PATCH |")
-    print("|---|---|---|")
+    names = ["baseline", "patch"] + (["patch-twin"] if cpu.get("patch-twin") else [])
+    print("| thread | baseline | PATCH |" + (" PATCH on the twin |" if len(names) == 3 else ""))
+    print("|---|---|---|" + ("---|" if len(names) == 3 else ""))
     for group in sorted(groups, key=lambda g: -median("patch", g)):
-        print(f"| `{group}` | {median('baseline', group):,.0f} | {median('patch', group):,.0f} |")
-    total = {name: statistics.median(sum(cpu[name][r].values()) for r in sorted(cpu[name]))
-             for name in ("baseline", "patch")}
-    print(f"| all | {total['baseline']:,.0f} | {total['patch']:,.0f} |")
+        print(f"| `{group}` | " + " | ".join(f"{median(name, group):,.0f}" for name in names) + " |")
+    total = {name: statistics.median(sum(cpu[name][r].values()) for r in sorted(cpu[name])) for name in names}
+    print("| all | " + " | ".join(f"{total[name]:,.0f}" for name in names) + " |")
     print()
 
 
@@ -147,21 +156,25 @@ ENGINE_CASES = (
     ("postgres-1-node", "Stepflow, PostgreSQL, 1 node"),
     ("postgres-n-nodes", "Stepflow, PostgreSQL, {nodes} nodes"),
     ("dbos-postgres", "DBOS Transact {version}, same PostgreSQL"),
+    ("sqlite-normal-twin", "Stepflow, SQLite, durability normal, twin build `{twin}`"),
+    ("postgres-1-node-twin", "Stepflow, PostgreSQL, 1 node, twin build `{twin}`"),
 )
 
 
 def engine_section():
     setup = by["engine-setup"][0]
+    cases = [(key, label) for key, label in ENGINE_CASES if by.get(f"engine:{key}")]
     runs = {key: {r: v for r, v in by[f"engine:{key}"].items() if v["failure"] is None} for key, _ in ENGINE_CASES}
     version = next((v["version"] for v in runs["dbos-postgres"].values()), "n/a")
-    labels = {key: label.format(nodes=setup["nodes"], version=version) for key, label in ENGINE_CASES}
-    rounds = sorted({r for key, _ in ENGINE_CASES for r in by[f"engine:{key}"]})
+    twin = os.path.basename(os.environ.get("BENCH_TWIN_JAR", ""))
+    labels = {key: label.format(nodes=setup["nodes"], version=version, twin=twin) for key, label in ENGINE_CASES}
+    rounds = sorted({r for key, _ in cases for r in by[f"engine:{key}"]})
     print("## Engine: completed 3-step instances per second, Stepflow and DBOS Transact on the same PostgreSQL")
     print()
     print(f"Measured {now} with `{command}` ({len(rounds)} rounds).")
     print()
-    print(f"Every round runs the five cases one after the other in rotated order (round 1: A B C D E, round 2: B C D E A,"
-          f" ...), each on a fresh data folder or database with fresh processes. Each case first completes"
+    print(f"Every round runs the {len(cases)} cases one after the other in rotated order (round 1: A B C ..., round 2:"
+          f" B C ... A, ...), each on a fresh data folder or database with fresh processes. Each case first completes"
           f" {setup['warmup']:,} instances (warm-up, same processes), then {setup['instances']:,} are timed."
           f" Stepflow: `Scripted` instances of 3 no-op steps (`{{\"steps\":[{{\"do\":\"a\"}},...]}}`), POSTed to"
           f" `.../instances/batch` in batches of 100 by {setup['clients']} client threads (spread over the nodes), timed"
@@ -182,7 +195,7 @@ def engine_section():
     print()
     print("| case | completed instances/s, median (min–max) | rounds |")
     print("|---|---|---|")
-    for key, _ in ENGINE_CASES:
+    for key, _ in cases:
         values = [v["per_second"] for v in runs[key].values()]
         print(f"| {labels[key]} | {spread(values) if values else 'n/a'} | {len(values)} |")
     print()
@@ -191,7 +204,9 @@ def engine_section():
         return [runs[a][r]["per_second"] / runs[b][r]["per_second"] for r in rounds if r in runs[a] and r in runs[b]]
 
     for a, b in (("postgres-1-node", "dbos-postgres"), ("postgres-n-nodes", "dbos-postgres"),
-                 ("sqlite-normal", "dbos-postgres"), ("postgres-n-nodes", "postgres-1-node")):
+                 ("sqlite-normal", "dbos-postgres"), ("postgres-n-nodes", "postgres-1-node"),
+                 ("sqlite-full", "sqlite-normal"), ("sqlite-normal", "sqlite-normal-twin"),
+                 ("postgres-1-node", "postgres-1-node-twin"), ("postgres-1-node-twin", "dbos-postgres")):
         values = ratios(a, b)
         if values:
             print(f"- {labels[a]} / {labels[b]}, within each round: {spread(values, '{:.2f}')}.")
@@ -203,7 +218,7 @@ def engine_section():
     print()
     print("| case | commits | rows written | rows read | WAL records | WAL flushes | WAL bytes |")
     print("|---|---|---|---|---|---|---|")
-    for key in ("postgres-1-node", "postgres-n-nodes", "dbos-postgres"):
+    for key in ("postgres-1-node", "postgres-n-nodes", "dbos-postgres", "postgres-1-node-twin"):
         stats = [v["postgres_per_instance"] for v in runs[key].values() if "postgres_per_instance" in v]
         if stats:
             cells = [f"{statistics.median(x[c] for x in stats):,.1f}" for c in
@@ -213,7 +228,7 @@ def engine_section():
     print("| round | position | case | seconds | instances/s | load average before |")
     print("|---|---|---|---|---|---|")
     for r in rounds:
-        for key, _ in sorted(ENGINE_CASES, key=lambda c: by[f"engine:{c[0]}"].get(r, {}).get("position", 0)):
+        for key, _ in sorted(cases, key=lambda c: by[f"engine:{c[0]}"].get(r, {}).get("position", 0)):
             v = by[f"engine:{key}"].get(r)
             if v is None:
                 continue
@@ -276,8 +291,17 @@ def latency_section():
               f" | {spread([r[key]['p99'] for r in runs], '{:,.2f}')} | {spread([r[key]['max'] for r in runs], '{:,.1f}')}"
               f" | {target} |")
     print()
-    print(f"Start-up, from starting the JVM to the first answered authenticated request on a fresh data folder:"
-          f" {spread([r['startup_ms'] for r in runs], '{:,.0f}')} ms (target: under 2,000 ms).")
+    with_cache = [r for r in runs if r.get("aot_cache")]
+    if with_cache:
+        print("Start-up, from starting the JVM to the first answered authenticated request on a fresh data folder,"
+              " as `scripts/run` starts the server (with the build's ahead-of-time cache, `scripts/aot-cache`):"
+              f" {spread([r['startup_ms'] for r in with_cache], '{:,.0f}')} ms (target: under 2,000 ms); in the same"
+              " rounds without the cache (`java -jar` alone):"
+              f" {spread([r['startup_without_cache_ms'] for r in with_cache], '{:,.0f}')} ms. The latency"
+              " measures above ran on the server started with the cache.")
+    else:
+        print(f"Start-up, from starting the JVM to the first answered authenticated request on a fresh data folder:"
+              f" {spread([r['startup_ms'] for r in runs], '{:,.0f}')} ms (target: under 2,000 ms).")
     print()
 
 

@@ -31,11 +31,14 @@ import java.util.Map;
  *
  * <p>Options: {@code --rounds=3 --instances=3000 --warmup=500 --clients=6 --nodes=3
  * --round-minutes=5 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000 --cases=all
- * --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file>}; {@code --cases}
- * takes a comma-separated subset of the case keys (e.g. {@code dbos-postgres,postgres-1-node}).
- * Diagnostics: {@code --pg-statements=N} writes the N statements PostgreSQL spent most time on in
- * each PostgreSQL case to {@code work/statements-r<round>-<case>.md}; it needs the JVM property
- * {@code -Dstepflow.pg.statements=true} (the server then loads pg_stat_statements).
+ * --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file> --twin-jar=<jar>};
+ * {@code --cases} takes a comma-separated subset of the case keys (e.g. {@code
+ * dbos-postgres,postgres-1-node}). With {@code --twin-jar} (another build, e.g. the commit before a
+ * change) the rounds also run SQLite (durability normal) and PostgreSQL (one node) on that jar, so
+ * that a change is measured side by side with what it changes, in the same rounds. Diagnostics:
+ * {@code --pg-statements=N} writes the N statements PostgreSQL spent most time on in each
+ * PostgreSQL case to {@code work/statements-r<round>-<case>.md}; it needs the JVM property {@code
+ * -Dstepflow.pg.statements=true} (the server then loads pg_stat_statements).
  */
 public final class EnginePhase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +49,9 @@ public final class EnginePhase {
     SQLITE_FULL("sqlite-full"),
     PG_ONE("postgres-1-node"),
     PG_MANY("postgres-n-nodes"),
-    DBOS("dbos-postgres");
+    DBOS("dbos-postgres"),
+    SQLITE_NORMAL_TWIN("sqlite-normal-twin"),
+    PG_ONE_TWIN("postgres-1-node-twin");
 
     final String key;
 
@@ -55,7 +60,12 @@ public final class EnginePhase {
     }
 
     boolean onPostgres() {
-      return this == PG_ONE || this == PG_MANY || this == DBOS;
+      return this == PG_ONE || this == PG_MANY || this == DBOS || this == PG_ONE_TWIN;
+    }
+
+    /** A case that runs the twin jar (another build), to measure a change side by side. */
+    boolean twin() {
+      return this == SQLITE_NORMAL_TWIN || this == PG_ONE_TWIN;
     }
 
     static Case of(String key) {
@@ -80,6 +90,8 @@ public final class EnginePhase {
   private final int statements;
   private final EngineBench.Options sqlite;
   private final ClusterBench.Options postgres;
+  private final EngineBench.Options sqliteTwin;
+  private final ClusterBench.Options postgresTwin;
 
   private EnginePhase(BenchArgs args) {
     rounds = args.number("rounds", 3);
@@ -93,10 +105,14 @@ public final class EnginePhase {
     results = Path.of(required(args.text("results", null)));
     statements = args.number("pg-statements", 0);
     String chosen = args.text("cases", "all");
+    String twinJar = args.text("twin-jar", "");
     cases =
         chosen.equals("all")
-            ? List.of(Case.values())
+            ? Arrays.stream(Case.values()).filter(c -> !c.twin() || !twinJar.isEmpty()).toList()
             : Arrays.stream(chosen.split(",")).map(Case::of).toList();
+    if (twinJar.isEmpty() && cases.stream().anyMatch(Case::twin)) {
+      throw new IllegalArgumentException("the twin cases need --twin-jar");
+    }
     String common =
         "--instances=%d --warmup=%d --clients=%d --round-minutes=%d"
             .formatted(instances, warmup, clients, roundLimit.toMinutes());
@@ -110,6 +126,22 @@ public final class EnginePhase {
                 "--nodes=" + args.number("nodes", 3),
                 "--work=" + work.resolve("postgres"),
                 "--server-jvm=" + serverJvm));
+    String twin = twinJar.isEmpty() ? "target/stepflow.jar" : twinJar;
+    sqliteTwin =
+        EngineBench.Options.parse(
+            words(
+                common,
+                "--work=" + work.resolve("sqlite-twin"),
+                "--server-jvm=" + serverJvm,
+                "--jar=" + twin));
+    postgresTwin =
+        ClusterBench.Options.parse(
+            words(
+                common,
+                "--nodes=1",
+                "--work=" + work.resolve("postgres-twin"),
+                "--server-jvm=" + serverJvm,
+                "--jar=" + twin));
   }
 
   public static void main(String[] argv) throws Exception {
@@ -190,21 +222,21 @@ public final class EnginePhase {
     double seconds;
     String failure;
     switch (c) {
-      case SQLITE_NORMAL, SQLITE_FULL -> {
+      case SQLITE_NORMAL, SQLITE_FULL, SQLITE_NORMAL_TWIN -> {
         ThroughputRun r =
             ThroughputRound.run(
-                sqlite,
-                c == Case.SQLITE_NORMAL ? EngineBench.Case.THREE : EngineBench.Case.THREE_FULL,
+                c.twin() ? sqliteTwin : sqlite,
+                c == Case.SQLITE_FULL ? EngineBench.Case.THREE_FULL : EngineBench.Case.THREE,
                 round,
                 position);
         seconds = r.seconds();
         failure = r.failure();
       }
-      case PG_ONE, PG_MANY -> {
+      case PG_ONE, PG_MANY, PG_ONE_TWIN -> {
         ClusterBench.Run r =
             ClusterBench.round(
-                postgres,
-                c == Case.PG_ONE ? ClusterBench.Case.ONE : ClusterBench.Case.MANY,
+                c.twin() ? postgresTwin : postgres,
+                c == Case.PG_MANY ? ClusterBench.Case.MANY : ClusterBench.Case.ONE,
                 round,
                 position);
         seconds = r.seconds();

@@ -30,8 +30,10 @@ import java.util.Map;
  * </ul>
  *
  * <p>Options: {@code --rounds=3 --samples=500 --resumes=100 --timers=10000
- * --jar=target/stepflow.jar --work=target/bench-latency --results=<file>}. One JSON line per round
- * to {@code --results}.
+ * --jar=target/stepflow.jar --aot-cache=<file> --work=target/bench-latency --results=<file>}. One
+ * JSON line per round to {@code --results}. With {@code --aot-cache} (the JDK's ahead-of-time cache
+ * of the jar, which {@code scripts/stepflow} starts the server with), each round first starts a
+ * server without it, for its start-up time only, then the measured one with it.
  */
 public final class LatencyPhase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,12 +49,15 @@ public final class LatencyPhase {
   private final int resumes;
   private final int timers;
   private final Path jar;
+  private final Path aotCache;
 
   private LatencyPhase(BenchArgs args) {
     samples = args.number("samples", 500);
     resumes = args.number("resumes", 100);
     timers = args.number("timers", 10_000);
     jar = Path.of(args.text("jar", "target/stepflow.jar"));
+    String cache = args.text("aot-cache", "");
+    aotCache = cache.isEmpty() ? null : Path.of(cache);
   }
 
   public static void main(String[] argv) throws Exception {
@@ -78,6 +83,11 @@ public final class LatencyPhase {
     Path effects = dir.resolve("effects.log");
     Files.createDirectories(dir);
     ObjectNode result = JSON.createObjectNode();
+    List<String> jvm = List.of();
+    if (aotCache != null) {
+      result.put("startup_without_cache_ms", startUpOnly(dir.resolve("without-cache")));
+      jvm = List.of("-XX:AOTCache=" + aotCache);
+    }
     long began = System.nanoTime();
     try (BenchServer server =
         BenchServer.start(
@@ -90,10 +100,11 @@ public final class LatencyPhase {
                 "0",
                 "--create-rate-per-workflow",
                 "0"),
-            List.of())) {
+            jvm)) {
       BenchHttp http = new BenchHttp(server.baseUrl(), server.devToken());
       awaitAnswer(http);
       result.put("startup_ms", (System.nanoTime() - began) / 1_000_000.0);
+      result.put("aot_cache", aotCache != null);
 
       http.putWorkflow("latency");
       List<String> sleepers = create(http, "s", samples, i -> SLEEP_AN_HOUR);
@@ -110,6 +121,15 @@ public final class LatencyPhase {
       server.requireAlive();
     }
     return result;
+  }
+
+  /** Start-up of a server on a fresh data folder in {@code dir}, which is then stopped. */
+  private double startUpOnly(Path dir) throws Exception {
+    long began = System.nanoTime();
+    try (BenchServer server = BenchServer.start(jar, dir, List.of(), List.of())) {
+      awaitAnswer(new BenchHttp(server.baseUrl(), server.devToken()));
+      return (System.nanoTime() - began) / 1_000_000.0;
+    }
   }
 
   /** Polls the cheapest authenticated endpoint until it answers 200. */
