@@ -138,7 +138,7 @@ public final class EnginePhase {
         ClusterBench.Options.parse(
             words(
                 common,
-                "--nodes=1",
+                "--nodes=" + postgres.nodes(),
                 "--work=" + work.resolve("postgres-twin"),
                 "--server-jvm=" + serverJvm,
                 "--jar=" + twin));

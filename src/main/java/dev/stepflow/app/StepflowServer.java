@@ -202,7 +202,7 @@ public final class StepflowServer implements AutoCloseable {
     NodeSettings node = nodeSettings(config);
     Engine engine =
         new Engine(
-            new JdbcEngineStore(database),
+            new JdbcEngineStore(config.store().forRuns(database)),
             nodeStore,
             database.signals(),
             registry,

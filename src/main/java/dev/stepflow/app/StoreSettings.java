@@ -1,6 +1,7 @@
 package dev.stepflow.app;
 
 import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.RunAdmission;
 import dev.stepflow.store.postgres.PostgresDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
@@ -58,6 +59,15 @@ public record StoreSettings(Kind kind, String url, String user, String password,
   /** Whether several nodes may share the store (PostgreSQL), or it is one node's own (SQLite). */
   boolean shared() {
     return kind == Kind.POSTGRES;
+  }
+
+  /**
+   * The view of {@code database} that the engine's runs use: on PostgreSQL they share the pool with
+   * API requests and lease renewals, and may hold only part of it ({@link RunAdmission}); SQLite's
+   * runs write through the one writer that queues every write anyway.
+   */
+  Database forRuns(Database database) {
+    return shared() ? RunAdmission.of(database, poolSize) : database;
   }
 
   /**
