@@ -35,7 +35,7 @@ public final class RunAdmission implements Database {
     return new RunAdmission(database, poolSize - reserved);
   }
 
-  /** How many runs may hold a connection at once. */
+  /** How many more runs may take a connection now: all the permits while no run holds one. */
   public int permits() {
     return permits.availablePermits();
   }
