@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import Cloudflare from 'cloudflare';
 import {
   API_TOKEN, BASE_URL, THREE_STEPS, UUID, WAIT_FOR_GO, WITH_ROLLBACK, BUSY, api, createInstance,
-  getInstance, putWorkflow, waitForStatus,
+  getInstance, putWorkflow, waitFor, waitForStatus,
 } from '../lib/harness.mjs';
 
 const account_id = 'sdk';
@@ -444,6 +444,8 @@ describe('workflows.instances.status.edit', () => {
   test('pause a running instance: waitingForPause until the step finishes', async () => {
     await createInstance(account_id, workflow_name, 'st-running', { steps: [{ do: 'work', ms: 1500 }, { do: 'after' }] });
     await waitForStatus(account_id, workflow_name, 'st-running', 'running');
+    await waitFor('st-running to have its step in flight',
+      async () => (await getInstance(account_id, workflow_name, 'st-running')).steps.length > 0);
     const pausing = await edit('st-running', { status: 'pause' });
     assert.ok(['waitingForPause', 'paused'].includes(pausing.status), pausing.status);
     const paused = await waitForStatus(account_id, workflow_name, 'st-running', 'paused');
@@ -461,6 +463,9 @@ describe('workflows.instances.status.edit', () => {
   test('terminate without rollback', async () => {
     await createInstance(account_id, workflow_name, 'st-term', BUSY);
     await waitForStatus(account_id, workflow_name, 'st-term', 'running');
+    // the run is claimed (running) a moment before its first step's attempt is recorded
+    await waitFor('st-term to have its step in flight',
+      async () => (await getInstance(account_id, workflow_name, 'st-term')).steps.length > 0);
     const running = await client.workflows.instances.get('st-term', { account_id, workflow_name });
     const [busy] = running.steps;
     assert.equal(busy.success, null, 'a running step has success: null');
