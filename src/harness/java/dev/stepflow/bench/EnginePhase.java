@@ -116,32 +116,34 @@ public final class EnginePhase {
     String common =
         "--instances=%d --warmup=%d --clients=%d --round-minutes=%d"
             .formatted(instances, warmup, clients, roundLimit.toMinutes());
-    sqlite =
-        EngineBench.Options.parse(
-            words(common, "--work=" + work.resolve("sqlite"), "--server-jvm=" + serverJvm));
-    postgres =
-        ClusterBench.Options.parse(
-            words(
-                common,
-                "--nodes=" + args.number("nodes", 3),
-                "--work=" + work.resolve("postgres"),
-                "--server-jvm=" + serverJvm));
+    int nodes = args.number("nodes", 3);
     String twin = twinJar.isEmpty() ? "target/stepflow.jar" : twinJar;
-    sqliteTwin =
-        EngineBench.Options.parse(
-            words(
-                common,
-                "--work=" + work.resolve("sqlite-twin"),
-                "--server-jvm=" + serverJvm,
-                "--jar=" + twin));
-    postgresTwin =
-        ClusterBench.Options.parse(
-            words(
-                common,
-                "--nodes=" + postgres.nodes(),
-                "--work=" + work.resolve("postgres-twin"),
-                "--server-jvm=" + serverJvm,
-                "--jar=" + twin));
+    sqlite = sqliteOptions(common, "sqlite", "target/stepflow.jar");
+    postgres = postgresOptions(common, nodes, "postgres", "target/stepflow.jar");
+    sqliteTwin = sqliteOptions(common, "sqlite-twin", twin);
+    postgresTwin = postgresOptions(common, nodes, "postgres-twin", twin);
+  }
+
+  /** The SQLite cases' runner options: {@code jar}, in {@code work/folder}. */
+  private EngineBench.Options sqliteOptions(String common, String folder, String jar) {
+    return EngineBench.Options.parse(
+        words(
+            common, "--work=" + work.resolve(folder), "--server-jvm=" + serverJvm, "--jar=" + jar));
+  }
+
+  /**
+   * The PostgreSQL cases' runner options: {@code jar} on up to {@code nodes}, in {@code
+   * work/folder}.
+   */
+  private ClusterBench.Options postgresOptions(
+      String common, int nodes, String folder, String jar) {
+    return ClusterBench.Options.parse(
+        words(
+            common,
+            "--nodes=" + nodes,
+            "--work=" + work.resolve(folder),
+            "--server-jvm=" + serverJvm,
+            "--jar=" + jar));
   }
 
   public static void main(String[] argv) throws Exception {

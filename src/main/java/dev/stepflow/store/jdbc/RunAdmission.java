@@ -3,6 +3,7 @@ package dev.stepflow.store.jdbc;
 import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.StoreUnavailable;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The view of a pooled database that a node's runs use: at most {@code permits} of them hold a
@@ -42,42 +43,32 @@ public final class RunAdmission implements Database {
 
   @Override
   public <T> T write(SqlWork<T> work) {
-    enter();
-    try {
-      return database.write(work);
-    } finally {
-      leave();
-    }
+    return admitted(() -> database.write(work));
   }
 
   @Override
   public <T> T read(SqlWork<T> work) {
-    enter();
+    return admitted(() -> database.read(work));
+  }
+
+  /** {@code call} while holding a permit (taken unless this thread holds one already). */
+  private <T> T admitted(Supplier<T> call) {
+    int[] depth = held.get();
+    if (depth[0]++ == 0) {
+      try {
+        permits.acquire();
+      } catch (InterruptedException e) {
+        depth[0]--;
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailable("wait for a database connection (interrupted)", e);
+      }
+    }
     try {
-      return database.read(work);
+      return call.get();
     } finally {
-      leave();
-    }
-  }
-
-  private void enter() {
-    int[] depth = held.get();
-    if (depth[0]++ > 0) {
-      return;
-    }
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      depth[0]--;
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailable("wait for a database connection (interrupted)", e);
-    }
-  }
-
-  private void leave() {
-    int[] depth = held.get();
-    if (--depth[0] == 0) {
-      permits.release();
+      if (--depth[0] == 0) {
+        permits.release();
+      }
     }
   }
 
