@@ -71,7 +71,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final Heartbeat heartbeat;
   private final FenceWatch fenceWatch;
   private final Object signal = new Object();
-  private boolean signalled;
+
+  /**
+   * Read without the monitor so that a wake-up already pending costs nothing: every resume and
+   * every start signals, and 64 requests taking one monitor each contended for it. A true read
+   * means the dispatcher has not yet reset the flag, and it looks at the store after that reset, so
+   * it sees the caller's committed move.
+   */
+  private volatile boolean signalled;
+
   private volatile boolean closed;
 
   /**
@@ -377,6 +385,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   private void signal() {
+    if (signalled) {
+      return;
+    }
     synchronized (signal) {
       signalled = true;
       signal.notifyAll();
