@@ -35,6 +35,8 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   public static void main(String[] args) {
+    WarmStart.begin();
+
     routeJulToSlf4j();
     System.exit(
         new CommandLine(new Main())
@@ -457,8 +459,9 @@ public final class Main {
   }
 
   /**
-   * Jersey logs through java.util.logging; the standalone server sends it to SLF4J so logback.xml's
-   * levels apply to it. An embedding application keeps its own java.util.logging setup.
+   * Jersey logs through java.util.logging; the standalone server sends it to SLF4J so
+   * ServerLogging's levels apply to it. An embedding application keeps its own java.util.logging
+   * setup.
    */
   private static void routeJulToSlf4j() {
     SLF4JBridgeHandler.removeHandlersForRootLogger();

@@ -60,7 +60,7 @@ public final class StepflowServer implements AutoCloseable {
   /**
    * Jersey warns, through java.util.logging, that the resources registered as objects do not also
    * implement a provider interface; they are not meant to. Silenced here so an embedding
-   * application's log does not show it (the standalone server's logback.xml does the same). A
+   * application's log does not show it (the standalone server's ServerLogging does the same). A
    * field: java.util.logging forgets the level of a logger nobody holds.
    */
   private static final java.util.logging.Logger JERSEY_PROVIDERS =
@@ -148,6 +148,7 @@ public final class StepflowServer implements AutoCloseable {
    * tokens, or null with {@code --insecure-no-auth}.
    */
   private static TokenSetup.Outcome openChecked(Config config, ServerParts parts) {
+    config.store().prepareToOpen();
     if (usesDataFolder(config)) {
       WritableFolder.require(config.dataDir(), "--data");
       parts.folderLock = DataFolderLock.acquire(config.dataDir());

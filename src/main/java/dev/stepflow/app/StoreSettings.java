@@ -71,6 +71,20 @@ public record StoreSettings(Kind kind, String url, String user, String password,
   }
 
   /**
+   * Starts, on another thread, what opening the store will need that depends on nothing but the
+   * class path (SQLite's native library), so that it overlaps the checks made before the store is
+   * opened.
+   */
+  void prepareToOpen() {
+    switch (kind) {
+      case SQLITE -> SqliteDatabase.loadLibraryAhead();
+      case POSTGRES -> {
+        // pgjdbc is plain Java: nothing to load ahead
+      }
+    }
+  }
+
+  /**
    * Opens the store; {@code dataDir} and {@code durability} apply to SQLite only (PostgreSQL's
    * durability is the server's: fsync and synchronous_commit).
    */

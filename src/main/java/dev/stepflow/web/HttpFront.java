@@ -94,6 +94,7 @@ public final class HttpFront implements AutoCloseable {
               + ": the host name does not resolve. Choose a --host of this machine, e.g."
               + " 127.0.0.1, or 0.0.0.0 for every address.");
     }
+    JettyMemoryLayout.describe();
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("http");
     threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("request-"));
