@@ -2,8 +2,8 @@ package dev.stepflow.store.jdbc;
 
 import dev.stepflow.store.StoreUnavailable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * the commit returned, so an acknowledged write is in the database file (kill -9 safe; power-loss
  * safe when the database syncs on commit). A write that throws is rolled back to its savepoint
  * without touching the others in its batch.
+ *
+ * <p>The savepoints are statements of one name, prepared once on the connection (which keeps its
+ * statements), rather than the driver's {@code setSavepoint}, which makes up a new name and
+ * compiles two statements for every write. A write alone in its batch, as every write is at low
+ * load, needs none: the whole transaction is its own.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -33,6 +38,10 @@ public final class GroupCommitWriter implements AutoCloseable {
   private record Task<T>(SqlWork<T> work, CompletableFuture<T> done) {}
 
   private static final Task<Void> STOP = new Task<>(c -> null, new CompletableFuture<>());
+
+  private static final String SAVEPOINT = "SAVEPOINT write";
+  private static final String RELEASE = "RELEASE write";
+  private static final String ROLLBACK_TO = "ROLLBACK TO write";
 
   public GroupCommitWriter(Connection connection, String name) throws SQLException {
     this.connection = connection;
@@ -52,6 +61,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     Task<T> task = new Task<>(work, new CompletableFuture<>());
     queue.add(task);
     return await(task.done());
+  }
+
+  /** Writes waiting for the writer thread; for tests that need several in one batch. */
+  int queuedWrites() {
+    return queue.size();
   }
 
   private static <T> T await(CompletableFuture<T> done) {
@@ -96,8 +110,12 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   private void runBatch(List<Task<?>> batch) {
     List<Runnable> completions = new ArrayList<>(batch.size());
-    for (Task<?> task : batch) {
-      completions.add(runOne(task));
+    if (batch.size() == 1) {
+      completions.add(runAlone(batch.getFirst()));
+    } else {
+      for (Task<?> task : batch) {
+        completions.add(runOne(task));
+      }
     }
     try {
       long started = System.nanoTime();
@@ -112,32 +130,54 @@ public final class GroupCommitWriter implements AutoCloseable {
     completions.forEach(Runnable::run);
   }
 
-  /** Runs one task in a savepoint; returns how to complete its future once the batch committed. */
-  private <T> Runnable runOne(Task<T> task) {
-    Savepoint savepoint = null;
+  /** Runs the one task of a batch; a failure rolls the whole transaction back. */
+  private <T> Runnable runAlone(Task<T> task) {
     try {
-      savepoint = connection.setSavepoint();
       T result = task.work().run(connection);
-      connection.releaseSavepoint(savepoint);
       return () -> task.done().complete(result);
     } catch (Exception e) {
-      rollbackTo(savepoint);
-      RuntimeException failure =
-          e instanceof RuntimeException runtime ? runtime : new StoreUnavailable("write", e);
-      if (!(e instanceof RuntimeException)) {
-        log.error("A write failed", e);
-      }
-      return () -> task.done().completeExceptionally(failure);
+      rollbackQuietly();
+      return failed(task, e);
     }
   }
 
-  private void rollbackTo(Savepoint savepoint) {
-    if (savepoint == null) {
-      return;
-    }
+  /** Runs one task in a savepoint; returns how to complete its future once the batch committed. */
+  private <T> Runnable runOne(Task<T> task) {
+    boolean saved = false;
     try {
-      connection.rollback(savepoint);
-      connection.releaseSavepoint(savepoint);
+      execute(SAVEPOINT);
+      saved = true;
+      T result = task.work().run(connection);
+      execute(RELEASE);
+      return () -> task.done().complete(result);
+    } catch (Exception e) {
+      if (saved) {
+        rollbackToSavepoint();
+      }
+      return failed(task, e);
+    }
+  }
+
+  private static <T> Runnable failed(Task<T> task, Exception e) {
+    RuntimeException failure =
+        e instanceof RuntimeException runtime ? runtime : new StoreUnavailable("write", e);
+    if (!(e instanceof RuntimeException)) {
+      log.error("A write failed", e);
+    }
+    return () -> task.done().completeExceptionally(failure);
+  }
+
+  private void execute(String statement) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(statement)) {
+      ps.execute();
+    }
+  }
+
+  /** Undoes the failed task's writes and ends its savepoint, so the batch goes on without them. */
+  private void rollbackToSavepoint() {
+    try {
+      execute(ROLLBACK_TO);
+      execute(RELEASE);
     } catch (SQLException e) {
       log.error("Rollback to a savepoint failed", e);
     }

@@ -1,0 +1,159 @@
+package dev.stepflow.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.stepflow.store.StoreUnavailable;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The single writer on a real SQLite file: writes queued together commit together, and a write that
+ * fails leaves nothing behind, whether it was alone in its transaction or shared it with others.
+ */
+class GroupCommitWriterIT {
+  @TempDir Path dir;
+  private String url;
+
+  @BeforeEach
+  void schema() throws SQLException {
+    url = "jdbc:sqlite:" + dir.resolve("w.db");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("CREATE TABLE row (name TEXT PRIMARY KEY)");
+    }
+  }
+
+  private GroupCommitWriter writer() throws SQLException {
+    return new GroupCommitWriter(StatementCache.wrap(DriverManager.getConnection(url), 8), "w");
+  }
+
+  @Test
+  void aFailedWriteInABatchIsUndoneAndTheOthersCommit() throws Exception {
+    try (GroupCommitWriter writer = writer()) {
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      // holds the writer so that the writes below queue up and run as one batch
+      CompletableFuture<Void> first =
+          CompletableFuture.runAsync(
+              () ->
+                  writer.write(
+                      c -> {
+                        insert(c, "first");
+                        holding.countDown();
+                        awaitQuietly(release);
+                        return null;
+                      }),
+              runnable -> Thread.ofVirtual().start(runnable));
+      holding.await();
+      List<CompletableFuture<Void>> queued = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String name = "w" + i;
+        boolean fails = i == 4;
+        queued.add(
+            CompletableFuture.runAsync(
+                () ->
+                    writer.write(
+                        c -> {
+                          insert(c, name);
+                          if (fails) {
+                            insert(c, name + "-also");
+                            throw new IllegalStateException("refused " + name);
+                          }
+                          return null;
+                        }),
+                runnable -> Thread.ofVirtual().start(runnable)));
+      }
+      awaitQueued(writer, 10);
+      release.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < queued.size(); i++) {
+        CompletableFuture<Void> write = queued.get(i);
+        if (i == 4) {
+          assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+              .hasRootCauseMessage("refused w4");
+        } else {
+          write.get(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+    assertThat(rows())
+        .containsExactlyInAnyOrder("first", "w0", "w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9");
+  }
+
+  @Test
+  void aFailedWriteAloneLeavesNothingAndTheNextOneCommits() throws Exception {
+    try (GroupCommitWriter writer = writer()) {
+      assertThatThrownBy(
+              () ->
+                  writer.write(
+                      c -> {
+                        insert(c, "lost");
+                        throw new IllegalStateException("refused");
+                      }))
+          .hasMessage("refused");
+      writer.write(
+          c -> {
+            insert(c, "kept");
+            return null;
+          });
+      // a write that breaks a constraint fails in SQLite itself, alone in its transaction
+      assertThatThrownBy(
+              () ->
+                  writer.write(
+                      c -> {
+                        insert(c, "twice");
+                        insert(c, "twice");
+                        return null;
+                      }))
+          .isInstanceOf(StoreUnavailable.class);
+    }
+    assertThat(rows()).containsExactly("kept");
+  }
+
+  private static void awaitQueued(GroupCommitWriter writer, int count) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> writer.queuedWrites() == count);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void insert(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO row (name) VALUES (?)")) {
+      ps.setString(1, name);
+      ps.executeUpdate();
+    }
+  }
+
+  private List<String> rows() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url);
+        ResultSet rs = c.createStatement().executeQuery("SELECT name FROM row")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+}
