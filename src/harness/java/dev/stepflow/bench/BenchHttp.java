@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The load generator's HTTP side: plain JDK HttpClient over HTTP/1.1 to one Stepflow on 127.0.0.1
@@ -17,6 +18,14 @@ import java.time.Duration;
 final class BenchHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * A 503 says the store could not take the request for a moment and that nothing changed, and asks
+   * to try again shortly: the benchmark does, a few times, rather than failing a whole case.
+   */
+  private static final int ATTEMPTS_AFTER_503 = 5;
+
+  private static final Duration LONGEST_RETRY_WAIT = Duration.ofSeconds(2);
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -91,8 +100,7 @@ final class BenchHttp {
     }
     request.header("Authorization", "Bearer " + token);
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = sendRetrying503(request.build(), method + " " + path);
       if (response.statusCode() >= 300) {
         throw new IllegalStateException(
             method + " " + path + " -> " + response.statusCode() + " " + abbreviate(response));
@@ -107,6 +115,37 @@ final class BenchHttp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(method + " " + path + " interrupted", e);
+    }
+  }
+
+  private HttpResponse<String> sendRetrying503(HttpRequest request, String what)
+      throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 503 || attempt == ATTEMPTS_AFTER_503) {
+        return response;
+      }
+      Duration wait = retryAfter(response);
+      System.err.println(what + " -> 503; trying again in " + wait.toMillis() + " ms");
+      Thread.sleep(wait);
+    }
+  }
+
+  private static Duration retryAfter(HttpResponse<String> response) {
+    Duration asked =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .flatMap(BenchHttp::seconds)
+            .orElse(Duration.ofMillis(200));
+    return asked.compareTo(LONGEST_RETRY_WAIT) > 0 ? LONGEST_RETRY_WAIT : asked;
+  }
+
+  private static Optional<Duration> seconds(String value) {
+    try {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
     }
   }
 
