@@ -36,7 +36,6 @@ public final class Main {
 
   public static void main(String[] args) {
     WarmStart.begin();
-
     routeJulToSlf4j();
     System.exit(
         new CommandLine(new Main())

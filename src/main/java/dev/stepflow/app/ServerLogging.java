@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * The standalone server's logging: one appender to standard error, in the format of {@code
- * --log-format}, and the levels below. Written in Java rather than as logback.xml because reading
- * an XML configuration was about a tenth of the server's start-up (Logback's Joran parser and its
- * model classes, before main runs).
+ * --log-format}, and the levels below, defined once for both formats. Written in Java rather than
+ * as logback.xml because reading XML loads Logback's Joran parser and its model classes before main
+ * runs: most of the half second that a start without the start-up cache lost (with the cache, the
+ * difference is too small to measure).
  *
  * <p>Only the server jar names this class to Logback (its
  * META-INF/services/ch.qos.logback.classic.spi.Configurator, from src/server); the library jar
