@@ -9,11 +9,15 @@ import dev.stepflow.web.HttpFront;
 
 /**
  * What a server start has opened so far, filled in step by step. {@link #close()} closes the parts
- * that exist, whether the server stops or its start failed half-way: first it stops answering, then
+ * that exist, whether the server stops or its start failed half-way: first it waits for the work
+ * started ahead of opening the store (so that an exit does not cut it short), stops answering, then
  * stops its bulk jobs and the runs, closes the store, and releases the data folder last, so no
  * second server gets the folder while this one still writes to it.
  */
 final class ServerParts implements AutoCloseable {
+  /** Work started ahead of opening the store; a failed start waits for it before it exits. */
+  AutoCloseable storePreparation;
+
   DataFolderLock folderLock;
   HttpFront front;
   Database database;
@@ -26,6 +30,7 @@ final class ServerParts implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException failure = null;
+    failure = closeOne(storePreparation, failure);
     failure = closeOne(front, failure);
     failure = closeOne(bulkJobs, failure);
     failure = closeOne(housekeeping, failure);

@@ -148,7 +148,7 @@ public final class StepflowServer implements AutoCloseable {
    * tokens, or null with {@code --insecure-no-auth}.
    */
   private static TokenSetup.Outcome openChecked(Config config, ServerParts parts) {
-    config.store().prepareToOpen();
+    parts.storePreparation = config.store().prepareToOpen();
     if (usesDataFolder(config)) {
       WritableFolder.require(config.dataDir(), "--data");
       parts.folderLock = DataFolderLock.acquire(config.dataDir());

@@ -73,15 +73,14 @@ public record StoreSettings(Kind kind, String url, String user, String password,
   /**
    * Starts, on another thread, what opening the store will need that depends on nothing but the
    * class path (SQLite's native library), so that it overlaps the checks made before the store is
-   * opened.
+   * opened. Closing the handle waits until that work ended.
    */
-  void prepareToOpen() {
-    switch (kind) {
+  AutoCloseable prepareToOpen() {
+    return switch (kind) {
       case SQLITE -> SqliteDatabase.loadLibraryAhead();
-      case POSTGRES -> {
-        // pgjdbc is plain Java: nothing to load ahead
-      }
-    }
+      // pgjdbc is plain Java: nothing to load ahead
+      case POSTGRES -> () -> {};
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import org.flywaydb.core.Flyway;
@@ -52,6 +53,8 @@ public final class SqliteDatabase implements Database {
   /** Statements a connection keeps compiled: the distinct SQL it runs, with room to spare. */
   private static final int KEPT_STATEMENTS = 256;
 
+  private static final Duration LIBRARY_LOAD_WAIT = Duration.ofSeconds(10);
+
   private final GroupCommitWriter writer;
   private final HikariDataSource readers;
   private final Semaphore readTurns = new Semaphore(READERS, true);
@@ -67,19 +70,32 @@ public final class SqliteDatabase implements Database {
    * the copy with the original and loads it, about 90 ms of a 2.3 s start. The first connection
    * waits for it (the driver's loader is synchronized); a failure here is the first connection's to
    * report, as without this.
+   *
+   * <p>Closing the returned handle waits until the load ended (at most {@link #LIBRARY_LOAD_WAIT}):
+   * a start that fails before it opens the store closes it before the process exits, since a copy
+   * cut short by the exit fails in the driver's clean-up and prints a stack trace.
    */
-  public static void loadLibraryAhead() {
-    Thread.ofPlatform()
-        .name("sqlite-library")
-        .daemon()
-        .start(
-            () -> {
-              try {
-                SQLiteJDBCLoader.initialize();
-              } catch (Exception e) {
-                log.debug("Loading SQLite's library ahead failed; the first connection retries", e);
-              }
-            });
+  public static AutoCloseable loadLibraryAhead() {
+    Thread loading =
+        Thread.ofPlatform()
+            .name("sqlite-library")
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    SQLiteJDBCLoader.initialize();
+                  } catch (Exception | LinkageError e) {
+                    log.debug(
+                        "Loading SQLite's library ahead failed; the first connection retries", e);
+                  }
+                });
+    return () -> {
+      try {
+        loading.join(LIBRARY_LOAD_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   /**
