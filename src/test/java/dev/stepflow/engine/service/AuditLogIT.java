@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,12 +35,13 @@ class AuditLogIT {
         AuditLog audit =
             new AuditLog(new JdbcAuditStore(db), Clock.systemUTC(), Duration.ofDays(1))) {
       int perThread = 300;
-      runAll(
-          t -> {
-            for (int i = 0; i < perThread; i++) {
-              audit.record(entry("t" + t + "-" + i));
-            }
-          });
+      Callers.start(
+              t -> {
+                for (int i = 0; i < perThread; i++) {
+                  audit.record(entry("t" + t + "-" + i));
+                }
+              })
+          .awaitAll();
 
       assertThat(audit.list(query(1)).totalCount()).isEqualTo(THREADS * perThread);
     }
@@ -53,27 +55,20 @@ class AuditLogIT {
       AtomicInteger recorded = new AtomicInteger();
       AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch started = new CountDownLatch(THREADS);
-      List<Thread> callers = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int id = t;
-        callers.add(
-            Thread.ofVirtual()
-                .start(
-                    () -> {
-                      started.countDown();
-                      for (int i = 0; i < 2_000 && !stop.get(); i++) {
-                        audit.record(entry("c" + id + "-" + i));
-                        recorded.incrementAndGet();
-                      }
-                    }));
-      }
+      Callers callers =
+          Callers.start(
+              t -> {
+                started.countDown();
+                for (int i = 0; i < 2_000 && !stop.get(); i++) {
+                  audit.record(entry("c" + t + "-" + i));
+                  recorded.incrementAndGet();
+                }
+              });
       started.await();
       Thread.sleep(50);
       audit.close();
       stop.set(true);
-      for (Thread caller : callers) {
-        caller.join();
-      }
+      callers.awaitAll();
 
       assertThat(recorded.get()).isPositive();
       assertThat(store.list(query(1)).totalCount()).isEqualTo(recorded.get());
@@ -84,26 +79,32 @@ class AuditLogIT {
     void run(int thread) throws Exception;
   }
 
-  private static void runAll(Caller caller) throws Exception {
-    List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      int id = t;
-      threads.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      caller.run(id);
-                    } catch (Throwable e) {
-                      failures.add(e);
-                    }
-                  }));
+  /** {@link #THREADS} virtual threads running one {@link Caller} each; none may fail. */
+  private record Callers(List<Thread> threads, List<Throwable> failures) {
+    static Callers start(Caller caller) {
+      Callers callers = new Callers(new ArrayList<>(), new CopyOnWriteArrayList<>());
+      for (int t = 0; t < THREADS; t++) {
+        int id = t;
+        callers.threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        caller.run(id);
+                      } catch (Throwable e) {
+                        callers.failures.add(e);
+                      }
+                    }));
+      }
+      return callers;
     }
-    for (Thread thread : threads) {
-      thread.join();
+
+    void awaitAll() throws InterruptedException {
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      assertThat(failures).isEmpty();
     }
-    assertThat(failures).isEmpty();
   }
 
   private static AuditEntry entry(String requestId) {
