@@ -1,8 +1,9 @@
 package dev.stepflow.store.jdbc;
 
+import static dev.stepflow.store.jdbc.Columns.execute;
+
 import dev.stepflow.store.StoreUnavailable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,10 +146,10 @@ public final class GroupCommitWriter implements AutoCloseable {
   private <T> Runnable runOne(Task<T> task) {
     boolean saved = false;
     try {
-      execute(SAVEPOINT);
+      execute(connection, SAVEPOINT);
       saved = true;
       T result = task.work().run(connection);
-      execute(RELEASE);
+      execute(connection, RELEASE);
       return () -> task.done().complete(result);
     } catch (Exception e) {
       if (saved) {
@@ -167,17 +168,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     return () -> task.done().completeExceptionally(failure);
   }
 
-  private void execute(String statement) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(statement)) {
-      ps.execute();
-    }
-  }
-
   /** Undoes the failed task's writes and ends its savepoint, so the batch goes on without them. */
   private void rollbackToSavepoint() {
     try {
-      execute(ROLLBACK_TO);
-      execute(RELEASE);
+      execute(connection, ROLLBACK_TO);
+      execute(connection, RELEASE);
     } catch (SQLException e) {
       log.error("Rollback to a savepoint failed", e);
     }

@@ -1,6 +1,7 @@
 package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
+import static dev.stepflow.store.jdbc.Columns.execute;
 import static dev.stepflow.store.jdbc.Columns.instant;
 
 import dev.stepflow.domain.Account;
@@ -414,12 +415,6 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   /** Workflow names may hold '_', a LIKE wildcard; '!' is the escape character in the queries. */
   private static String likeEscaped(String text) {
     return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-  }
-
-  private static int execute(Connection c, String sql, Object... values) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(sql), values)) {
-      return ps.executeUpdate();
-    }
   }
 
   private static Workflow workflow(ResultSet rs) throws SQLException {
