@@ -113,6 +113,7 @@ public final class LatencyPhase {
       // the JIT's first pass over the control path is not what a warm server's operator sees
       timed(http, warmers, "pause");
       timed(http, warmers, "resume");
+      result.set("get_ms", summary(timedGet(http, sleepers)));
       result.set("pause_ms", summary(timed(http, sleepers, "pause")));
       result.set("terminate_ms", summary(timed(http, sleepers, "terminate")));
 
@@ -176,6 +177,19 @@ public final class LatencyPhase {
     }
   }
 
+  /**
+   * Each GET of an instance, one at a time, in ms: what the same client and server take to answer.
+   */
+  private static List<Double> timedGet(BenchHttp http, List<String> ids) {
+    List<Double> ms = new ArrayList<>();
+    for (String id : ids) {
+      long sent = System.nanoTime();
+      http.call("GET", "/workflows/latency/instances/" + id, null);
+      ms.add((System.nanoTime() - sent) / 1e6);
+    }
+    return ms;
+  }
+
   /** Each PATCH's time from sending to its answer, one at a time, in ms. */
   private static List<Double> timed(BenchHttp http, List<String> ids, String action) {
     List<Double> ms = new ArrayList<>();
@@ -221,15 +235,15 @@ public final class LatencyPhase {
     String params =
         "{\"steps\":[{\"sleepUntil\":\"nap\",\"at\":\"" + due + "\"},{\"do\":\"after\"}]}";
     int completeBefore = (int) http.count("latency", "complete");
-    create(http, "t", timers, i -> params);
+    List<String> ids = create(http, "t", timers, i -> params);
     awaitCount(http, "waiting", timers);
     if (Instant.now().isAfter(due)) {
       throw new IllegalStateException("the timers were set up after they came due; use fewer");
     }
     awaitCount(http, "complete", completeBefore + timers);
     List<Double> ms = new ArrayList<>();
-    starts(effects, "after-1")
-        .forEach((id, at) -> ms.add(Duration.between(due, at).toNanos() / 1e6));
+    Map<String, Instant> started = starts(effects, "after-1");
+    ids.forEach(id -> ms.add(Duration.between(due, started.get(id)).toNanos() / 1e6));
     return ms;
   }
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The single writer on a real SQLite file: writes queued together commit together, and a write that
- * fails leaves nothing behind, whether it was alone in its transaction or shared it with others.
+ * The single writer on a real SQLite file: writes queued together commit together, a write with
+ * nothing to batch with runs on its caller's thread, and a write that fails leaves nothing behind,
+ * whether it was alone in its transaction or shared it with others.
  */
 class GroupCommitWriterIT {
   @TempDir Path dir;
@@ -125,6 +126,56 @@ class GroupCommitWriterIT {
           .isInstanceOf(StoreUnavailable.class);
     }
     assertThat(rows()).containsExactly("kept");
+  }
+
+  @Test
+  void aLoneWriteRunsOnItsCallersThreadAndWritesThatQueueMeanwhileShareTheNextBatch()
+      throws Exception {
+    try (GroupCommitWriter writer = writer()) {
+      Thread caller = Thread.currentThread();
+      Thread ranOn = writer.write(c -> Thread.currentThread());
+      assertThat(ranOn).isSameAs(caller);
+
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Thread> alone =
+          CompletableFuture.supplyAsync(
+              () ->
+                  writer.write(
+                      c -> {
+                        insert(c, "alone");
+                        holding.countDown();
+                        awaitQuietly(release);
+                        return Thread.currentThread();
+                      }),
+              runnable -> Thread.ofVirtual().start(runnable));
+      holding.await();
+      List<CompletableFuture<Thread>> queued = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String name = "q" + i;
+        queued.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    writer.write(
+                        c -> {
+                          insert(c, name);
+                          return Thread.currentThread();
+                        }),
+                runnable -> Thread.ofVirtual().start(runnable)));
+      }
+      // while the lone write holds the connection, the others wait for the writer thread
+      awaitQueued(writer, 5);
+      // nothing is committed until the lone write returns
+      assertThat(rows()).isEmpty();
+      release.countDown();
+      assertThat(alone.get(10, TimeUnit.SECONDS).isVirtual()).isTrue();
+      List<Thread> writers = new ArrayList<>();
+      for (CompletableFuture<Thread> write : queued) {
+        writers.add(write.get(10, TimeUnit.SECONDS));
+      }
+      assertThat(writers).allSatisfy(t -> assertThat(t.getName()).isEqualTo("w"));
+    }
+    assertThat(rows()).containsExactlyInAnyOrder("alone", "q0", "q1", "q2", "q3", "q4");
   }
 
   private static void awaitQueued(GroupCommitWriter writer, int count) {
