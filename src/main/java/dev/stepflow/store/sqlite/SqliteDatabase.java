@@ -132,6 +132,10 @@ public final class SqliteDatabase implements Database {
     // a reader never waits for the writer in WAL mode; this covers checkpoints and the schema
     // migration
     props.setProperty("busy_timeout", "10000");
+    // no statement asks for generated keys (inserts that need a key say RETURNING); with this on,
+    // the driver matches every statement against a pattern and runs SELECT last_insert_rowid()
+    // after every insert: 8 % of the writer's time
+    props.setProperty("jdbc.get_generated_keys", "false");
     return props;
   }
 
