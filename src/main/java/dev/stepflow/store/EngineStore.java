@@ -38,6 +38,7 @@ public interface EngineStore {
       long runId,
       RollbackCause rollbackCause,
       String className,
+      int stepLimit,
       Integer concurrencyLimit,
       int activeRuns,
       Instant timerDue) {
@@ -147,12 +148,28 @@ public interface EngineStore {
   /** The steps recorded for the instance's current run, in start order. */
   List<StepRecord> steps(long instanceSeq);
 
-  /** The instance's step limit, from the version it runs. */
-  int stepLimit(long instanceSeq);
+  /**
+   * Inserts a step of the run, fenced by its lease: false, with nothing written, when the lease no
+   * longer holds (the instance moved on, or another run took it over).
+   */
+  default boolean insertStep(RunLease lease, StepRecord row) {
+    return insertStep(lease, List.of(), row);
+  }
 
-  boolean insertStep(RunLease lease, StepRecord row);
+  /**
+   * As {@link #insertStep(RunLease, StepRecord)}, after recording {@code finished} in the same
+   * transaction: steps of the run that ended without a write of their own (a sleep whose time
+   * came), so that they cost no commit of their own.
+   */
+  boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 
-  boolean updateStep(RunLease lease, StepRecord row);
+  /** Updates a step of the run, fenced by its lease like {@link #insertStep}. */
+  default boolean updateStep(RunLease lease, StepRecord row) {
+    return updateStep(lease, List.of(), row);
+  }
+
+  /** As {@link #updateStep(RunLease, StepRecord)}, after recording {@code finished}. */
+  boolean updateStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 
   /**
    * Takes the oldest buffered event of {@code type}, deletes it and completes {@code waitStep} with
@@ -175,7 +192,17 @@ public interface EngineStore {
       RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at);
 
   /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
-  boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at);
+  default boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
+    return moveRun(lease, List.of(), move, update, at);
+  }
+
+  /**
+   * As {@link #moveRun(RunLease, Decision.Move, RunUpdate, Instant)}, after recording {@code
+   * finished} (see {@link #insertStep(RunLease, List, StepRecord)}). Those stay recorded when the
+   * lease held but the move itself no longer applied: they are true of the run either way.
+   */
+  boolean moveRun(
+      RunLease lease, List<StepRecord> finished, Decision.Move move, RunUpdate update, Instant at);
 
   /**
    * Deletes finished instances whose retention ran out by {@code now}: success retention for {@code

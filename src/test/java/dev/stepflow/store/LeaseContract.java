@@ -1,6 +1,7 @@
 package dev.stepflow.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
@@ -11,6 +12,7 @@ import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepStatus;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
@@ -174,6 +176,41 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
             engine.takeOver(
                 x.seq(), a.runId() + 1, Status.ROLLING_BACK, owner("a", during), during))
         .isPresent();
+  }
+
+  @Test
+  void stepsThatFinishedWithoutAWriteAreRecordedByTheRunsNextWriteOnlyWhileItsLeaseHolds() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    JdbcEngineStore engine = engine();
+    StepRecord nap =
+        StepRecord.waiting(0, StepKind.SLEEP, "nap", 1, T0, T0.plusSeconds(1), false, null);
+    assertThat(engine.insertStep(a, nap)).isTrue();
+    Instant woke = T0.plusSeconds(2);
+    StepRecord napDone = nap.completed(woke, null, null);
+
+    assertThat(engine.insertStep(a, List.of(napDone), step(1))).isTrue();
+    assertThat(engine.steps(x.seq()))
+        .extracting(StepRecord::name, StepRecord::status, StepRecord::endedOn)
+        .containsExactly(
+            tuple("nap", StepStatus.COMPLETE, woke), tuple("s1", StepStatus.RUNNING, null));
+
+    StepRecord secondNap =
+        StepRecord.waiting(2, StepKind.SLEEP, "nap", 2, T0, T0.plusSeconds(1), false, null);
+    assertThat(engine.insertStep(a, secondNap)).isTrue();
+    RunLease b =
+        engine
+            .takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
+            .orElseThrow();
+    Decision.Move succeed =
+        (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
+    assertThat(
+            engine.moveRun(
+                a, List.of(secondNap.completed(woke, null, null)), succeed, RunUpdate.none(), woke))
+        .as("the old run records nothing, neither its move nor the step it carries")
+        .isFalse();
+    assertThat(engine.steps(x.seq()).getLast().status()).isEqualTo(StepStatus.WAITING);
+    assertThat(engine.runState(x.seq())).contains(new RunState(Status.RUNNING, b.runId()));
   }
 
   @Test

@@ -413,7 +413,10 @@ final class DurableStep implements Step {
     if (row.wakeAt().isAfter(run.now())) {
       throw run.suspend(row.wakeAt(), null);
     }
-    checkpoint(row.completed(run.now(), null, null));
+    StepRecord done = row.completed(run.now(), null, null);
+    run.store.recordWithNextWrite(done);
+    remember(done);
+    run.pauseIfRequested();
   }
 
   @Override

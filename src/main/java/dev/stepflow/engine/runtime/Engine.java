@@ -321,8 +321,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
         new RunContext(
             c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes(), metrics);
     Optional<Workflow> workflow = registry.create(c.className());
-    Runner runner =
-        new Runner(run, workflow, c.className(), mode, c.rollbackCause(), () -> finished(run));
+    Runner runner = new Runner(run, workflow, c, mode, () -> finished(run));
     Thread thread =
         Thread.ofVirtual().name("run-" + c.instance().ref().instanceId()).unstarted(runner);
     // code from a workflows-folder jar finds its own classes and resources by name (ServiceLoader,

@@ -9,6 +9,7 @@ import dev.stepflow.store.RunLease;
 import dev.stepflow.store.RunUpdate;
 import dev.stepflow.store.StoreUnavailable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -28,6 +29,15 @@ final class RunStore {
   private final EngineStore store;
   private final Runnable abortRun;
 
+  /**
+   * Steps that finished without a write of their own (a sleep whose time came), which the run's
+   * next write records in its own transaction: waking a sleeping instance then costs one commit
+   * less. Until then a crash loses nothing, since the replay finds the sleep's time passed and
+   * finishes it again; a run that ends with no further write (aborted, fenced) leaves the sleep
+   * recorded as waiting, as a terminate during the sleep does.
+   */
+  private final List<StepRecord> finished = new ArrayList<>();
+
   RunStore(EngineStore store, Runnable abortRun) {
     this.store = store;
     this.abortRun = abortRun;
@@ -37,24 +47,48 @@ final class RunStore {
     return guarded(() -> store.steps(instanceSeq));
   }
 
-  int stepLimit(long instanceSeq) {
-    return guarded(() -> store.stepLimit(instanceSeq));
+  /** {@code row} is recorded with the run's next write (see {@link #finished}). */
+  synchronized void recordWithNextWrite(StepRecord row) {
+    finished.add(row);
+  }
+
+  /** The finished steps that the write being made now records; each is taken once. */
+  private synchronized List<StepRecord> takeFinished() {
+    if (finished.isEmpty()) {
+      return List.of();
+    }
+    List<StepRecord> rows = List.copyOf(finished);
+    finished.clear();
+    return rows;
+  }
+
+  /** Writes the finished steps on their own, before a write that cannot take them along. */
+  private void writeFinished(RunLease lease) {
+    List<StepRecord> rows = takeFinished();
+    if (!rows.isEmpty()) {
+      // fenced: then so is the write that follows, which reports it
+      guarded(() -> store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast()));
+    }
   }
 
   boolean insertStep(RunLease lease, StepRecord row) {
-    return guarded(() -> store.insertStep(lease, row));
+    List<StepRecord> first = takeFinished();
+    return guarded(() -> store.insertStep(lease, first, row));
   }
 
   boolean updateStep(RunLease lease, StepRecord row) {
-    return guarded(() -> store.updateStep(lease, row));
+    List<StepRecord> first = takeFinished();
+    return guarded(() -> store.updateStep(lease, first, row));
   }
 
   Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now) {
+    writeFinished(lease);
     return guarded(() -> store.consumeEvent(lease, waitStep, now));
   }
 
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
-    return guarded(() -> store.moveRun(lease, move, update, at));
+    List<StepRecord> first = takeFinished();
+    return guarded(() -> store.moveRun(lease, first, move, update, at));
   }
 
   FailurePolicy failurePolicy(long instanceSeq) {
@@ -63,6 +97,7 @@ final class RunStore {
 
   boolean pauseAtStep(
       RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at) {
+    writeFinished(lease);
     return guarded(() -> store.pauseAtStep(lease, exhausted, move, update, at));
   }
 

@@ -5,6 +5,7 @@ import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
+import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.RunUpdate;
 import dev.stepflow.workflow.StepFailedException;
 import dev.stepflow.workflow.Workflow;
@@ -32,22 +33,24 @@ final class Runner implements Runnable {
   private final RunContext run;
   private final Optional<Workflow> workflow;
   private final String className;
+  private final int stepLimit;
   private final Mode mode;
   private final RollbackCause rollbackCause;
   private final Runnable onFinish;
 
+  /** The run of {@code claimed}, with what its claim read (class, step limit, rollback cause). */
   Runner(
       RunContext run,
       Optional<Workflow> workflow,
-      String className,
+      Candidate claimed,
       Mode mode,
-      RollbackCause rollbackCause,
       Runnable onFinish) {
     this.run = run;
     this.workflow = workflow;
-    this.className = className;
+    this.className = claimed.className();
+    this.stepLimit = claimed.stepLimit();
     this.mode = mode;
-    this.rollbackCause = rollbackCause;
+    this.rollbackCause = claimed.rollbackCause();
     this.onFinish = onFinish;
   }
 
@@ -94,7 +97,7 @@ final class Runner implements Runnable {
   private void execute() {
     Workflow code = workflow.orElseThrow();
     long seq = run.lease.instanceSeq();
-    DurableStep step = new DurableStep(run, run.store.steps(seq), run.store.stepLimit(seq), false);
+    DurableStep step = new DurableStep(run, run.store.steps(seq), stepLimit, false);
     Object output;
     try {
       output = code.run(event(), step);

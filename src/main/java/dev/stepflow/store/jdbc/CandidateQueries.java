@@ -37,6 +37,7 @@ final class CandidateQueries {
         + """
         , run_id, rollback_cause, %s AS timer_due,
         (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
+        (SELECT v.step_limit FROM workflow_version v WHERE v.id = i.version_id) AS step_limit,
         (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
            AS concurrency_limit,
         CASE WHEN (SELECT v.concurrency_limit FROM workflow_version v
@@ -183,6 +184,7 @@ final class CandidateQueries {
                 rs.getLong("run_id"),
                 rollbackCause(rs.getString("rollback_cause")),
                 rs.getString("class_name"),
+                rs.getInt("step_limit"),
                 Columns.nullableInt(rs, "concurrency_limit"),
                 rs.getInt("active_runs"),
                 Columns.instant(rs, "timer_due")));

@@ -80,10 +80,6 @@ public final class JdbcEngineStore implements EngineStore {
 
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
-  private static final String STEP_LIMIT =
-      """
-      SELECT v.step_limit FROM instance i JOIN workflow_version v ON v.id = i.version_id
-       WHERE i.seq = ?""";
   private static final String OLDEST_EVENT =
       """
       SELECT id, payload_json, received_on FROM event WHERE instance_seq = ? AND type = ?
@@ -272,18 +268,30 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public int stepLimit(long seq) {
-    return db.read(c -> (int) Columns.count(c, STEP_LIMIT, seq));
+  public boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row) {
+    return db.write(
+        c ->
+            record(c, lease, finished)
+                && StepRows.insert(c, insertStep, row, lease.instanceSeq(), lease.runId()));
   }
 
   @Override
-  public boolean insertStep(RunLease lease, StepRecord row) {
-    return db.write(c -> StepRows.insert(c, insertStep, row, lease.instanceSeq(), lease.runId()));
+  public boolean updateStep(RunLease lease, List<StepRecord> finished, StepRecord row) {
+    return db.write(
+        c ->
+            record(c, lease, finished)
+                && StepRows.update(c, updateStep, row, lease.instanceSeq(), lease.runId()));
   }
 
-  @Override
-  public boolean updateStep(RunLease lease, StepRecord row) {
-    return db.write(c -> StepRows.update(c, updateStep, row, lease.instanceSeq(), lease.runId()));
+  /** Records steps of the run that finished without a write of their own; false when fenced. */
+  private boolean record(Connection c, RunLease lease, List<StepRecord> finished)
+      throws SQLException {
+    for (StepRecord row : finished) {
+      if (!StepRows.update(c, updateStep, row, lease.instanceSeq(), lease.runId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -351,11 +359,14 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
-  public boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
+  public boolean moveRun(
+      RunLease lease, List<StepRecord> finished, Decision.Move move, RunUpdate update, Instant at) {
+    // the steps first: their fence wants a status in which the run works, which the move may end
     return db.write(
         c ->
-            MoveWrite.of(lease.instanceSeq(), lease.runId(), move, at)
-                .withRunUpdate(update)
-                .apply(c, db.dialect(), ENGINE));
+            record(c, lease, finished)
+                && MoveWrite.of(lease.instanceSeq(), lease.runId(), move, at)
+                    .withRunUpdate(update)
+                    .apply(c, db.dialect(), ENGINE));
   }
 }
