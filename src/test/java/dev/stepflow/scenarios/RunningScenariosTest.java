@@ -17,6 +17,8 @@ import dev.stepflow.domain.RollbackOutcome;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.testing.EngineHarness;
 import dev.stepflow.testing.StepProbe;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -220,6 +222,61 @@ class RunningScenariosTest {
     assertRanTwiceFromTheTop(ref);
     assertThat(engine.path(ref))
         .containsExactly(QUEUED, RUNNING, WAITING_FOR_PAUSE, QUEUED, RUNNING, COMPLETE);
+  }
+
+  /**
+   * A pause asked for after a step's attempt ended but before its outcome was recorded (here: while
+   * its result is written as JSON) waits for that record, so on resume the step does not run again.
+   * The kill -9 soak found this once: the pause settled from the request's thread, the record was
+   * fenced, and the attempt ran twice.
+   */
+  @Test
+  void pauseBetweenAnAttemptsEndAndItsRecordWaitsForTheRecord() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    WorkflowRef slowResult =
+        engine.define(
+            "slow-result",
+            (event, step) -> {
+              JsonNode result =
+                  step.run(
+                      "result",
+                      ctx -> {
+                        probe.called("result");
+                        return new WrittenWhenLet(writing, go);
+                      });
+              return result.get("value").asText()
+                  + step.run("after", probe.returns("after", "!")).asText();
+            });
+    InstanceRef ref = engine.start(slowResult, "pause-before-record");
+    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(engine.apply(ref, Action.PAUSE).status()).isEqualTo(WAITING_FOR_PAUSE);
+    go.countDown();
+    engine.awaitStatus(ref, PAUSED);
+    assertThat(engine.stepSummary(ref)).containsExactly("do result-1 complete");
+
+    engine.apply(ref, Action.RESUME);
+    engine.awaitStatus(ref, COMPLETE);
+    assertThat(probe.calls("result")).isEqualTo(1);
+    assertThat(engine.output(ref).asText()).isEqualTo("v!");
+  }
+
+  /** A step result whose JSON is written once the test lets it. */
+  public static final class WrittenWhenLet {
+    private final CountDownLatch writing;
+    private final CountDownLatch go;
+
+    WrittenWhenLet(CountDownLatch writing, CountDownLatch go) {
+      this.writing = writing;
+      this.go = go;
+    }
+
+    public String getValue() throws InterruptedException {
+      writing.countDown();
+      go.await(10, TimeUnit.SECONDS);
+      return "v";
+    }
   }
 
   private void assertRanTwiceFromTheTop(InstanceRef ref) {

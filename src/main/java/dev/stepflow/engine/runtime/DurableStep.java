@@ -226,51 +226,74 @@ final class DurableStep implements Step {
         throw run.suspend(row.wakeAt(), null);
       }
       int attempt = StepJson.attemptCount(tried) + 1;
-      Instant start = run.now();
-      AttemptRunner.Outcome outcome =
-          attempts.attempt(fn, new StepContext(row.name(), row.count(), attempt), config.timeout());
-      if (outcome.succeeded()) {
-        return succeed(row, tried, start, outcome.value());
-      }
-      StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
-      int retry = retryOfBudget(attempt, config);
-      boolean retriesLeft = !outcome.nonRetryable() && retry <= config.retryLimit();
-      String stack = StackTraces.text(outcome.error());
-      if (!retriesLeft && !outcome.nonRetryable() && pausesOnFailure()) {
-        failures.attemptFailed(row, attempt, outcome, "no retries left; the instance pauses");
-        StepRecord exhausted =
-            row.retryingAt(run.now(), tried.toString(), outcome.errorName(), outcome.errorMessage())
-                .withErrorStack(stack);
-        if (FanOut.inBranch()) {
-          checkpoint(exhausted);
-          throw BranchStop.exhausted(exhausted, outcome.errorName(), outcome.errorMessage());
+      // in flight until its outcome is recorded: a pause that settled in between, from the thread
+      // that asked for it, would fence that record, and the attempt would run again on resume
+      run.attemptInFlight(true);
+      try {
+        Instant start = run.now();
+        AttemptRunner.Outcome outcome =
+            attempts.attempt(
+                fn, new StepContext(row.name(), row.count(), attempt), config.timeout());
+        if (outcome.succeeded()) {
+          return succeed(row, tried, start, outcome.value());
         }
-        throw run.pauseAtStep(exhausted, outcome.errorName(), outcome.errorMessage());
+        row = recordFailure(row, tried, start, attempt, config, outcome);
+      } finally {
+        run.attemptInFlight(false);
       }
-      if (!retriesLeft) {
-        failures.attemptFailed(row, attempt, outcome, "no retries left");
-        StepRecord failed =
-            row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString())
-                .withErrorStack(stack);
-        checkpoint(failed);
-        throw failures.thrown(
-            new StepFailedException(outcome.errorName(), outcome.errorMessage()),
-            failed,
-            attempt,
-            outcome.error());
-      }
-      Duration delay = config.delayBeforeRetry(retry);
-      run.metrics.stepRetry(StepKind.DO);
-      failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
-      row =
-          row.retryingAt(
-                  run.now().plus(delay),
-                  tried.toString(),
-                  outcome.errorName(),
-                  outcome.errorMessage())
-              .withErrorStack(stack);
-      checkpoint(row);
     }
+  }
+
+  /**
+   * Records a failed attempt: the next one's time (the row returned), or the step's failure for
+   * good or the instance's pause on it (thrown).
+   */
+  private StepRecord recordFailure(
+      StepRecord row,
+      ArrayNode tried,
+      Instant start,
+      int attempt,
+      StepConfig config,
+      AttemptRunner.Outcome outcome) {
+    StepJson.addAttempt(tried, start, run.now(), outcome.errorName(), outcome.errorMessage());
+    int retry = retryOfBudget(attempt, config);
+    boolean retriesLeft = !outcome.nonRetryable() && retry <= config.retryLimit();
+    String stack = StackTraces.text(outcome.error());
+    if (!retriesLeft && !outcome.nonRetryable() && pausesOnFailure()) {
+      failures.attemptFailed(row, attempt, outcome, "no retries left; the instance pauses");
+      StepRecord exhausted =
+          row.retryingAt(run.now(), tried.toString(), outcome.errorName(), outcome.errorMessage())
+              .withErrorStack(stack);
+      if (FanOut.inBranch()) {
+        checkpoint(exhausted);
+        throw BranchStop.exhausted(exhausted, outcome.errorName(), outcome.errorMessage());
+      }
+      throw run.pauseAtStep(exhausted, outcome.errorName(), outcome.errorMessage());
+    }
+    if (!retriesLeft) {
+      failures.attemptFailed(row, attempt, outcome, "no retries left");
+      StepRecord failed =
+          row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString())
+              .withErrorStack(stack);
+      checkpoint(failed);
+      throw failures.thrown(
+          new StepFailedException(outcome.errorName(), outcome.errorMessage()),
+          failed,
+          attempt,
+          outcome.error());
+    }
+    Duration delay = config.delayBeforeRetry(retry);
+    run.metrics.stepRetry(StepKind.DO);
+    failures.attemptFailed(row, attempt, outcome, "the next attempt follows in " + delay);
+    StepRecord retrying =
+        row.retryingAt(
+                run.now().plus(delay),
+                tried.toString(),
+                outcome.errorName(),
+                outcome.errorMessage())
+            .withErrorStack(stack);
+    checkpoint(retrying);
+    return retrying;
   }
 
   /**

@@ -39,7 +39,10 @@ final class RunContext {
   private volatile boolean pauseRequested;
   private volatile boolean aborted;
 
-  /** Step attempts in flight: one at most, or one per branch of a fan-out. */
+  /**
+   * Step attempts in flight, each until its outcome is recorded: one at most, or one per branch of
+   * a fan-out (a few more counts while an attempt starts).
+   */
   private final java.util.concurrent.atomic.AtomicInteger attemptsInFlight =
       new java.util.concurrent.atomic.AtomicInteger();
 
