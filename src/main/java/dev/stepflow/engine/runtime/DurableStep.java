@@ -390,12 +390,20 @@ final class DurableStep implements Step {
         new StepFailedException(name, message), failed, StepJson.attemptCount(tried), null);
   }
 
-  /** Records the step; then a pause that was requested while it ran takes effect. */
+  /**
+   * Records the step; then a pause that was requested while it ran takes effect. Not in a branch of
+   * a fan-out whose step just finished: the branch has nothing left to stop (stopped, it would run
+   * its finished step again once the pause was withdrawn), and the run settles the pause after the
+   * fan-out, at its next step boundary.
+   */
   private void checkpoint(StepRecord row) {
     synchronized (this) {
       // branches of a fan-out checkpoint from their own threads
       fenced(run.store.updateStep(run.lease, row));
       remember(row);
+    }
+    if (FanOut.inBranch() && row.status().isFinished()) {
+      return;
     }
     run.pauseIfRequested();
   }
