@@ -68,7 +68,7 @@ def control_section():
               f" | {spread([x['p99_ms'] for x in runs], '{:.2f}')} | {sum(x['non2xx'] for x in runs)} |")
     print()
     print(f"Throughput ratio PATCH / baseline, per repetition: {spread(ratios, '{:.2f}')}."
-          " Target (issue 7): at least 0.5, and PATCH p99 under 20 ms.")
+          " Target (issue 20): at least 0.5, and PATCH p99 under 20 ms.")
     print()
     if by.get("patch-metrics-off"):
         metric_ratios = [by["patch"][r]["rps"] / by["patch-metrics-off"][r]["rps"] for r in reps_done]
@@ -210,7 +210,7 @@ def engine_section():
         values = ratios(a, b)
         if values:
             print(f"- {labels[a]} / {labels[b]}, within each round: {spread(values, '{:.2f}')}.")
-    print("- Target (issue 7): Stepflow at least 2x DBOS on the same database with the same durability. What bounds"
+    print("- Target (issue 20): Stepflow at least 2x DBOS on the same database with the same durability. What bounds"
           " Stepflow on PostgreSQL, with JFR and pg_stat_statements evidence: `bench/results/engine-postgres-profile-*.md`.")
     print()
     print("PostgreSQL's work per completed instance (warm-up included), from the server's statistics"

@@ -7,7 +7,6 @@ import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.StepflowProcess;
 import dev.stepflow.testing.TestPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code GET /metrics} of the packaged server, without a token: known work moves its counters by
@@ -28,13 +28,14 @@ class MetricsIT {
       "{\"steps\":[{\"do\":\"charge\",\"fail\":1,"
           + "\"retries\":{\"limit\":2,\"delay\":100,\"backoff\":\"constant\"}}]}";
 
-  private static Path dir;
+  /** Cleaned by JUnit after the class, once the server stopped. */
+  @TempDir static Path dir;
+
   private static StepflowProcess server;
   private static ApiClient api;
 
   @BeforeAll
   static void start() throws IOException {
-    dir = Files.createTempDirectory("metrics-it");
     // no creation rate limit: the series test creates 500 instances at once
     server =
         StepflowProcess.start(

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes share one PostgreSQL database and one clock, and every node fires every due tick (no
@@ -34,13 +35,14 @@ class ClusterCronIT {
   private static final String WF = "/client/v4/accounts/cluster/workflows/ticking";
   private static final List<String> CRONS = List.of("* * * * *", "*/1 * * * *");
 
+  @TempDir Path temp;
   private final ShiftedClock clock = new ShiftedClock();
   private final List<StepflowServer> nodes = new ArrayList<>();
   private final List<ApiClient> clients = new ArrayList<>();
 
   private void startNodes(StoreSettings store, int count) throws IOException {
     for (int i = 0; i < count; i++) {
-      Path dataDir = Files.createTempDirectory("stepflow-cron-node-");
+      Path dataDir = Files.createDirectory(temp.resolve("node-" + nodes.size()));
       Config config =
           Config.of("127.0.0.1", 0, dataDir, Durability.PROCESS_CRASH)
               .withEffectsLog(dataDir.resolve("effects.log"))

@@ -15,7 +15,6 @@ import dev.stepflow.workflow.builtin.EffectLog;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cron schedules through HTTP on a real server, for each store, on a clock the test moves (no test
@@ -42,7 +42,7 @@ abstract class CronScheduleContract {
   private final List<StepflowServer> servers = new ArrayList<>();
   private ShiftedClock clock;
   private StoreSettings store;
-  private Path dataDir;
+  @TempDir Path dataDir;
   private ApiClient api;
 
   /** The first whole minute the clock reaches: the schedules' first tick. */
@@ -52,7 +52,6 @@ abstract class CronScheduleContract {
   void startOnAClockJustBeforeAMinute() throws IOException {
     clock = new ShiftedClock();
     store = freshStore();
-    dataDir = Files.createTempDirectory("stepflow-cron-");
     start();
     // the first request of a JVM is slow (the spec validator loads): time starts after it
     assertThat(api.get(WF).status()).isEqualTo(404);
