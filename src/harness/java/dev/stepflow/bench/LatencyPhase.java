@@ -113,7 +113,8 @@ public final class LatencyPhase {
       // the JIT's first pass over the control path is not what a warm server's operator sees
       timed(http, warmers, "pause");
       timed(http, warmers, "resume");
-      result.set("get_ms", summary(timedGet(http, sleepers)));
+      // what the same client and server take to answer a read: the floor of the PATCH rows
+      result.set("get_ms", summary(timedCalls(http, sleepers, "GET", "", null)));
       result.set("pause_ms", summary(timed(http, sleepers, "pause")));
       result.set("terminate_ms", summary(timed(http, sleepers, "terminate")));
 
@@ -177,26 +178,21 @@ public final class LatencyPhase {
     }
   }
 
-  /**
-   * Each GET of an instance, one at a time, in ms: what the same client and server take to answer.
-   */
-  private static List<Double> timedGet(BenchHttp http, List<String> ids) {
-    List<Double> ms = new ArrayList<>();
-    for (String id : ids) {
-      long sent = System.nanoTime();
-      http.call("GET", "/workflows/latency/instances/" + id, null);
-      ms.add((System.nanoTime() - sent) / 1e6);
-    }
-    return ms;
-  }
-
   /** Each PATCH's time from sending to its answer, one at a time, in ms. */
   private static List<Double> timed(BenchHttp http, List<String> ids, String action) {
+    return timedCalls(http, ids, "PATCH", "/status", "{\"status\":\"" + action + "\"}");
+  }
+
+  /**
+   * Each call of {@code method} on an instance (its path, then {@code suffix}) from sending to its
+   * answer, one at a time, in ms.
+   */
+  private static List<Double> timedCalls(
+      BenchHttp http, List<String> ids, String method, String suffix, String body) {
     List<Double> ms = new ArrayList<>();
-    String body = "{\"status\":\"" + action + "\"}";
     for (String id : ids) {
       long sent = System.nanoTime();
-      http.call("PATCH", "/workflows/latency/instances/" + id + "/status", body);
+      http.call(method, "/workflows/latency/instances/" + id + suffix, body);
       ms.add((System.nanoTime() - sent) / 1e6);
     }
     return ms;

@@ -48,38 +48,24 @@ class GroupCommitWriterIT {
   @Test
   void aFailedWriteInABatchIsUndoneAndTheOthersCommit() throws Exception {
     try (GroupCommitWriter writer = writer()) {
-      CountDownLatch holding = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       // holds the writer so that the writes below queue up and run as one batch
-      CompletableFuture<Void> first =
-          CompletableFuture.runAsync(
-              () ->
-                  writer.write(
-                      c -> {
-                        insert(c, "first");
-                        holding.countDown();
-                        awaitQuietly(release);
-                        return null;
-                      }),
-              runnable -> Thread.ofVirtual().start(runnable));
-      holding.await();
+      CompletableFuture<Thread> first = holdingTheConnection(writer, "first", release);
       List<CompletableFuture<Void>> queued = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         String name = "w" + i;
         boolean fails = i == 4;
         queued.add(
-            CompletableFuture.runAsync(
-                () ->
-                    writer.write(
-                        c -> {
-                          insert(c, name);
-                          if (fails) {
-                            insert(c, name + "-also");
-                            throw new IllegalStateException("refused " + name);
-                          }
-                          return null;
-                        }),
-                runnable -> Thread.ofVirtual().start(runnable)));
+            onVirtualThread(
+                writer,
+                c -> {
+                  insert(c, name);
+                  if (fails) {
+                    insert(c, name + "-also");
+                    throw new IllegalStateException("refused " + name);
+                  }
+                  return null;
+                }));
       }
       awaitQueued(writer, 10);
       release.countDown();
@@ -136,32 +122,18 @@ class GroupCommitWriterIT {
       Thread ranOn = writer.write(c -> Thread.currentThread());
       assertThat(ranOn).isSameAs(caller);
 
-      CountDownLatch holding = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Thread> alone =
-          CompletableFuture.supplyAsync(
-              () ->
-                  writer.write(
-                      c -> {
-                        insert(c, "alone");
-                        holding.countDown();
-                        awaitQuietly(release);
-                        return Thread.currentThread();
-                      }),
-              runnable -> Thread.ofVirtual().start(runnable));
-      holding.await();
+      CompletableFuture<Thread> alone = holdingTheConnection(writer, "alone", release);
       List<CompletableFuture<Thread>> queued = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         String name = "q" + i;
         queued.add(
-            CompletableFuture.supplyAsync(
-                () ->
-                    writer.write(
-                        c -> {
-                          insert(c, name);
-                          return Thread.currentThread();
-                        }),
-                runnable -> Thread.ofVirtual().start(runnable)));
+            onVirtualThread(
+                writer,
+                c -> {
+                  insert(c, name);
+                  return Thread.currentThread();
+                }));
       }
       // while the lone write holds the connection, the others wait for the writer thread
       awaitQueued(writer, 5);
@@ -176,6 +148,33 @@ class GroupCommitWriterIT {
       assertThat(writers).allSatisfy(t -> assertThat(t.getName()).isEqualTo("w"));
     }
     assertThat(rows()).containsExactlyInAnyOrder("alone", "q0", "q1", "q2", "q3", "q4");
+  }
+
+  /** {@code work} written from a new virtual thread; its result, or what it threw. */
+  private static <T> CompletableFuture<T> onVirtualThread(
+      GroupCommitWriter writer, SqlWork<T> work) {
+    return CompletableFuture.supplyAsync(
+        () -> writer.write(work), runnable -> Thread.ofVirtual().start(runnable));
+  }
+
+  /**
+   * A write of the row {@code name} that holds the connection until {@code release}: returns once
+   * it holds it, with the thread the write ran on to come.
+   */
+  private static CompletableFuture<Thread> holdingTheConnection(
+      GroupCommitWriter writer, String name, CountDownLatch release) throws InterruptedException {
+    CountDownLatch holding = new CountDownLatch(1);
+    CompletableFuture<Thread> write =
+        onVirtualThread(
+            writer,
+            c -> {
+              insert(c, name);
+              holding.countDown();
+              awaitQuietly(release);
+              return Thread.currentThread();
+            });
+    holding.await();
+    return write;
   }
 
   private static void awaitQueued(GroupCommitWriter writer, int count) {
