@@ -150,25 +150,13 @@ public interface EngineStore {
 
   /**
    * Inserts a step of the run, fenced by its lease: false, with nothing written, when the lease no
-   * longer holds (the instance moved on, or another run took it over).
-   */
-  default boolean insertStep(RunLease lease, StepRecord row) {
-    return insertStep(lease, List.of(), row);
-  }
-
-  /**
-   * As {@link #insertStep(RunLease, StepRecord)}, after recording {@code finished} in the same
-   * transaction: steps of the run that ended without a write of their own (a sleep whose time
-   * came), so that they cost no commit of their own.
+   * longer holds (the instance moved on, or another run took it over). First, in the same
+   * transaction, it records {@code finished}: steps of the run that ended without a write of their
+   * own (a sleep whose time came), so that they cost no commit of their own.
    */
   boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 
-  /** Updates a step of the run, fenced by its lease like {@link #insertStep}. */
-  default boolean updateStep(RunLease lease, StepRecord row) {
-    return updateStep(lease, List.of(), row);
-  }
-
-  /** As {@link #updateStep(RunLease, StepRecord)}, after recording {@code finished}. */
+  /** Updates a step of the run, after recording {@code finished}, like {@link #insertStep}. */
   boolean updateStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 
   /**
@@ -191,15 +179,10 @@ public interface EngineStore {
   boolean pauseAtStep(
       RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at);
 
-  /** The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease. */
-  default boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
-    return moveRun(lease, List.of(), move, update, at);
-  }
-
   /**
-   * As {@link #moveRun(RunLease, Decision.Move, RunUpdate, Instant)}, after recording {@code
-   * finished} (see {@link #insertStep(RunLease, List, StepRecord)}). Those stay recorded when the
-   * lease held but the move itself no longer applied: they are true of the run either way.
+   * The run's own status change (suspend, succeed, fail, settle a pause), fenced by its lease,
+   * after recording {@code finished} (see {@link #insertStep}). Those stay recorded when the lease
+   * held but the move itself no longer applied: they are true of the run either way.
    */
   boolean moveRun(
       RunLease lease, List<StepRecord> finished, Decision.Move move, RunUpdate update, Instant at);

@@ -193,7 +193,9 @@ public abstract class ConcurrentWritesContract extends StoreContract {
             if (t == 0) {
               int stepSeq = 1;
               while (engine.insertStep(
-                  lease, StepRecord.running(stepSeq, StepKind.DO, "s", stepSeq, T0, "{}", false))) {
+                  lease,
+                  List.of(),
+                  StepRecord.running(stepSeq, StepKind.DO, "s", stepSeq, T0, "{}", false))) {
                 stepSeq++;
               }
             } else {

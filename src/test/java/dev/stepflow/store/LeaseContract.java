@@ -92,8 +92,10 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
             .takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
             .orElseThrow();
     assertThat(b.runId()).isEqualTo(a.runId() + 1);
-    assertThat(engine.insertStep(a, step(0))).as("the old run records nothing").isFalse();
-    assertThat(engine.insertStep(b, step(0))).as("the new run records").isTrue();
+    assertThat(engine.insertStep(a, List.of(), step(0)))
+        .as("the old run records nothing")
+        .isFalse();
+    assertThat(engine.insertStep(b, List.of(), step(0))).as("the new run records").isTrue();
     assertThat(engine.runState(x.seq())).contains(new RunState(Status.RUNNING, b.runId()));
   }
 
@@ -164,7 +166,9 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
 
     JdbcEngineStore engine = engine();
     assertThat(engine.runState(x.seq())).contains(new RunState(Status.ROLLING_BACK, a.runId() + 1));
-    assertThat(engine.insertStep(a, step(0))).as("the interrupted run records nothing").isFalse();
+    assertThat(engine.insertStep(a, List.of(), step(0)))
+        .as("the interrupted run records nothing")
+        .isFalse();
     Instant during = T0.plusSeconds(1);
     assertThat(engine.orphans(Status.ROLLING_BACK, during, null, Optional.empty(), 10))
         .as("a's lease is live: no other node compensates")
@@ -185,7 +189,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     JdbcEngineStore engine = engine();
     StepRecord nap =
         StepRecord.waiting(0, StepKind.SLEEP, "nap", 1, T0, T0.plusSeconds(1), false, null);
-    assertThat(engine.insertStep(a, nap)).isTrue();
+    assertThat(engine.insertStep(a, List.of(), nap)).isTrue();
     Instant woke = T0.plusSeconds(2);
     StepRecord napDone = nap.completed(woke, null, null);
 
@@ -197,7 +201,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
 
     StepRecord secondNap =
         StepRecord.waiting(2, StepKind.SLEEP, "nap", 2, T0, T0.plusSeconds(1), false, null);
-    assertThat(engine.insertStep(a, secondNap)).isTrue();
+    assertThat(engine.insertStep(a, List.of(), secondNap)).isTrue();
     RunLease b =
         engine
             .takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
@@ -220,7 +224,8 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     Decision.Move suspend =
         (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUSPENDED);
     Instant wake = T0.plusSeconds(1);
-    assertThat(engine().moveRun(a, suspend, RunUpdate.suspendedUntil(wake, null), T0)).isTrue();
+    assertThat(engine().moveRun(a, List.of(), suspend, RunUpdate.suspendedUntil(wake, null), T0))
+        .isTrue();
 
     Instant beforeLeaseEnd = T0.plusSeconds(2);
     List<Started> started =
