@@ -66,10 +66,10 @@ public final class SqliteDatabase implements Database {
 
   /**
    * Starts loading SQLite's native library on a thread of its own, so that it overlaps the checks a
-   * start makes before it opens the store: the driver copies the library out of the jar, compares
-   * the copy with the original and loads it, about 90 ms of a 2.3 s start. The first connection
-   * waits for it (the driver's loader is synchronized); a failure here is the first connection's to
-   * report, as without this.
+   * start makes before it opens the store: the driver loads the {@link KeptLibraryCopy}, or copies
+   * the library out of the jar, compares the copy with the original and loads it (about 90 ms of a
+   * 2.3 s start). The first connection waits for it (the driver's loader is synchronized); a
+   * failure here is the first connection's to report, as without this.
    *
    * <p>Closing the returned handle waits until the load ended (at most {@link #LIBRARY_LOAD_WAIT}):
    * a start that fails before it opens the store closes it before the process exits, since a copy
@@ -83,6 +83,7 @@ public final class SqliteDatabase implements Database {
             .start(
                 () -> {
                   try {
+                    KeptLibraryCopy.use();
                     SQLiteJDBCLoader.initialize();
                   } catch (Exception | LinkageError e) {
                     log.debug(
@@ -107,6 +108,7 @@ public final class SqliteDatabase implements Database {
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     try {
       OwnerOnlyFiles.prepare(dataDir, file);
+      KeptLibraryCopy.use();
       Properties props = connectionProperties(durability);
       KeptStatementsDataSource connections = new KeptStatementsDataSource(url, props);
       // a file that is not a SQLite database fails here at once; Flyway would retry for 10 s
