@@ -340,7 +340,15 @@ final class DurableStep implements Step {
     }
     StepJson.addAttempt(tried, start, run.now(), null, null);
     StepRecord done = row.completed(run.now(), result.json(), tried.toString());
-    checkpoint(done);
+    if (FanOut.inBranch()) {
+      checkpoint(done);
+    } else {
+      synchronized (this) {
+        run.store.recordWithNextWrite(done);
+        remember(done);
+      }
+      run.pauseIfRequested();
+    }
     return handOver(done.ref(), done);
   }
 

@@ -97,6 +97,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private Instant nextTakeoverScan = Instant.MIN;
   private Instant nextWantedScan = Instant.MIN;
   private final WantedClasses wantedClasses = new WantedClasses();
+  private final PendingRecords pendingRecords = new PendingRecords();
 
   public Engine(
       EngineStore store,
@@ -196,6 +197,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     nextTakeoverScan = now().plus(TAKEOVER_SCAN);
     dispatcher = Thread.ofPlatform().name("stepflow-dispatcher").daemon(true).start(this::loop);
     fenceWatch.start();
+    pendingRecords.start();
     signals.listen(this);
   }
 
@@ -319,7 +321,14 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
     RunContext run =
         new RunContext(
-            c.instance(), lease, store, clock, this::signal, node.maxInstanceStateBytes(), metrics);
+            c.instance(),
+            lease,
+            store,
+            clock,
+            this::signal,
+            node.maxInstanceStateBytes(),
+            metrics,
+            pendingRecords);
     Optional<Workflow> workflow = registry.create(c.className());
     Runner runner = new Runner(run, workflow, c, mode, () -> finished(run));
     Thread thread =
@@ -460,6 +469,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       joinQuietly(dispatcher); // no claim may commit after the leases are given up
     }
     runs.interruptAllAndWait(SHUTDOWN_GRACE);
+    // with the leases still this node's, so that the steps' results are not fenced
+    pendingRecords.close();
+    pendingRecords.writeAll();
     if (!joined) {
       return;
     }

@@ -53,11 +53,12 @@ final class RunContext {
       Clock clock,
       Runnable wakeDispatcher,
       long maxStateBytes,
-      EngineMetrics metrics) {
+      EngineMetrics metrics,
+      PendingRecords pendingRecords) {
     this.metrics = metrics;
     this.instance = instance;
     this.lease = lease;
-    this.store = new RunStore(store, this::abort);
+    this.store = new RunStore(store, lease, this::abort, pendingRecords);
     this.clock = clock;
     this.wakeDispatcher = wakeDispatcher;
     this.maxStateBytes = maxStateBytes;

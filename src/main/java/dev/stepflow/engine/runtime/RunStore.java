@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,20 +30,35 @@ final class RunStore {
   private static final Logger log = LoggerFactory.getLogger(RunStore.class);
 
   private final EngineStore store;
+  private final RunLease lease;
   private final Runnable abortRun;
+  private final PendingRecords pending;
 
   /**
-   * Steps that finished without a write of their own (a sleep whose time came), which the run's
-   * next write records in its own transaction: waking a sleeping instance then costs one commit
-   * less. Until then a crash loses nothing, since the replay finds the sleep's time passed and
-   * finishes it again; a run that ends with no further write (aborted, fenced) leaves the sleep
-   * recorded as waiting, as a terminate during the sleep does.
+   * Finished steps not yet written: a step that returned, or a sleep whose time came. The run's
+   * next write records them in its own transaction, which saves a commit per step, and the next
+   * step cannot start before that write committed, so a step's result is recorded before anything
+   * after it runs. A crash before then runs the step again on replay, as a crash during the step
+   * does. If the next write does not come soon, {@link PendingRecords} writes them on their own.
    */
   private final List<StepRecord> finished = new ArrayList<>();
 
-  RunStore(EngineStore store, Runnable abortRun) {
+  /** When the oldest of {@link #finished} was added (System.nanoTime). */
+  private long waitingSince;
+
+  /**
+   * Orders a write of the waiting records on their own (the write lock) before or after the run's
+   * own writes (the read lock, shared by the branches of a fan-out): a run that ends must not
+   * commit its end while its last step's record is still being written, or that record would be
+   * fenced by the end and lost.
+   */
+  private final ReadWriteLock writeOrder = new ReentrantReadWriteLock();
+
+  RunStore(EngineStore store, RunLease lease, Runnable abortRun, PendingRecords pending) {
     this.store = store;
+    this.lease = lease;
     this.abortRun = abortRun;
+    this.pending = pending;
   }
 
   List<StepRecord> steps(long instanceSeq) {
@@ -49,7 +67,15 @@ final class RunStore {
 
   /** {@code row} is recorded with the run's next write (see {@link #finished}). */
   synchronized void recordWithNextWrite(StepRecord row) {
+    if (finished.isEmpty()) {
+      waitingSince = System.nanoTime();
+      pending.add(this);
+    }
     finished.add(row);
+  }
+
+  synchronized long waitingSince() {
+    return waitingSince;
   }
 
   /** The finished steps that the write being made now records; each is taken once. */
@@ -59,26 +85,70 @@ final class RunStore {
     }
     List<StepRecord> rows = List.copyOf(finished);
     finished.clear();
+    pending.remove(this);
     return rows;
   }
 
-  /** Writes the finished steps on their own, before a write that cannot take them along. */
-  private void writeFinished(RunLease lease) {
-    List<StepRecord> rows = takeFinished();
-    if (!rows.isEmpty()) {
-      // fenced: then so is the write that follows, which reports it
-      guarded(() -> store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast()));
+  /** Puts back records whose write failed, ahead of any added since, for the run's next write. */
+  private synchronized void giveBack(List<StepRecord> rows) {
+    if (finished.isEmpty()) {
+      waitingSince = System.nanoTime();
+      pending.add(this);
+    }
+    finished.addAll(0, rows);
+  }
+
+  /**
+   * Writes the waiting records on their own, unless a write of the run took them first. Fenced,
+   * they are dropped with the run; should the store fail, they wait for the run's next write.
+   */
+  void writeWaiting() {
+    writeOrder.writeLock().lock();
+    try {
+      List<StepRecord> rows = takeFinished();
+      if (rows.isEmpty()) {
+        return;
+      }
+      try {
+        store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast());
+      } catch (StoreUnavailable e) {
+        giveBack(rows);
+        log.debug("Finished steps wait for the run's next write: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        giveBack(rows);
+        log.warn("Finished steps could not be written; they wait for the run's next write", e);
+      }
+    } finally {
+      writeOrder.writeLock().unlock();
     }
   }
 
+  /** A write of the run, with the waiting records taken along. */
+  private <T> T carrying(Function<List<StepRecord>, T> write) {
+    writeOrder.readLock().lock();
+    try {
+      List<StepRecord> first = takeFinished();
+      return guarded(() -> write.apply(first));
+    } finally {
+      writeOrder.readLock().unlock();
+    }
+  }
+
+  /** Writes the waiting records on their own, before a write that cannot take them along. */
+  private void writeFinished(RunLease lease) {
+    carrying(
+        rows ->
+            // fenced: then so is the write that follows, which reports it
+            rows.isEmpty()
+                || store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast()));
+  }
+
   boolean insertStep(RunLease lease, StepRecord row) {
-    List<StepRecord> first = takeFinished();
-    return guarded(() -> store.insertStep(lease, first, row));
+    return carrying(first -> store.insertStep(lease, first, row));
   }
 
   boolean updateStep(RunLease lease, StepRecord row) {
-    List<StepRecord> first = takeFinished();
-    return guarded(() -> store.updateStep(lease, first, row));
+    return carrying(first -> store.updateStep(lease, first, row));
   }
 
   Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now) {
@@ -87,8 +157,7 @@ final class RunStore {
   }
 
   boolean moveRun(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
-    List<StepRecord> first = takeFinished();
-    return guarded(() -> store.moveRun(lease, first, move, update, at));
+    return carrying(first -> store.moveRun(lease, first, move, update, at));
   }
 
   FailurePolicy failurePolicy(long instanceSeq) {

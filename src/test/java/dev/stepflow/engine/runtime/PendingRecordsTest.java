@@ -1,0 +1,143 @@
+package dev.stepflow.engine.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stepflow.domain.Action;
+import dev.stepflow.domain.Decision;
+import dev.stepflow.domain.EngineEvent;
+import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepKind;
+import dev.stepflow.domain.StepRecord;
+import dev.stepflow.domain.StepStatus;
+import dev.stepflow.domain.Transitions;
+import dev.stepflow.store.EngineStore.Owner;
+import dev.stepflow.store.RunLease;
+import dev.stepflow.store.StoreFixture;
+import dev.stepflow.store.jdbc.Database;
+import dev.stepflow.store.jdbc.JdbcEngineStore;
+import dev.stepflow.store.sqlite.SqliteDatabase;
+import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A finished step's record waits for its run's next write, and is written on its own when that
+ * write does not come: on a real SQLite store.
+ */
+class PendingRecordsTest extends StoreFixture {
+  private static final Decision.Move START =
+      (Decision.Move) Transitions.TABLE.decide(Status.QUEUED, EngineEvent.RUN_STARTED);
+
+  private final PendingRecords pending = new PendingRecords();
+
+  @Override
+  protected Database open(Path dir) {
+    return SqliteDatabase.open(dir, Durability.PROCESS_CRASH);
+  }
+
+  @AfterEach
+  void stopWatching() {
+    pending.close();
+  }
+
+  private JdbcEngineStore engine() {
+    return new JdbcEngineStore(db());
+  }
+
+  /** A claimed instance's run, with its first step running. */
+  private record Run(RunStore store, RunLease lease) {}
+
+  private Run runWithAStepRunning(Instance instance) {
+    Instant now = Instant.now();
+    RunLease lease =
+        engine()
+            .claim(instance.seq(), 0, START, new Owner("n", now.plusSeconds(60)), now, "t", now)
+            .orElseThrow();
+    RunStore run = new RunStore(engine(), lease, () -> {}, pending);
+    assertThat(run.insertStep(lease, step(0))).isTrue();
+    return new Run(run, lease);
+  }
+
+  private static StepRecord step(int seq) {
+    return StepRecord.running(seq, StepKind.DO, "s" + seq, 1, T0, "{}", false);
+  }
+
+  private static StepRecord done(int seq) {
+    return step(seq).completed(T0.plusSeconds(1), "{\"step\":" + seq + "}", "[]");
+  }
+
+  private List<StepStatus> statuses(Instance instance) {
+    return engine().steps(instance.seq()).stream().map(StepRecord::status).toList();
+  }
+
+  @Test
+  void theRunsNextWriteRecordsAFinishedStepInItsTransaction() {
+    Instance x = create("x");
+    Run run = runWithAStepRunning(x);
+
+    run.store().recordWithNextWrite(done(0));
+    assertThat(statuses(x)).containsExactly(StepStatus.RUNNING);
+    assertThat(run.store().insertStep(run.lease(), step(1))).isTrue();
+
+    assertThat(statuses(x)).containsExactly(StepStatus.COMPLETE, StepStatus.RUNNING);
+    assertThat(engine().steps(x.seq()).getFirst().outputJson()).isEqualTo("{\"step\":0}");
+  }
+
+  @Test
+  void aFinishedStepWhoseRunWritesNothingMoreIsWrittenOnItsOwnAfterAWhile() {
+    pending.start();
+    Instance x = create("x");
+    RunStore run = runWithAStepRunning(x).store();
+
+    long recorded = System.nanoTime();
+    run.recordWithNextWrite(done(0));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> statuses(x).equals(List.of(StepStatus.COMPLETE)));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - recorded))
+        .as("the run had its chance to take it along first")
+        .isGreaterThanOrEqualTo(PendingRecords.WRITE_AFTER);
+    assertThat(engine().steps(x.seq()).getFirst().outputJson()).isEqualTo("{\"step\":0}");
+  }
+
+  @Test
+  void aFencedRunsRecordsAreDroppedAndOtherRunsStillGetTheirsWritten() {
+    pending.start();
+    Instance fenced = create("fenced");
+    RunStore fencedRun = runWithAStepRunning(fenced).store();
+    move(fenced.ref(), Status.RUNNING, Action.TERMINATE, T0);
+    Instance other = create("other");
+    RunStore otherRun = runWithAStepRunning(other).store();
+
+    fencedRun.recordWithNextWrite(done(0));
+    otherRun.recordWithNextWrite(done(0));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> statuses(other).equals(List.of(StepStatus.COMPLETE)));
+
+    assertThat(statuses(fenced)).containsExactly(StepStatus.RUNNING);
+  }
+
+  @Test
+  void closingWritesEveryRecordStillWaitingAtOnce() {
+    Instance x = create("x");
+    Instance y = create("y");
+    RunStore xRun = runWithAStepRunning(x).store();
+    RunStore yRun = runWithAStepRunning(y).store();
+    xRun.recordWithNextWrite(done(0));
+    yRun.recordWithNextWrite(done(0));
+
+    pending.writeAll();
+
+    assertThat(statuses(x)).containsExactly(StepStatus.COMPLETE);
+    assertThat(statuses(y)).containsExactly(StepStatus.COMPLETE);
+  }
+}
