@@ -341,8 +341,11 @@ final class DurableStep implements Step {
     StepJson.addAttempt(tried, start, run.now(), null, null);
     StepRecord done = row.completed(run.now(), result.json(), tried.toString());
     if (FanOut.inBranch()) {
+      // a branch's next write may be long in coming (the other branches' steps): recorded now
       checkpoint(done);
     } else {
+      // recorded by the run's next write, which comes before anything after this step runs
+      // (RunStore#recordWithNextWrite): one commit less per step
       synchronized (this) {
         run.store.recordWithNextWrite(done);
         remember(done);
