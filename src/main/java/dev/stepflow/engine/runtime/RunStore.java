@@ -110,7 +110,7 @@ final class RunStore {
         return;
       }
       try {
-        store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast());
+        update(rows);
       } catch (StoreUnavailable e) {
         giveBack(rows);
         log.debug("Finished steps wait for the run's next write: {}", e.getMessage());
@@ -135,12 +135,14 @@ final class RunStore {
   }
 
   /** Writes the waiting records on their own, before a write that cannot take them along. */
-  private void writeFinished(RunLease lease) {
-    carrying(
-        rows ->
-            // fenced: then so is the write that follows, which reports it
-            rows.isEmpty()
-                || store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast()));
+  private void writeFinished() {
+    // fenced: then so is the write that follows, which reports it
+    carrying(rows -> rows.isEmpty() || update(rows));
+  }
+
+  /** Writes finished steps of the run: false when fenced. */
+  private boolean update(List<StepRecord> rows) {
+    return store.updateStep(lease, rows.subList(0, rows.size() - 1), rows.getLast());
   }
 
   boolean insertStep(RunLease lease, StepRecord row) {
@@ -152,7 +154,7 @@ final class RunStore {
   }
 
   Optional<StepRecord> consumeEvent(RunLease lease, StepRecord waitStep, Instant now) {
-    writeFinished(lease);
+    writeFinished();
     return guarded(() -> store.consumeEvent(lease, waitStep, now));
   }
 
@@ -166,7 +168,7 @@ final class RunStore {
 
   boolean pauseAtStep(
       RunLease lease, StepRecord exhausted, Decision.Move move, RunUpdate update, Instant at) {
-    writeFinished(lease);
+    writeFinished();
     return guarded(() -> store.pauseAtStep(lease, exhausted, move, update, at));
   }
 
