@@ -3,7 +3,7 @@
 // step attempt there, which proves what ran how often). The login link comes from its banner.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,10 +51,15 @@ export async function startServer() {
       return readFileSync(effects, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'))
         .filter((f) => f[0] === instanceId).map(([, kind, step, attempt]) => ({ kind, step, attempt: Number(attempt) }));
     },
+    /** Stops the server and deletes its folder, so that test runs leave nothing in the temp folder. */
     async stop() {
       child.kill('SIGTERM');
       for (let i = 0; i < 100 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        for (let i = 0; i < 50 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
