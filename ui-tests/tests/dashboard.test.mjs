@@ -9,7 +9,7 @@ import { startServer, apiClient } from '../lib/server.mjs';
 import { launch, watchedPage, axe } from '../lib/browser.mjs';
 
 const ACC = 'acc1';
-const SHOTS = process.env.STEPFLOW_UI_SCREENSHOTS || new URL('../../docs/ui/', import.meta.url).pathname;
+const SHOTS = process.env.STEPFLOW_UI_SCREENSHOTS || new URL('../../target/ui-screenshots/', import.meta.url).pathname;
 const LONG = 120_000;
 
 let server;
