@@ -152,7 +152,7 @@ public interface EngineStore {
    * Inserts a step of the run, fenced by its lease: false, with nothing written, when the lease no
    * longer holds (the instance moved on, or another run took it over). First, in the same
    * transaction, it records {@code finished}: steps of the run that ended without a write of their
-   * own (a sleep whose time came), so that they cost no commit of their own.
+   * own (a step that returned, a sleep whose time came), so that they cost no commit of their own.
    */
   boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 

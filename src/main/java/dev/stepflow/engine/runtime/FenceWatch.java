@@ -21,8 +21,7 @@ final class FenceWatch implements AutoCloseable {
 
   private final EngineStore store;
   private final ActiveRuns runs;
-  private volatile boolean closed;
-  private Thread thread;
+  private final Repeating watch = new Repeating("stepflow-fence-watch", EVERY, this::checkNow);
 
   FenceWatch(EngineStore store, ActiveRuns runs) {
     this.store = store;
@@ -30,18 +29,7 @@ final class FenceWatch implements AutoCloseable {
   }
 
   void start() {
-    thread = Thread.ofPlatform().name("stepflow-fence-watch").daemon(true).start(this::watch);
-  }
-
-  private void watch() {
-    while (!closed) {
-      try {
-        Thread.sleep(EVERY);
-      } catch (InterruptedException e) {
-        return;
-      }
-      checkNow();
-    }
+    watch.start();
   }
 
   /** Stops every active run whose lease no longer matches its instance; safe from any thread. */
@@ -68,9 +56,6 @@ final class FenceWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    watch.close();
   }
 }

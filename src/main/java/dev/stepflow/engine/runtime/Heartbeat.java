@@ -27,8 +27,7 @@ final class Heartbeat implements AutoCloseable {
   private final NodeSettings node;
   private final ActiveRuns runs;
   private final Clock clock;
-  private volatile boolean closed;
-  private Thread thread;
+  private final Repeating renewals;
   private Instant lastRenewal;
   private boolean failing;
 
@@ -37,23 +36,12 @@ final class Heartbeat implements AutoCloseable {
     this.node = node;
     this.runs = runs;
     this.clock = clock;
+    this.renewals = new Repeating("stepflow-heartbeat", node.renewEvery(), this::renewOnce);
   }
 
   void start() {
     lastRenewal = clock.instant();
-    thread =
-        Thread.ofPlatform().name("stepflow-heartbeat").daemon(true).start(this::renewUntilClosed);
-  }
-
-  private void renewUntilClosed() {
-    while (!closed) {
-      try {
-        Thread.sleep(node.renewEvery());
-      } catch (InterruptedException e) {
-        return;
-      }
-      renewOnce();
-    }
+    renewals.start();
   }
 
   /** One renewal; on failure, the runs stop once the last success is a lease time ago. */
@@ -87,9 +75,6 @@ final class Heartbeat implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    renewals.close();
   }
 }

@@ -17,11 +17,11 @@ final class PendingRecords implements AutoCloseable {
   static final Duration WRITE_AFTER = Duration.ofMillis(50);
 
   private final Set<RunStore> waiting = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
-  private Thread thread;
+  private final Repeating watch =
+      new Repeating("stepflow-pending-records", WRITE_AFTER, this::writeWaitingLong);
 
   void start() {
-    thread = Thread.ofPlatform().name("stepflow-pending-records").daemon(true).start(this::watch);
+    watch.start();
   }
 
   void add(RunStore run) {
@@ -32,24 +32,14 @@ final class PendingRecords implements AutoCloseable {
     waiting.remove(run);
   }
 
-  private void watch() {
-    while (!closed) {
-      try {
-        Thread.sleep(WRITE_AFTER);
-      } catch (InterruptedException e) {
-        return;
-      }
-      writeWaitingSince(System.nanoTime() - WRITE_AFTER.toNanos());
-    }
-  }
-
   /**
-   * Writes the records of the runs that have waited since {@code nanoTime} or longer, one run after
+   * Writes the records of the runs that have waited {@link #WRITE_AFTER} or longer, one run after
    * the other on this thread: rare, and a store too slow for them slows the runs' own writes too.
    */
-  private void writeWaitingSince(long nanoTime) {
+  private void writeWaitingLong() {
+    long since = System.nanoTime() - WRITE_AFTER.toNanos();
     for (RunStore run : waiting) {
-      if (run.waitingSince() - nanoTime <= 0) {
+      if (run.waitingSince() - since <= 0) {
         run.writeWaiting();
       }
     }
@@ -62,9 +52,6 @@ final class PendingRecords implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    watch.close();
   }
 }

@@ -67,11 +67,16 @@ final class RunStore {
 
   /** {@code row} is recorded with the run's next write (see {@link #finished}). */
   synchronized void recordWithNextWrite(StepRecord row) {
+    startWaiting();
+    finished.add(row);
+  }
+
+  /** With nothing waiting yet, records are about to: from now, {@link PendingRecords} watches. */
+  private void startWaiting() {
     if (finished.isEmpty()) {
       waitingSince = System.nanoTime();
       pending.add(this);
     }
-    finished.add(row);
   }
 
   synchronized long waitingSince() {
@@ -91,10 +96,7 @@ final class RunStore {
 
   /** Puts back records whose write failed, ahead of any added since, for the run's next write. */
   private synchronized void giveBack(List<StepRecord> rows) {
-    if (finished.isEmpty()) {
-      waitingSince = System.nanoTime();
-      pending.add(this);
-    }
+    startWaiting();
     finished.addAll(0, rows);
   }
 

@@ -76,6 +76,14 @@ class PendingRecordsTest extends StoreFixture {
     return engine().steps(instance.seq()).stream().map(StepRecord::status).toList();
   }
 
+  /** Waits until the instance's one step is recorded complete. */
+  private void awaitItsStepComplete(Instance instance) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> statuses(instance).equals(List.of(StepStatus.COMPLETE)));
+  }
+
   @Test
   void theRunsNextWriteRecordsAFinishedStepInItsTransaction() {
     Instance x = create("x");
@@ -97,10 +105,7 @@ class PendingRecordsTest extends StoreFixture {
 
     long recorded = System.nanoTime();
     run.recordWithNextWrite(done(0));
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(5))
-        .until(() -> statuses(x).equals(List.of(StepStatus.COMPLETE)));
+    awaitItsStepComplete(x);
 
     assertThat(Duration.ofNanos(System.nanoTime() - recorded))
         .as("the run had its chance to take it along first")
@@ -119,9 +124,7 @@ class PendingRecordsTest extends StoreFixture {
 
     fencedRun.recordWithNextWrite(done(0));
     otherRun.recordWithNextWrite(done(0));
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> statuses(other).equals(List.of(StepStatus.COMPLETE)));
+    awaitItsStepComplete(other);
 
     assertThat(statuses(fenced)).containsExactly(StepStatus.RUNNING);
   }
