@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import org.flywaydb.core.Flyway;
@@ -118,9 +120,15 @@ public final class SqliteDatabase implements Database {
           .locations("classpath:db/migration/sqlite")
           .load()
           .migrate();
-      GroupCommitWriter writer =
-          new GroupCommitWriter(connections.getConnection(), "stepflow-writer");
-      return new SqliteDatabase(writer, readerPool(connections));
+      HikariDataSource readers = readerPool(connections);
+      try {
+        GroupCommitWriter writer =
+            new GroupCommitWriter(connections.getConnection(), "stepflow-writer");
+        return new SqliteDatabase(writer, readers);
+      } catch (SQLException | RuntimeException e) {
+        readers.close();
+        throw e;
+      }
     } catch (IOException | SQLException | FlywayException e) {
       throw new StoreUnavailable("open " + file, e);
     }
@@ -141,14 +149,47 @@ public final class SqliteDatabase implements Database {
     return props;
   }
 
-  private static HikariDataSource readerPool(KeptStatementsDataSource connections) {
+  /**
+   * The readers' pool, holding all {@link #READERS} connections before it is returned and for as
+   * long as it is open. {@link #read} lets at most READERS callers at the pool at once, so with
+   * every connection there none of them ever waits inside it (see there why that matters). A pool
+   * that grows on demand, or retires connections by age and replaces them later, has callers
+   * waiting on its adder thread meanwhile; SQLite's connections are files, with nothing to gain
+   * from retiring.
+   */
+  private static HikariDataSource readerPool(KeptStatementsDataSource connections)
+      throws SQLException {
     HikariConfig config = new HikariConfig();
     config.setDataSource(connections);
     config.setMaximumPoolSize(READERS);
-    config.setMinimumIdle(1);
+    config.setMinimumIdle(READERS);
+    config.setMaxLifetime(0);
     config.setPoolName("stepflow-readers");
     config.setReadOnly(false);
-    return new HikariDataSource(config);
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      fill(pool);
+    } catch (SQLException e) {
+      pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  /**
+   * Takes every connection of {@code pool} at once, which makes it open them all, and gives back.
+   */
+  private static void fill(HikariDataSource pool) throws SQLException {
+    List<Connection> taken = new ArrayList<>();
+    try {
+      while (taken.size() < pool.getMaximumPoolSize()) {
+        taken.add(pool.getConnection());
+      }
+    } finally {
+      for (Connection c : taken) {
+        c.close();
+      }
+    }
   }
 
   @Override
@@ -168,11 +209,12 @@ public final class SqliteDatabase implements Database {
 
   /**
    * Reads in turn, at most {@link #READERS} at once. Readers past that wait here, parked as any
-   * virtual thread parks, and never inside the pool: HikariCP hands a returned connection to its
-   * waiters in a loop of {@code Thread.yield()}, and with many virtual-thread waiters on the two
-   * carriers of a small machine the hand-off could spin while the waiter it was meant for never
-   * ran; a request then hung until its client gave up (seen as RunningRaceIT's unanswered PATCH,
-   * whose thread dump showed it in {@code ConcurrentBag.requite}).
+   * virtual thread parks, and never inside the pool, which holds READERS connections at all times
+   * ({@link #readerPool}): HikariCP hands a returned connection to its waiters in a loop of {@code
+   * Thread.yield()}, and with many virtual-thread waiters on the two carriers of a small machine
+   * the hand-off could spin while the waiter it was meant for never ran; a request then hung until
+   * its client gave up (seen as RunningRaceIT's unanswered PATCH, whose thread dump showed it in
+   * {@code ConcurrentBag.requite}).
    */
   @Override
   public <T> T read(SqlWork<T> work) {
