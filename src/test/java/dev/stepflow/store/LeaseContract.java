@@ -100,6 +100,33 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
   }
 
   @Test
+  void aStepsOutputIsWrittenWithItsStepAndNeverForAFencedRun() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    RunLease b =
+        engine()
+            .takeOver(x.seq(), a.runId(), Status.RUNNING, owner("b", AFTER_LEASE), AFTER_LEASE)
+            .orElseThrow();
+    JdbcEngineStore engine = engine();
+    StepRecord first = step(0);
+    assertThat(engine.insertStep(a, List.of(), first.completed(T0, "{\"by\":\"a\"}", "[]")))
+        .isFalse();
+    assertThat(engine.steps(x.seq())).as("nothing of the fenced run's insert").isEmpty();
+
+    assertThat(engine.insertStep(b, List.of(), first)).isTrue();
+    assertThat(engine.updateStep(b, List.of(), first.completed(T0, "{\"by\":\"b\"}", "[]")))
+        .isTrue();
+    assertThat(engine.updateStep(a, List.of(), first.completed(T0, "{\"by\":\"a\"}", "[]")))
+        .isFalse();
+    StepRecord second = step(1).completed(T0, "{\"second\":true}", "[]");
+    assertThat(engine.insertStep(b, List.of(), second)).isTrue();
+
+    assertThat(engine.steps(x.seq()))
+        .extracting(StepRecord::outputJson)
+        .containsExactly("{\"by\":\"b\"}", "{\"second\":true}");
+  }
+
+  @Test
   void ofTwoNodesTakingOneOrphanOverExactlyOneGetsIt() throws Exception {
     for (int round = 0; round < 10; round++) {
       Instance x = create("orphan-" + round);

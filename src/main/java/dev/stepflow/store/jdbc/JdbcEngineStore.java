@@ -92,8 +92,8 @@ public final class JdbcEngineStore implements EngineStore {
 
   private final Database db;
   private final InstanceClaims claims;
-  private final String insertStep;
-  private final String updateStep;
+  private final StepRows.Fenced insertStep;
+  private final StepRows.Fenced updateStep;
 
   public JdbcEngineStore(Database db) {
     this.db = db;

@@ -52,6 +52,15 @@ public enum SqlDialect {
   }
 
   /**
+   * Whether a statement can chain writes: a write in a WITH whose RETURNING rows feed the write
+   * after it (PostgreSQL). Where each write is a round trip to a server, this saves one; SQLite
+   * runs in the process and has no such statements.
+   */
+  public boolean chainsWrites() {
+    return this == POSTGRES;
+  }
+
+  /**
    * The clause that ends a SELECT of instances (aliased {@code i}) that a node is about to claim:
    * rows another node is claiming at this moment are skipped rather than waited for, so that nodes
    * never queue behind each other for one batch.

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reading and writing step rows; shared by the instance store (GET) and the engine store. A step's
@@ -67,14 +69,44 @@ final class StepRows {
          AND EXISTS (SELECT 1 FROM instance WHERE seq = ? AND run_id = ?
                        AND status IN (%s)%s)""";
 
-  /** The fenced insert for {@link #insert(Connection, String, StepRecord, long, long)}. */
-  static String insert(SqlDialect dialect) {
-    return INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
+  /**
+   * A step's fenced write followed by its output's, as one statement where the dialect chains
+   * writes ({@link SqlDialect#chainsWrites}): one round trip to the database instead of two. The
+   * output is written only when the step's write applied, and the statement's count says whether it
+   * did. %s is the fenced write.
+   */
+  private static final String CHAINED_OUTPUT =
+      """
+      WITH written AS (%s
+           RETURNING instance_seq, step_seq)
+      INSERT INTO step_output (instance_seq, step_seq, output_json)
+      SELECT instance_seq, step_seq, ? FROM written
+      ON CONFLICT (instance_seq, step_seq) DO UPDATE SET output_json = excluded.output_json""";
+
+  /**
+   * A fenced write of a step row in one dialect: alone, and chained with the output's write where
+   * the dialect can.
+   */
+  record Fenced(String alone, Optional<String> withOutput) {
+    private static Fenced of(SqlDialect dialect, String write) {
+      return new Fenced(
+          write,
+          dialect.chainsWrites() ? Optional.of(CHAINED_OUTPUT.formatted(write)) : Optional.empty());
+    }
   }
 
-  /** The fenced update for {@link #update(Connection, String, StepRecord, long, long)}. */
-  static String update(SqlDialect dialect) {
-    return UPDATE.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE));
+  /** The fenced insert for {@link #insert(Connection, Fenced, StepRecord, long, long)}. */
+  static Fenced insert(SqlDialect dialect) {
+    return Fenced.of(
+        dialect,
+        INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE)));
+  }
+
+  /** The fenced update for {@link #update(Connection, Fenced, StepRecord, long, long)}. */
+  static Fenced update(SqlDialect dialect) {
+    return Fenced.of(
+        dialect,
+        UPDATE.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE)));
   }
 
   private StepRows() {}
@@ -91,23 +123,30 @@ final class StepRows {
   }
 
   /**
-   * Inserts a step of the run with the {@code fencedInsert} of {@link #insert(SqlDialect)}, and its
-   * output if it has one; false (nothing written) when the run's lease no longer holds.
+   * Inserts a step of the run with {@code write} from {@link #insert(SqlDialect)}, and its output
+   * if it has one; false (nothing written) when the run's lease no longer holds.
    */
-  static boolean insert(Connection c, String fencedInsert, StepRecord r, long seq, long runId)
+  static boolean insert(Connection c, Fenced write, StepRecord r, long seq, long runId)
       throws SQLException {
-    return Columns.execute(c, fencedInsert, insertValues(r, seq, runId)) == 1
-        && writeOutput(c, r, seq);
+    return write(c, write, r, seq, insertValues(r, seq, runId));
   }
 
-  /** As {@link #insert(Connection, String, StepRecord, long, long)}, for an update. */
-  static boolean update(Connection c, String fencedUpdate, StepRecord r, long seq, long runId)
+  /** As {@link #insert(Connection, Fenced, StepRecord, long, long)}, for an update. */
+  static boolean update(Connection c, Fenced write, StepRecord r, long seq, long runId)
       throws SQLException {
-    return Columns.execute(c, fencedUpdate, updateValues(r, seq, runId)) == 1
-        && writeOutput(c, r, seq);
+    return write(c, write, r, seq, updateValues(r, seq, runId));
   }
 
-  private static boolean writeOutput(Connection c, StepRecord r, long seq) throws SQLException {
+  private static boolean write(Connection c, Fenced write, StepRecord r, long seq, Object[] values)
+      throws SQLException {
+    if (r.outputJson() != null && write.withOutput().isPresent()) {
+      Object[] withOutput = Arrays.copyOf(values, values.length + 1);
+      withOutput[values.length] = r.outputJson();
+      return Columns.execute(c, write.withOutput().get(), withOutput) == 1;
+    }
+    if (Columns.execute(c, write.alone(), values) != 1) {
+      return false;
+    }
     if (r.outputJson() != null) {
       Columns.execute(c, WRITE_OUTPUT, seq, r.stepSeq(), r.outputJson());
     }
