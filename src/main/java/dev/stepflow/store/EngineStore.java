@@ -156,6 +156,29 @@ public interface EngineStore {
    */
   boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 
+  /**
+   * Starts a new step of the run at a step boundary: inserts {@code row}, after recording {@code
+   * finished} (see {@link #insertStep}), only while the instance's status lets the run carry on
+   * (running, no pause asked). The write's own condition stands in for reading the instance before
+   * each step: a step that may start costs one statement, and only one that may not reads why.
+   */
+  StepStart startStep(RunLease lease, List<StepRecord> finished, StepRecord row);
+
+  /** How a {@link #startStep} went. */
+  sealed interface StepStart {
+    /** The step is recorded and the run carries on with it. */
+    record Started() implements StepStart {}
+
+    /**
+     * Nothing of the step is recorded: the instance is still the run's but in {@code status}, which
+     * does not let it start a step (a pause is pending). {@code finished} is recorded.
+     */
+    record Held(Status status) implements StepStart {}
+
+    /** Nothing is recorded: the run lost the instance (moved on, taken over, or gone). */
+    record Fenced() implements StepStart {}
+  }
+
   /** Updates a step of the run, after recording {@code finished}, like {@link #insertStep}. */
   boolean updateStep(RunLease lease, List<StepRecord> finished, StepRecord row);
 

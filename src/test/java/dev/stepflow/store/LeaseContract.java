@@ -20,6 +20,7 @@ import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.RunState;
 import dev.stepflow.store.EngineStore.Started;
+import dev.stepflow.store.EngineStore.StepStart;
 import dev.stepflow.store.InstanceStore.MoveResult;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcNodeStore;
@@ -124,6 +125,36 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     assertThat(engine.steps(x.seq()))
         .extracting(StepRecord::outputJson)
         .containsExactly("{\"by\":\"b\"}", "{\"second\":true}");
+  }
+
+  @Test
+  void aStepStartsOnlyWhileTheRunCarriesOnAndSaysWhatHeldItBack() {
+    Instance x = create("x");
+    RunLease a = claim("a", x, T0);
+    JdbcEngineStore engine = engine();
+    StepRecord first = step(0);
+    assertThat(engine.startStep(a, List.of(), first)).isEqualTo(new StepStart.Started());
+
+    Decision pause = Transitions.TABLE.decide(Status.RUNNING, Action.PAUSE);
+    assertThat(
+            instances().decideAndMove(x.ref(), s -> pause, "test", T0, Optional.empty()).result())
+        .isEqualTo(MoveResult.APPLIED);
+    StepRecord firstDone = first.completed(T0, "{\"done\":1}", "[]");
+    assertThat(engine.startStep(a, List.of(firstDone), step(1)))
+        .as("a pause is pending: the step waits, the finished one is recorded")
+        .isEqualTo(new StepStart.Held(Status.WAITING_FOR_PAUSE));
+    assertThat(engine.steps(x.seq()))
+        .extracting(StepRecord::stepSeq, StepRecord::outputJson)
+        .containsExactly(tuple(0, "{\"done\":1}"));
+
+    RunLease b =
+        engine
+            .takeOver(
+                x.seq(), a.runId(), Status.WAITING_FOR_PAUSE, owner("b", AFTER_LEASE), AFTER_LEASE)
+            .orElseThrow();
+    assertThat(engine.startStep(a, List.of(), step(1))).isEqualTo(new StepStart.Fenced());
+    assertThat(engine.steps(x.seq())).hasSize(1);
+    assertThat(b.runId()).isEqualTo(a.runId() + 1);
   }
 
   @Test

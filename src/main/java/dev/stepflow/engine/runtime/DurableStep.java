@@ -167,12 +167,13 @@ final class DurableStep implements Step {
       }
       return new Prepared.Done(NullNode.getInstance());
     }
-    run.checkBoundary();
     if (row == null) {
       row = start(step, config, rollback != null);
       if (rollback != null) {
         handlers.add(new Handler(row, rollback, rbConfig == null ? StepConfig.DEFAULT : rbConfig));
       }
+    } else {
+      run.checkBoundary();
     }
     return new Prepared.ToRun(row, config, fn);
   }
@@ -210,7 +211,7 @@ final class DurableStep implements Step {
             run.now(),
             StepJson.config(config),
             hasRollback);
-    fenced(run.store.insertStep(run.lease, row));
+    run.startAtBoundary(row);
     remember(row);
     doSteps++;
     return row;
@@ -444,13 +445,14 @@ final class DurableStep implements Step {
     if (collectOnly) {
       throw new Unwind(Unwind.Reason.COLLECTED);
     }
-    run.checkBoundary();
     if (row == null) {
       row =
           StepRecord.waiting(
               nextStepSeq++, StepKind.SLEEP, name, step.count(), run.now(), until, absolute, null);
-      fenced(run.store.insertStep(run.lease, row));
+      run.startAtBoundary(row);
       remember(row);
+    } else {
+      run.checkBoundary();
     }
     if (row.wakeAt().isAfter(run.now())) {
       throw run.suspend(row.wakeAt(), null);
@@ -482,7 +484,6 @@ final class DurableStep implements Step {
     if (collectOnly) {
       throw new Unwind(Unwind.Reason.COLLECTED);
     }
-    run.checkBoundary();
     if (row == null) {
       row =
           StepRecord.waiting(
@@ -494,8 +495,10 @@ final class DurableStep implements Step {
               run.now().plus(timeout),
               false,
               type);
-      fenced(run.store.insertStep(run.lease, row));
+      run.startAtBoundary(row);
       remember(row);
+    } else {
+      run.checkBoundary();
     }
     var consumed = run.store.consumeEvent(run.lease, row, run.now());
     if (consumed.isPresent()) {

@@ -147,6 +147,34 @@ final class RunContext {
   }
 
   /**
+   * At a step boundary where the run starts a new step ({@code row}): as {@link #checkBoundary},
+   * with the store's read folded into the write that starts the step ({@link
+   * EngineStore#startStep}). A pending pause takes effect instead; when a resume withdrew it
+   * meanwhile, the step starts after all.
+   */
+  void startAtBoundary(StepRecord row) {
+    for (int tries = 0; tries < SETTLE_TRIES; tries++) {
+      if (aborted || Thread.currentThread().isInterrupted()) {
+        throw new Unwind(Unwind.Reason.ABORTED);
+      }
+      if (pauseRequested) {
+        settlePause();
+      }
+      switch (store.startStep(lease, row)) {
+        case EngineStore.StepStart.Started started -> {
+          return;
+        }
+        case EngineStore.StepStart.Held held when settlesIntoPause(held.status()) -> requestPause();
+        // a resume withdrew the pause between the write and its read: start again
+        case EngineStore.StepStart.Held held when carriesOn(held.status()) -> {}
+        case EngineStore.StepStart.Held held -> throw fencedOut();
+        case EngineStore.StepStart.Fenced fenced -> throw fencedOut();
+      }
+    }
+    throw new Unwind(Unwind.Reason.PAUSED);
+  }
+
+  /**
    * Reads the instance: a run whose instance has another run id now (terminated, restarted, taken
    * over) or is gone stops here; a pause is pending when the table lets the instance settle into
    * paused from its status.
@@ -157,12 +185,16 @@ final class RunContext {
     }
   }
 
+  private Unwind fencedOut() {
+    abort();
+    return new Unwind(Unwind.Reason.FENCED);
+  }
+
   /** The instance's status and run id; a run that lost its instance stops here. */
   private RunState currentState() {
     Optional<RunState> state = store.runState(lease.instanceSeq());
     if (state.isEmpty() || state.get().runId() != lease.runId()) {
-      abort();
-      throw new Unwind(Unwind.Reason.FENCED);
+      throw fencedOut();
     }
     return state.get();
   }

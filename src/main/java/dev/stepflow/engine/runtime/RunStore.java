@@ -151,6 +151,10 @@ final class RunStore {
     return carrying(first -> store.insertStep(lease, first, row));
   }
 
+  EngineStore.StepStart startStep(RunLease lease, StepRecord row) {
+    return carrying(first -> store.startStep(lease, first, row));
+  }
+
   boolean updateStep(RunLease lease, StepRecord row) {
     return carrying(first -> store.updateStep(lease, first, row));
   }

@@ -93,12 +93,14 @@ public final class JdbcEngineStore implements EngineStore {
   private final Database db;
   private final InstanceClaims claims;
   private final StepRows.Fenced insertStep;
+  private final StepRows.Fenced startStep;
   private final StepRows.Fenced updateStep;
 
   public JdbcEngineStore(Database db) {
     this.db = db;
     this.claims = new InstanceClaims(db);
     this.insertStep = StepRows.insert(db.dialect());
+    this.startStep = StepRows.start(db.dialect());
     this.updateStep = StepRows.update(db.dialect());
   }
 
@@ -273,6 +275,25 @@ public final class JdbcEngineStore implements EngineStore {
         c ->
             record(c, lease, finished)
                 && StepRows.insert(c, insertStep, row, lease.instanceSeq(), lease.runId()));
+  }
+
+  @Override
+  public StepStart startStep(RunLease lease, List<StepRecord> finished, StepRecord row) {
+    return db.write(
+        c -> {
+          if (!record(c, lease, finished)) {
+            return new StepStart.Fenced();
+          }
+          if (StepRows.insert(c, startStep, row, lease.instanceSeq(), lease.runId())) {
+            return new StepStart.Started();
+          }
+          Map<Long, RunState> found = new HashMap<>();
+          readStates(c, List.of(lease.instanceSeq()), found);
+          RunState state = found.get(lease.instanceSeq());
+          return state != null && state.runId() == lease.runId()
+              ? new StepStart.Held(state.status())
+              : new StepStart.Fenced();
+        });
   }
 
   @Override

@@ -102,6 +102,16 @@ final class StepRows {
         INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE)));
   }
 
+  /**
+   * The insert of a step that starts at a step boundary: fenced as {@link #insert(SqlDialect)}, and
+   * applied only in the statuses a run carries on from ({@link WireLiterals#carryingOn}).
+   */
+  static Fenced start(SqlDialect dialect) {
+    return Fenced.of(
+        dialect,
+        INSERT.formatted(WireLiterals.carryingOn(), dialect.lock(SqlDialect.RowLock.SHARE)));
+  }
+
   /** The fenced update for {@link #update(Connection, Fenced, StepRecord, long, long)}. */
   static Fenced update(SqlDialect dialect) {
     return Fenced.of(

@@ -1,8 +1,11 @@
 package dev.stepflow.store.jdbc;
 
+import dev.stepflow.domain.Decision.Move;
+import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepStatus;
+import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WireNames;
 import java.util.Arrays;
 import java.util.Collection;
@@ -39,6 +42,17 @@ final class WireLiterals {
   /** The statuses an instance ends in, in the order of the partial index of ended instances. */
   static String terminal() {
     return quoted(Arrays.stream(Status.values()).filter(Status::isTerminal).toList());
+  }
+
+  /**
+   * The statuses a run carries on from at a step boundary, by the table: those from which it may
+   * suspend (running, with no pause asked).
+   */
+  static String carryingOn() {
+    return quoted(
+        Arrays.stream(Status.values())
+            .filter(s -> Transitions.TABLE.decide(s, EngineEvent.RUN_SUSPENDED) instanceof Move)
+            .toList());
   }
 
   /** The statuses in which a run works on the instance and holds a run slot. */
