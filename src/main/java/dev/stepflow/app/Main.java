@@ -205,9 +205,9 @@ public final class Main {
         names = "--audit-retention-days",
         defaultValue = "${env:STEPFLOW_AUDIT_RETENTION_DAYS:-90}",
         description =
-            "Days the audit log (GET /accounts/{a}/audit) keeps an entry (${DEFAULT-VALUE}); older"
-                + " entries are deleted by a background purge. Environment:"
-                + " STEPFLOW_AUDIT_RETENTION_DAYS.")
+            "Days the audit log (GET /accounts/{a}/audit) keeps an entry, and a bulk job is kept"
+                + " after it ended (${DEFAULT-VALUE}); older ones are deleted by a background purge."
+                + " Environment: STEPFLOW_AUDIT_RETENTION_DAYS.")
     int auditRetentionDays;
 
     @Option(

@@ -223,9 +223,10 @@ public final class StepflowServer implements AutoCloseable {
             config.creationRates().perAccount(), config.creationRates().perWorkflow());
     InstanceService instances =
         new InstanceService(instanceStore, workflowStore, nodeStore, clock, engine, creationRate);
+    JdbcBulkJobStore bulkJobStore = new JdbcBulkJobStore(database);
     parts.bulkJobs =
         new BulkJobs(
-            new JdbcBulkJobStore(database),
+            bulkJobStore,
             workflowStore,
             control,
             instances,
@@ -238,7 +239,7 @@ public final class StepflowServer implements AutoCloseable {
     parts.audit = audit;
     IdempotencyKeys keys =
         new IdempotencyKeys(new JdbcIdempotencyStore(database), clock, !config.store().shared());
-    parts.housekeeping = new Housekeeping(audit, keys);
+    parts.housekeeping = new Housekeeping(audit, keys, bulkJobStore);
     return new Services(
         workflows,
         instances,

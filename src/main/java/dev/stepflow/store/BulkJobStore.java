@@ -106,4 +106,10 @@ public interface BulkJobStore {
 
   /** A clean shutdown: the node's jobs are released so that other nodes claim them at once. */
   void release(String node);
+
+  /**
+   * Deletes the jobs that ended (complete or cancelled) before {@code cutoff}, with their items;
+   * running jobs stay whatever their age. Returns how many jobs were deleted.
+   */
+  int purgeEndedBefore(Instant cutoff);
 }

@@ -15,6 +15,7 @@ import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowException;
 import dev.stepflow.store.BulkJobStore.Lease;
 import dev.stepflow.store.jdbc.JdbcBulkJobStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -182,6 +183,47 @@ public abstract class BulkJobContract extends LeaseContract {
     assertThat(jobs().cancel(WF, "j4", LATER).orElseThrow().endedOn())
         .as("cancelling an ended job changes nothing")
         .isEqualTo(T0.plusSeconds(2));
+  }
+
+  @Test
+  void purgingDeletesJobsThatEndedBeforeTheCutoffWithTheirItemsAndNeverARunningJob() {
+    create("a");
+    create("b");
+    BulkJob dryRun =
+        jobs()
+            .create(
+                "ended-first",
+                WF,
+                spec(BulkAction.PAUSE, true),
+                Optional.of((id, status) -> BulkItem.Result.of(Outcome.WOULD_APPLY)),
+                new Lease("node-a", LATER),
+                T0,
+                Set.of())
+            .orElseThrow();
+    assertThat(dryRun.state()).isEqualTo(BulkJob.State.COMPLETE);
+    createJob("cancelled-later", BulkAction.PAUSE, new Lease("node-a", LATER));
+    assertThat(jobs().cancel(WF, "cancelled-later", T0.plusSeconds(30))).isPresent();
+    createJob("running", BulkAction.RESUME, new Lease("node-a", LATER));
+
+    assertThat(jobs().purgeEndedBefore(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(jobs().find(WF, "ended-first")).isEmpty();
+    assertThat(jobs().find(WF, "cancelled-later")).isPresent();
+
+    assertThat(jobs().purgeEndedBefore(T0.plus(Duration.ofDays(365)))).isEqualTo(1);
+    assertThat(jobs().find(WF, "cancelled-later")).isEmpty();
+    assertThat(jobs().find(WF, "running")).as("a running job stays").isPresent();
+    assertThat(itemRows()).as("only the running job's items are left").isEqualTo(2);
+  }
+
+  private long itemRows() {
+    return db().read(
+            c -> {
+              try (var st = c.createStatement();
+                  var rs = st.executeQuery("SELECT COUNT(*) FROM bulk_job_item")) {
+                rs.next();
+                return rs.getLong(1);
+              }
+            });
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.stepflow.domain.Page;
 import dev.stepflow.store.AuditStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,10 +113,15 @@ public final class AuditLog implements AutoCloseable {
     return store.list(query);
   }
 
+  /** The instant before which entries are past the retention. */
+  public Instant cutoff() {
+    return clock.instant().minus(retention);
+  }
+
   /** Deletes the entries older than the retention; returns how many. */
   public int purge() {
     flush();
-    return store.purgeOlderThan(clock.instant().minus(retention));
+    return store.purgeOlderThan(cutoff());
   }
 
   public Duration retention() {

@@ -1,5 +1,6 @@
 package dev.stepflow.engine.service;
 
+import dev.stepflow.store.BulkJobStore;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes, in the background, what is kept only for a while: audit entries older than the audit
- * retention and expired idempotency keys. Runs shortly after the start and then every {@link
- * #INTERVAL}; a failed round (the store is down) is logged and the next one tries again. Every node
- * of a cluster runs it; the deletes are idempotent.
+ * retention, bulk jobs that ended longer ago than that (with their items), and expired idempotency
+ * keys. Runs shortly after the start and then every {@link #INTERVAL}; a failed round (the store is
+ * down) is logged and the next one tries again. Every node of a cluster runs it; the deletes are
+ * idempotent.
  */
 public final class Housekeeping implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
@@ -20,11 +22,13 @@ public final class Housekeeping implements AutoCloseable {
 
   private final AuditLog audit;
   private final IdempotencyKeys keys;
+  private final BulkJobStore bulkJobs;
   private ScheduledExecutorService timer;
 
-  public Housekeeping(AuditLog audit, IdempotencyKeys keys) {
+  public Housekeeping(AuditLog audit, IdempotencyKeys keys, BulkJobStore bulkJobs) {
     this.audit = audit;
     this.keys = keys;
+    this.bulkJobs = bulkJobs;
   }
 
   /** Starts the rounds. */
@@ -37,21 +41,27 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   /** What one round deleted. */
-  public record Deleted(int auditEntries, int idempotencyKeys) {}
+  public record Deleted(int auditEntries, int bulkJobs, int idempotencyKeys) {
+    int total() {
+      return auditEntries + bulkJobs + idempotencyKeys;
+    }
+  }
 
-  /** One round: both purges. */
+  /** One round: every purge. */
   public Deleted round() {
-    return new Deleted(audit.purge(), keys.purgeExpired());
+    return new Deleted(
+        audit.purge(), bulkJobs.purgeEndedBefore(audit.cutoff()), keys.purgeExpired());
   }
 
   private void roundLogged() {
     try {
       Deleted deleted = round();
-      if (deleted.auditEntries() + deleted.idempotencyKeys() > 0) {
+      if (deleted.total() > 0) {
         log.info(
-            "Housekeeping deleted {} audit entries older than {} days and {} expired idempotency"
-                + " keys",
+            "Housekeeping deleted {} audit entries and {} bulk jobs older than {} days, and {}"
+                + " expired idempotency keys",
             deleted.auditEntries(),
+            deleted.bulkJobs(),
             audit.retention().toDays(),
             deleted.idempotencyKeys());
       }

@@ -79,6 +79,11 @@ public final class JdbcBulkJobStore implements BulkJobStore {
   private static final String RUNNING = WireNames.bulkJobState(BulkJob.State.RUNNING);
   private static final String PENDING_OUTCOME = WireNames.bulkItemOutcome(BulkItem.Outcome.PENDING);
 
+  /**
+   * A job's ended_on is set when, and only when, it ends; its items go with it (ON DELETE CASCADE).
+   */
+  private static final String PURGE_ENDED = "DELETE FROM bulk_job WHERE ended_on < ?";
+
   private final Database db;
   private final String lockedWorkflowRow;
   private final int maxItems;
@@ -386,5 +391,10 @@ public final class JdbcBulkJobStore implements BulkJobStore {
   @Override
   public void release(String node) {
     db.write(c -> execute(c, RELEASE, node, RUNNING));
+  }
+
+  @Override
+  public int purgeEndedBefore(Instant cutoff) {
+    return db.write(c -> execute(c, PURGE_ENDED, cutoff));
   }
 }

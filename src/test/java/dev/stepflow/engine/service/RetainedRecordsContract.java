@@ -5,17 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepflow.domain.AuditEntry;
 import dev.stepflow.domain.AuditQuery;
+import dev.stepflow.domain.BulkAction;
+import dev.stepflow.domain.BulkJob;
+import dev.stepflow.domain.ChangeOrigin;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.StoredAnswer;
+import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowException;
+import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcAuditStore;
+import dev.stepflow.store.jdbc.JdbcBulkJobStore;
 import dev.stepflow.store.jdbc.JdbcIdempotencyStore;
+import dev.stepflow.store.jdbc.JdbcWorkflowStore;
 import dev.stepflow.testing.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,12 +88,39 @@ abstract class RetainedRecordsContract {
     clock.advance(Duration.ofDays(60));
     audit.record(entry("instance.create"));
     clock.advance(Duration.ofDays(31));
-    Housekeeping housekeeping = new Housekeeping(audit, keys(true));
+    Housekeeping housekeeping = new Housekeeping(audit, keys(true), new JdbcBulkJobStore(db));
 
     Housekeeping.Deleted deleted = housekeeping.round();
 
     assertThat(deleted.auditEntries()).isEqualTo(1);
     assertThat(auditCount()).isEqualTo(1);
+  }
+
+  @Test
+  void housekeepingDeletesBulkJobsThatEndedLongerAgoThanTheAuditRetention() {
+    WorkflowRef wf = new WorkflowRef("acct", "wf");
+    new JdbcWorkflowStore(db)
+        .putWorkflow(
+            wf, new WorkflowDefinition("Scripted", "s", 100, Retention.FOREVER), clock.instant());
+    JdbcBulkJobStore jobs = new JdbcBulkJobStore(db);
+    BulkJob.Spec nothingSelected =
+        new BulkJob.Spec(
+            BulkAction.PAUSE,
+            Optional.empty(),
+            BulkJob.Filter.ALL,
+            false,
+            100,
+            ChangeOrigin.of("token:t1"));
+    jobs.create("old", wf, nothingSelected, Optional.empty(), null, clock.instant(), Set.of());
+    clock.advance(Duration.ofDays(60));
+    jobs.create("recent", wf, nothingSelected, Optional.empty(), null, clock.instant(), Set.of());
+    clock.advance(Duration.ofDays(31));
+
+    Housekeeping.Deleted deleted = new Housekeeping(audit, keys(true), jobs).round();
+
+    assertThat(deleted.bulkJobs()).isEqualTo(1);
+    assertThat(jobs.find(wf, "old")).isEmpty();
+    assertThat(jobs.find(wf, "recent")).isPresent();
   }
 
   @Test
@@ -112,7 +148,8 @@ abstract class RetainedRecordsContract {
                     .isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
     clock.advance(Duration.ofHours(1));
 
-    assertThat(new Housekeeping(audit, keys).round().idempotencyKeys()).isEqualTo(1);
+    assertThat(new Housekeeping(audit, keys, new JdbcBulkJobStore(db)).round().idempotencyKeys())
+        .isEqualTo(1);
     assertThat(keys.claim("token:a", "k1", "other")).isEmpty();
   }
 
