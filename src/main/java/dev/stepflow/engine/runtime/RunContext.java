@@ -86,8 +86,10 @@ final class RunContext {
    */
   void pauseAfterAttempt() {
     requestPause();
-    if (!attemptInFlight()) {
-      move(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED, RunUpdate.none());
+    if (!attemptInFlight()
+        && Transitions.TABLE.decide(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED)
+            instanceof Decision.Move move) {
+      store.moveRunFromOutside(lease, move, RunUpdate.none(), now());
     }
   }
 

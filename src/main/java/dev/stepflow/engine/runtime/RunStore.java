@@ -168,6 +168,23 @@ final class RunStore {
     return carrying(first -> store.moveRun(lease, first, move, update, at));
   }
 
+  /**
+   * The run's status change made from another thread than the run's: a pause settled by the request
+   * that asked for it, while no attempt was in flight. It waits for a write of the run in progress
+   * (the write lock): committed between that write taking the waiting records and committing them,
+   * the pause would fence that write, the records would be lost, and their steps would run again on
+   * resume.
+   */
+  boolean moveRunFromOutside(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
+    writeOrder.writeLock().lock();
+    try {
+      List<StepRecord> first = takeFinished();
+      return guarded(() -> store.moveRun(lease, first, move, update, at));
+    } finally {
+      writeOrder.writeLock().unlock();
+    }
+  }
+
   FailurePolicy failurePolicy(long instanceSeq) {
     return guarded(() -> store.failurePolicy(instanceSeq));
   }

@@ -12,17 +12,26 @@ import dev.stepflow.domain.StepKind;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.StepStatus;
 import dev.stepflow.domain.Transitions;
+import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.RunLease;
+import dev.stepflow.store.RunUpdate;
 import dev.stepflow.store.StoreFixture;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,5 +151,67 @@ class PendingRecordsTest extends StoreFixture {
 
     assertThat(statuses(x)).containsExactly(StepStatus.COMPLETE);
     assertThat(statuses(y)).containsExactly(StepStatus.COMPLETE);
+  }
+
+  @Test
+  void aPauseSettledFromTheRequestThreadWaitsForTheRunsWriteThatTookTheRecords() throws Exception {
+    Instance x = create("x");
+    RunLease lease =
+        engine()
+            .claim(x.seq(), 0, START, new Owner("n", Instant.now().plusSeconds(60)), T0, "t", T0)
+            .orElseThrow();
+    CountDownLatch inWrite = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    RunStore run =
+        new RunStore(heldAtStepStart(engine(), inWrite, letGo), lease, () -> {}, pending);
+    assertThat(run.insertStep(lease, step(0))).isTrue();
+    move(x.ref(), Status.RUNNING, Action.PAUSE, T0);
+    run.recordWithNextWrite(done(0));
+
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      try {
+        // the run's thread: its next step's start takes the record along, and is held in the store
+        Future<?> runWrite = threads.submit(() -> run.startStep(lease, step(1)));
+        assertThat(inWrite.await(5, TimeUnit.SECONDS)).isTrue();
+        // the request's thread settles the pause meanwhile
+        Decision.Move settle =
+            (Decision.Move)
+                Transitions.TABLE.decide(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED);
+        Future<Boolean> pause =
+            threads.submit(() -> run.moveRunFromOutside(lease, settle, RunUpdate.none(), T0));
+        Thread.sleep(200);
+        assertThat(pause).as("the pause waits for the run's write").isNotDone();
+        letGo.countDown();
+        runWrite.get(5, TimeUnit.SECONDS);
+        assertThat(pause.get(5, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        letGo.countDown();
+      }
+    }
+    assertThat(engine().steps(x.seq()))
+        .as("the step that finished is recorded, the one held back by the pause is not")
+        .extracting(StepRecord::status)
+        .containsExactly(StepStatus.COMPLETE);
+    assertThat(engine().runState(x.seq()).orElseThrow().status()).isEqualTo(Status.PAUSED);
+  }
+
+  /** {@code store}, whose startStep waits for {@code letGo} once it has been called. */
+  private static EngineStore heldAtStepStart(
+      EngineStore store, CountDownLatch inWrite, CountDownLatch letGo) {
+    return (EngineStore)
+        Proxy.newProxyInstance(
+            EngineStore.class.getClassLoader(),
+            new Class<?>[] {EngineStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("startStep")) {
+                inWrite.countDown();
+                letGo.await();
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }
