@@ -162,19 +162,18 @@ class EngineLogScenariosTest {
                 }),
             "s1");
     engine.awaitStatus(ref, dev.stepflow.domain.Status.WAITING);
-    engine.advance(Duration.ofHours(2));
     logged.list.clear();
 
-    engine.restartProcess();
+    // the nap ends while no process runs: the old one cannot fire it (nor finish the instance)
+    engine.restartProcessAfter(Duration.ofHours(2));
 
-    // the old process may have claimed the timer before it stopped: then its run is taken over
     assertThat(lines(Level.INFO))
         .filteredOn(line -> line.startsWith("Recovery: "))
         .singleElement()
         .asString()
         .matches(
-            "Recovery: took over (1 runs in progress, .*; 0 timers|0 runs in progress, .*; 1"
-                + " timers) came due while no node ran them and fire now");
+            "Recovery: took over 0 runs in progress, .*; 1 timers came due while no node ran"
+                + " them and fire now");
     engine.awaitStatus(ref, COMPLETE);
   }
 }

@@ -175,8 +175,17 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
    * engine. The new engine takes over what the old one left, as a restarted server does.
    */
   public void restartProcess() {
+    restartProcessAfter(Duration.ZERO);
+  }
+
+  /**
+   * Stops the process, moves the clock on by {@code downtime} while none runs (so that timers come
+   * due with no engine to fire them), and starts a new one.
+   */
+  public void restartProcessAfter(Duration downtime) {
     engine.close();
     database.close();
+    clock.advance(downtime);
     startProcess();
   }
 
