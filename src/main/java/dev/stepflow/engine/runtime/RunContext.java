@@ -139,9 +139,7 @@ final class RunContext {
    * has not arrived (or never will).
    */
   void checkBoundary() {
-    if (aborted || Thread.currentThread().isInterrupted()) {
-      throw new Unwind(Unwind.Reason.ABORTED);
-    }
+    stopIfAborted();
     refreshFromStore();
     if (pauseRequested) {
       settlePause();
@@ -156,9 +154,7 @@ final class RunContext {
    */
   void startAtBoundary(StepRecord row) {
     for (int tries = 0; tries < SETTLE_TRIES; tries++) {
-      if (aborted || Thread.currentThread().isInterrupted()) {
-        throw new Unwind(Unwind.Reason.ABORTED);
-      }
+      stopIfAborted();
       if (pauseRequested) {
         settlePause();
       }
@@ -184,6 +180,12 @@ final class RunContext {
   void refreshFromStore() {
     if (settlesIntoPause(currentState().status())) {
       requestPause();
+    }
+  }
+
+  private void stopIfAborted() {
+    if (aborted || Thread.currentThread().isInterrupted()) {
+      throw new Unwind(Unwind.Reason.ABORTED);
     }
   }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -127,12 +128,17 @@ final class RunStore {
 
   /** A write of the run, with the waiting records taken along. */
   private <T> T carrying(Function<List<StepRecord>, T> write) {
-    writeOrder.readLock().lock();
+    return carrying(writeOrder.readLock(), write);
+  }
+
+  /** {@link #carrying(Function)} under {@code order}, one of {@link #writeOrder}'s locks. */
+  private <T> T carrying(Lock order, Function<List<StepRecord>, T> write) {
+    order.lock();
     try {
       List<StepRecord> first = takeFinished();
       return guarded(() -> write.apply(first));
     } finally {
-      writeOrder.readLock().unlock();
+      order.unlock();
     }
   }
 
@@ -176,13 +182,7 @@ final class RunStore {
    * resume.
    */
   boolean moveRunFromOutside(RunLease lease, Decision.Move move, RunUpdate update, Instant at) {
-    writeOrder.writeLock().lock();
-    try {
-      List<StepRecord> first = takeFinished();
-      return guarded(() -> store.moveRun(lease, first, move, update, at));
-    } finally {
-      writeOrder.writeLock().unlock();
-    }
+    return carrying(writeOrder.writeLock(), first -> store.moveRun(lease, first, move, update, at));
   }
 
   FailurePolicy failurePolicy(long instanceSeq) {

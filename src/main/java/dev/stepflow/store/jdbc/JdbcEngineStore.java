@@ -233,7 +233,13 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public Optional<RunState> runState(long seq) {
-    return Optional.ofNullable(runStates(List.of(seq)).get(seq));
+    return db.read(c -> stateOf(c, seq));
+  }
+
+  private static Optional<RunState> stateOf(Connection c, long seq) throws SQLException {
+    Map<Long, RunState> found = new HashMap<>();
+    readStates(c, List.of(seq), found);
+    return Optional.ofNullable(found.get(seq));
   }
 
   @Override
@@ -287,12 +293,10 @@ public final class JdbcEngineStore implements EngineStore {
           if (StepRows.insert(c, startStep, row, lease.instanceSeq(), lease.runId())) {
             return new StepStart.Started();
           }
-          Map<Long, RunState> found = new HashMap<>();
-          readStates(c, List.of(lease.instanceSeq()), found);
-          RunState state = found.get(lease.instanceSeq());
-          return state != null && state.runId() == lease.runId()
-              ? new StepStart.Held(state.status())
-              : new StepStart.Fenced();
+          return stateOf(c, lease.instanceSeq())
+              .filter(state -> state.runId() == lease.runId())
+              .<StepStart>map(state -> new StepStart.Held(state.status()))
+              .orElse(new StepStart.Fenced());
         });
   }
 

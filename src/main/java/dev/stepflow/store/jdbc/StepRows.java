@@ -88,18 +88,18 @@ final class StepRows {
    * the dialect can.
    */
   record Fenced(String alone, Optional<String> withOutput) {
-    private static Fenced of(SqlDialect dialect, String write) {
+    /** {@code write} (INSERT or UPDATE) fenced on {@code statuses}, under the dialect's lock. */
+    private static Fenced of(SqlDialect dialect, String write, String statuses) {
+      String alone = write.formatted(statuses, dialect.lock(SqlDialect.RowLock.SHARE));
       return new Fenced(
-          write,
-          dialect.chainsWrites() ? Optional.of(CHAINED_OUTPUT.formatted(write)) : Optional.empty());
+          alone,
+          dialect.chainsWrites() ? Optional.of(CHAINED_OUTPUT.formatted(alone)) : Optional.empty());
     }
   }
 
   /** The fenced insert for {@link #insert(Connection, Fenced, StepRecord, long, long)}. */
   static Fenced insert(SqlDialect dialect) {
-    return Fenced.of(
-        dialect,
-        INSERT.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE)));
+    return Fenced.of(dialect, INSERT, WireLiterals.slotHolding());
   }
 
   /**
@@ -107,16 +107,12 @@ final class StepRows {
    * applied only in the statuses a run carries on from ({@link WireLiterals#carryingOn}).
    */
   static Fenced start(SqlDialect dialect) {
-    return Fenced.of(
-        dialect,
-        INSERT.formatted(WireLiterals.carryingOn(), dialect.lock(SqlDialect.RowLock.SHARE)));
+    return Fenced.of(dialect, INSERT, WireLiterals.carryingOn());
   }
 
   /** The fenced update for {@link #update(Connection, Fenced, StepRecord, long, long)}. */
   static Fenced update(SqlDialect dialect) {
-    return Fenced.of(
-        dialect,
-        UPDATE.formatted(WireLiterals.slotHolding(), dialect.lock(SqlDialect.RowLock.SHARE)));
+    return Fenced.of(dialect, UPDATE, WireLiterals.slotHolding());
   }
 
   private StepRows() {}
