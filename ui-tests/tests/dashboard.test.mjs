@@ -357,7 +357,8 @@ test('a bulk action by filter runs only after its dry run, and reports each inst
   await main.page.click('button:has-text("Run for real")');
   await main.page.click('dialog.confirm button.danger');
   for (const id of ['b1', 'b2', 'b3']) await api.waitFor(ACC, 'batchy', id, ['terminated']);
-  await main.page.waitForSelector('section.job[data-state="complete"]');
+  // the dry run's job is complete too and stays on the page until the real job's first answer replaces it
+  await main.page.waitForSelector('section.job[data-dry-run="false"][data-state="complete"]');
   const outcomes = await main.page.$$eval('table.items tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.item, tr.dataset.outcome])));
   assert.deepEqual(outcomes, { b1: 'applied', b2: 'applied', b3: 'applied', b4: 'skipped' });
   await main.page.screenshot({ path: SHOTS + 'bulk.png', fullPage: true });

@@ -145,7 +145,7 @@ function jobDetail(job, items, acc, wf, api, showJob) {
   const cancel = job.state === 'running' && session.permission === 'edit'
     ? button('Cancel job', async () => showJob((await call(api + path(job.id), { method: 'DELETE' })).body.result), { class: 'danger' })
     : null;
-  return el('section', { class: 'job', 'aria-labelledby': 'job-title', dataset: { job: job.id, state: job.state } },
+  return el('section', { class: 'job', 'aria-labelledby': 'job-title', dataset: { job: job.id, state: job.state, dryRun: String(Boolean(job.dry_run)) } },
     el('h2', { id: 'job-title' }, 'Job ', el('code', {}, job.id)),
     el('p', {}, `${job.action}${job.rollback ? ' with rollback' : ''}${job.dry_run ? ' (dry run)' : ''} · ${job.state} · ${job.matched} matched · ${counts}`),
     progress(job), cancel,
