@@ -70,15 +70,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private final Takeover takeover;
   private final Heartbeat heartbeat;
   private final FenceWatch fenceWatch;
-  private final Object signal = new Object();
-
-  /**
-   * Read without the monitor so that a wake-up already pending costs nothing: every resume and
-   * every start signals, and 64 requests taking one monitor each contended for it. A true read
-   * means the dispatcher has not yet reset the flag, and it looks at the store after that reset, so
-   * it sees the caller's committed move.
-   */
-  private volatile boolean signalled;
+  private final DispatcherWakeUp wakeUp = new DispatcherWakeUp();
 
   private volatile boolean closed;
 
@@ -393,12 +385,10 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   }
 
   private void signal() {
-    if (signalled) {
-      return;
-    }
-    synchronized (signal) {
-      signalled = true;
-      signal.notifyAll();
+    // with every run slot taken the dispatcher can start nothing; the run that frees a slot
+    // releases it before it signals, so that signal finds the slot and wakes the dispatcher
+    if (permits.availablePermits() > 0) {
+      wakeUp.signal();
     }
   }
 
@@ -418,17 +408,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       Duration toTick = cron.nextTick().map(t -> Duration.between(now, t)).orElse(MAX_IDLE);
       idle = toTick.compareTo(idle) < 0 ? toTick : idle;
     }
-    synchronized (signal) {
-      if (!signalled && !idle.isNegative() && !idle.isZero()) {
-        try {
-          signal.wait(Math.max(1, idle.toMillis()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          closed = true;
-        }
-      }
-      signalled = false;
-    }
+    wakeUp.await(idle);
   }
 
   private Instant now() {
