@@ -83,13 +83,22 @@ final class RunContext {
   /**
    * A pause was asked for: with no step attempt in flight it takes effect at once (the run settles
    * into paused from the caller's thread); otherwise after the attempt.
+   *
+   * <p>The caller's pause has committed (waitingForPause) and its answer says so. Should settling
+   * it fail with the store, that is not the caller's failure: the run was stopped ({@link
+   * RunStore}), and whoever takes its instance over settles the pause; interrupted while it waited
+   * for the store, the caller leaves the pause to the run, which settles it at its next boundary.
    */
   void pauseAfterAttempt() {
     requestPause();
     if (!attemptInFlight()
         && Transitions.TABLE.decide(Status.WAITING_FOR_PAUSE, EngineEvent.STEPS_SETTLED)
             instanceof Decision.Move move) {
-      store.moveRunFromOutside(lease, move, RunUpdate.none(), now());
+      try {
+        store.moveRunFromOutside(lease, move, RunUpdate.none(), now());
+      } catch (Unwind e) {
+        // the run's own way of ending: it must not reach the caller that only asked for a pause
+      }
     }
   }
 
