@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,20 +18,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: one connection, on which a writer thread takes whatever writes are queued (up
- * to {@link #MAX_BATCH}), runs each inside its own savepoint and commits them together. Callers
- * wait until the commit returned, so an acknowledged write is in the database file (kill -9 safe;
- * power-loss safe when the database syncs on commit). A write that throws is rolled back to its
- * savepoint without touching the others in its batch.
+ * to {@link #MAX_BATCH}), runs them and commits them together. Callers wait until the commit
+ * returned, so an acknowledged write is in the database file (kill -9 safe; power-loss safe when
+ * the database syncs on commit). A write that throws is undone without touching the others in its
+ * batch.
  *
  * <p>A write that finds no other queued and the connection free runs on its caller's thread
  * instead, as a batch of one: at low load that spares two thread hand-offs per write (about a
  * quarter of a pause request's time in the server). Whoever uses the connection holds {@code
  * connectionInUse}, so the writer thread's next batch takes the writes that queued meanwhile.
  *
- * <p>The savepoints are statements of one name, prepared once on the connection (which keeps its
- * statements), rather than the driver's {@code setSavepoint}, which makes up a new name and
- * compiles two statements for every write. A write alone in its batch, as every write is at low
- * load, needs none: the whole transaction is its own.
+ * <p>A batch first runs without savepoints; only when one of its writes throws is it rolled back
+ * and run again with a savepoint per write. The savepoints are statements of one name, prepared
+ * once on the connection (which keeps its statements), rather than the driver's {@code
+ * setSavepoint}, which makes up a new name and compiles two statements for every write. A write
+ * alone in its batch, as every write is at low load, needs none: the whole transaction is its own.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -162,14 +164,8 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void runBatch(List<Task<?>> batch) {
-    List<Runnable> completions = new ArrayList<>(batch.size());
-    if (batch.size() == 1) {
-      completions.add(runAlone(batch.getFirst()));
-    } else {
-      for (Task<?> task : batch) {
-        completions.add(runOne(task));
-      }
-    }
+    List<Runnable> completions =
+        batch.size() == 1 ? List.of(runAlone(batch.getFirst())) : runTogether(batch);
     try {
       long started = System.nanoTime();
       connection.commit();
@@ -181,6 +177,47 @@ public final class GroupCommitWriter implements AutoCloseable {
       return;
     }
     completions.forEach(Runnable::run);
+  }
+
+  /**
+   * Runs the batch's writes one after the other without savepoints: a savepoint journals the
+   * original of every page its write is the first to change, which made the savepoints a fifth of
+   * the writer's work. Should a write throw, the transaction is rolled back and the batch runs
+   * again with a savepoint per write, so that only the failed one is undone; the others then run
+   * twice, as a {@link SqlWork} may.
+   */
+  private List<Runnable> runTogether(List<Task<?>> batch) {
+    List<Runnable> completions = new ArrayList<>(batch.size());
+    for (Task<?> task : batch) {
+      Optional<Runnable> done = runUnguarded(task);
+      if (done.isEmpty()) {
+        rollbackQuietly();
+        return runEachInItsSavepoint(batch);
+      }
+      completions.add(done.get());
+    }
+    return completions;
+  }
+
+  private List<Runnable> runEachInItsSavepoint(List<Task<?>> batch) {
+    List<Runnable> completions = new ArrayList<>(batch.size());
+    for (Task<?> task : batch) {
+      completions.add(runOne(task));
+    }
+    return completions;
+  }
+
+  /**
+   * Runs one task of a batch with no savepoint; empty when it threw, leaving whatever it wrote
+   * before that in the transaction.
+   */
+  private <T> Optional<Runnable> runUnguarded(Task<T> task) {
+    try {
+      T result = task.work().run(connection);
+      return Optional.of(() -> task.done().complete(result));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
   }
 
   /** Runs the one task of a batch; a failure rolls the whole transaction back. */

@@ -15,9 +15,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,56 @@ class GroupCommitWriterIT {
     }
     assertThat(rows())
         .containsExactlyInAnyOrder("first", "w0", "w1", "w2", "w3", "w5", "w6", "w7", "w8", "w9");
+  }
+
+  @Test
+  void aBatchRunsEachWriteOnceUnlessOneFailsThenOnceMoreEachInItsSavepoint() throws Exception {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    try (GroupCommitWriter writer = writer()) {
+      for (boolean withAFailure : new boolean[] {false, true}) {
+        String prefix = withAFailure ? "f" : "ok";
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Thread> first = holdingTheConnection(writer, prefix, release);
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          String name = prefix + i;
+          boolean fails = withAFailure && i == 3;
+          queued.add(
+              onVirtualThread(
+                  writer,
+                  c -> {
+                    runs.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+                    insert(c, name);
+                    if (fails) {
+                      throw new IllegalStateException("refused " + name);
+                    }
+                    return null;
+                  }));
+          awaitQueued(writer, i + 1); // queued in this order, so the batch runs them in it
+        }
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < queued.size(); i++) {
+          CompletableFuture<Void> write = queued.get(i);
+          if (withAFailure && i == 3) {
+            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+                .hasRootCauseMessage("refused f3");
+          } else {
+            write.get(10, TimeUnit.SECONDS);
+          }
+        }
+      }
+    }
+    assertThat(runs)
+        .allSatisfy(
+            (name, count) ->
+                assertThat(count.get())
+                    .as(name)
+                    .isEqualTo(name.startsWith("ok") || name.compareTo("f3") > 0 ? 1 : 2));
+    // f0..f3 ran in the first pass, which f3 ended; f4 and f5 ran only in the second
+    assertThat(rows())
+        .containsExactlyInAnyOrder(
+            "ok", "ok0", "ok1", "ok2", "ok3", "ok4", "ok5", "f", "f0", "f1", "f2", "f4", "f5");
   }
 
   @Test
