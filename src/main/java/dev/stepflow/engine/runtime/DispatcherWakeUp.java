@@ -27,15 +27,22 @@ final class DispatcherWakeUp {
 
   /**
    * Called by the dispatcher after a pass: waits up to {@code timeout} unless a signal came since
-   * the last call, then clears it. A signal during the next pass is therefore never lost: it was
-   * sent after this clear, so the next call finds it and does not wait.
+   * the last call (or the thread is interrupted: the engine closes), then clears it. A signal
+   * during the next pass is therefore never lost: it was sent after this clear, so the next call
+   * finds it and does not wait.
    */
   void await(Duration timeout) {
     // written before reading `pending`, as a signal writes `pending` before reading this: one of
     // the two sees the other's write, so a signal never finds no waiter while the wait goes on
     waiter = Thread.currentThread();
-    if (!pending.get() && timeout.isPositive()) {
-      LockSupport.parkNanos(this, timeout.toNanos());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // a park may also end early (a permit left by a signal that came after the last wait ended)
+    while (!pending.get() && !Thread.currentThread().isInterrupted()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      LockSupport.parkNanos(this, left);
     }
     pending.set(false);
   }
