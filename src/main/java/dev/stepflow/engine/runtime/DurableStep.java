@@ -452,7 +452,7 @@ final class DurableStep implements Step {
       run.startAtBoundary(row);
       remember(row);
     } else {
-      run.checkBoundary();
+      run.checkBoundaryBeforeNextWrite();
     }
     if (row.wakeAt().isAfter(run.now())) {
       throw run.suspend(row.wakeAt(), null);

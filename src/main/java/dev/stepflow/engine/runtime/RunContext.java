@@ -156,6 +156,19 @@ final class RunContext {
   }
 
   /**
+   * At a step boundary after which the run does nothing durable before its next write: a replayed
+   * sleep, whose end is recorded with that write. The write is fenced and finds a pending pause or
+   * a lost instance itself ({@link #startAtBoundary}, {@link #suspend}, the run's final move), so
+   * the store is not read here: a woken sleep costs one read less.
+   */
+  void checkBoundaryBeforeNextWrite() {
+    stopIfAborted();
+    if (pauseRequested) {
+      settlePause();
+    }
+  }
+
+  /**
    * At a step boundary where the run starts a new step ({@code row}): as {@link #checkBoundary},
    * with the store's read folded into the write that starts the step ({@link
    * EngineStore#startStep}). A pending pause takes effect instead; when a resume withdrew it
