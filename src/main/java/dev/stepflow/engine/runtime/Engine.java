@@ -409,6 +409,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       idle = toTick.compareTo(idle) < 0 ? toTick : idle;
     }
     wakeUp.await(idle);
+    if (Thread.currentThread().isInterrupted()) {
+      closed = true; // only close() interrupts the dispatcher; a wait no longer says so itself
+    }
   }
 
   private Instant now() {

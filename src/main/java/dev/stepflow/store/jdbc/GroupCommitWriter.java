@@ -181,10 +181,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * Runs the batch's writes one after the other without savepoints: a savepoint journals the
-   * original of every page its write is the first to change, which made the savepoints a fifth of
-   * the writer's work. Should a write throw, the transaction is rolled back and the batch runs
-   * again with a savepoint per write, so that only the failed one is undone; the others then run
-   * twice, as a {@link SqlWork} may.
+   * original of every page its write is the first to change, which made the savepoints about a
+   * quarter of the writer's work. Should a write throw, the transaction is rolled back and the
+   * batch runs again with a savepoint per write, so that only the failed one is undone; the others
+   * then run twice, as a {@link SqlWork} may.
    */
   private List<Runnable> runTogether(List<Task<?>> batch) {
     List<Runnable> completions = new ArrayList<>(batch.size());
