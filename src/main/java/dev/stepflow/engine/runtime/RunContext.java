@@ -176,10 +176,7 @@ final class RunContext {
    */
   void startAtBoundary(StepRecord row) {
     for (int tries = 0; tries < SETTLE_TRIES; tries++) {
-      stopIfAborted();
-      if (pauseRequested) {
-        settlePause();
-      }
+      checkBoundaryBeforeNextWrite(); // the step's start is that write
       switch (store.startStep(lease, row)) {
         case EngineStore.StepStart.Started started -> {
           return;

@@ -1,6 +1,7 @@
 package dev.stepflow.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.domain.Action;
@@ -17,6 +18,7 @@ import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.RunLease;
 import dev.stepflow.store.RunUpdate;
 import dev.stepflow.store.StoreFixture;
+import dev.stepflow.store.StoreUnavailable;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
@@ -24,6 +26,8 @@ import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +41,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A finished step's record waits for its run's next write, and is written on its own when that
- * write does not come: on a real SQLite store.
+ * write does not come; a pause settled from the request's thread waits for the run's write and
+ * keeps the run's own failures to the run: on a real SQLite store.
  */
 class PendingRecordsTest extends StoreFixture {
   private static final Decision.Move START =
@@ -195,20 +200,80 @@ class PendingRecordsTest extends StoreFixture {
     assertThat(engine().runState(x.seq()).orElseThrow().status()).isEqualTo(Status.PAUSED);
   }
 
+  @Test
+  void aPauseBetweenStepsSettlesAtOnceFromTheRequestThread() {
+    Instance x = create("x");
+    RunContext run = runOf(x, engine());
+    move(x.ref(), Status.RUNNING, Action.PAUSE, T0);
+
+    run.pauseAfterAttempt();
+
+    assertThat(engine().runState(x.seq()).orElseThrow().status()).isEqualTo(Status.PAUSED);
+    assertThat(run.aborted()).isFalse();
+  }
+
+  @Test
+  void aStoreThatFailsThePausesSettlingStopsTheRunButNotTheRequest() {
+    Instance x = create("x");
+    RunContext run =
+        runOf(
+            x,
+            before(
+                engine(),
+                "moveRun",
+                () -> {
+                  throw new StoreUnavailable("write", new SQLException("connection lost"));
+                }));
+    move(x.ref(), Status.RUNNING, Action.PAUSE, T0);
+
+    assertThatCode(run::pauseAfterAttempt).doesNotThrowAnyException();
+
+    assertThat(run.aborted()).as("the run stops; the takeover settles the pause").isTrue();
+    assertThat(run.pauseRequested()).isTrue();
+    assertThat(engine().runState(x.seq()).orElseThrow().status())
+        .isEqualTo(Status.WAITING_FOR_PAUSE);
+  }
+
+  /** A claimed instance's run as the engine makes it, on {@code store}. */
+  private RunContext runOf(Instance instance, EngineStore store) {
+    Instant now = Instant.now();
+    RunLease lease =
+        engine()
+            .claim(instance.seq(), 0, START, new Owner("n", now.plusSeconds(60)), now, "t", now)
+            .orElseThrow();
+    return new RunContext(
+        instance, lease, store, Clock.systemUTC(), () -> {}, 1 << 20, EngineMetrics.NONE, pending);
+  }
+
   /** {@code store}, whose startStep waits for {@code letGo} once it has been called. */
   private static EngineStore heldAtStepStart(
       EngineStore store, CountDownLatch inWrite, CountDownLatch letGo) {
+    return before(
+        store,
+        "startStep",
+        () -> {
+          inWrite.countDown();
+          letGo.await();
+        });
+  }
+
+  /** What a proxy of the store does before it passes a call of {@code method} on. */
+  private interface Interception {
+    void run() throws Exception;
+  }
+
+  /** {@code store}, which runs {@code interception} before every call of {@code method}. */
+  private static EngineStore before(EngineStore store, String method, Interception interception) {
     return (EngineStore)
         Proxy.newProxyInstance(
             EngineStore.class.getClassLoader(),
             new Class<?>[] {EngineStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("startStep")) {
-                inWrite.countDown();
-                letGo.await();
+            (proxy, called, args) -> {
+              if (called.getName().equals(method)) {
+                interception.run();
               }
               try {
-                return method.invoke(store, args);
+                return called.invoke(store, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
