@@ -187,6 +187,7 @@ final class BodyWatch extends Handler.Wrapper {
           && !Content.Chunk.isFailure(chunk)) {
         chunk = failureBehind(chunk);
       }
+      chunk = unreadableIfRefused(chunk);
       if (chunk != null && chunk.isLast()) {
         whole = true;
         cancel();
@@ -204,21 +205,30 @@ final class BodyWatch extends Handler.Wrapper {
     private Content.Chunk failureBehind(Content.Chunk end) {
       Content.Chunk next = super.read();
       if (Content.Chunk.isFailure(next)) {
-        Throwable failure = next.getFailure();
-        // the parser's refusal is a runtime exception; a body that cannot be read is an I/O
-        // failure to the API (400, see UnreadableBody), never a failure of the server
-        return failure instanceof IOException
-            ? next
-            : Content.Chunk.from(
-                new IOException(
-                    failure instanceof HttpException http ? http.getReason() : "Early EOF",
-                    failure),
-                true);
+        return next;
       }
       if (next != null) {
         next.release();
       }
       return end;
+    }
+
+    /**
+     * {@code chunk}, unless it is the parser's refusal of the body: Jetty hands that to the reader
+     * as a runtime exception, which would reach the API as a failure of the server (500). A body
+     * that cannot be read is an I/O failure (400, see UnreadableBody). The refusal after a normal
+     * end (see failureBehind) is one; a chunked body cut after a chunk's CR, when the parser meets
+     * the stream's end while the reader demands more, is another (about one in a thousand of them
+     * on a local link).
+     */
+    private static Content.Chunk unreadableIfRefused(Content.Chunk chunk) {
+      if (!Content.Chunk.isFailure(chunk)
+          || !(chunk.getFailure() instanceof HttpException refusal)
+          || chunk.getFailure() instanceof IOException) {
+        return chunk;
+      }
+      return Content.Chunk.from(
+          new IOException(refusal.getReason(), chunk.getFailure()), chunk.isLast());
     }
 
     @Override
