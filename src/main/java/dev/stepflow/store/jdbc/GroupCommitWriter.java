@@ -98,7 +98,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       runBatch(List.of(task));
     } catch (RuntimeException | Error e) {
-      // what runBatch does not catch (an Error from the work) must not stay for the next commit
+      // what escapes runBatch (the commit's observer failing) leaves nothing for the next commit
       rollbackQuietly();
       throw e;
     }
@@ -123,6 +123,9 @@ public final class GroupCommitWriter implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error; // as it would have been thrown to a caller writing alone
+      }
       throw new StoreUnavailable("complete the write", e.getCause());
     }
   }
@@ -144,7 +147,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         batch.add(head);
         queue.drainTo(batch, MAX_BATCH - 1);
         boolean stop = batch.remove(STOP);
-        runBatch(batch);
+        runBatchOrFailIt(batch);
         batch.clear();
         if (stop) {
           failLateWrites();
@@ -153,6 +156,21 @@ public final class GroupCommitWriter implements AutoCloseable {
       } finally {
         connectionInUse.unlock();
       }
+    }
+  }
+
+  /**
+   * Every write waits on this one thread, so nothing may end it: a failure that escapes a batch
+   * (the commit's observer, say) fails that batch's writes that are not done, and the thread goes
+   * on with the next.
+   */
+  private void runBatchOrFailIt(List<Task<?>> batch) {
+    try {
+      runBatch(batch);
+    } catch (RuntimeException | Error e) {
+      log.error("The writer failed a batch of {} writes", batch.size(), e);
+      rollbackQuietly();
+      batch.forEach(t -> t.done().completeExceptionally(e));
     }
   }
 
@@ -215,7 +233,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       T result = task.work().run(connection);
       return Optional.of(() -> task.done().complete(result));
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       return Optional.empty();
     }
   }
@@ -225,7 +243,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       T result = task.work().run(connection);
       return () -> task.done().complete(result);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       rollbackQuietly();
       return failed(task, e);
     }
@@ -240,7 +258,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       T result = task.work().run(connection);
       execute(connection, RELEASE);
       return () -> task.done().complete(result);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       if (saved) {
         rollbackToSavepoint();
       }
@@ -248,9 +266,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static <T> Runnable failed(Task<T> task, Exception e) {
-    RuntimeException failure =
-        e instanceof RuntimeException runtime ? runtime : new StoreUnavailable("write", e);
+  /**
+   * How to fail {@code task} with what its work threw: a runtime exception or an {@link Error} as
+   * it is (its caller gets it, as a caller writing alone would), anything else as the store's
+   * failure. An Error is the work's own: it fails that write only, never the writer.
+   */
+  private static <T> Runnable failed(Task<T> task, Throwable e) {
+    Throwable failure =
+        e instanceof RuntimeException || e instanceof Error ? e : new StoreUnavailable("write", e);
     if (!(e instanceof RuntimeException)) {
       log.error("A write failed", e);
     }

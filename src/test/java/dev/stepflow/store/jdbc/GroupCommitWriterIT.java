@@ -88,6 +88,57 @@ class GroupCommitWriterIT {
   }
 
   @Test
+  void anErrorThrownByAWriteFailsThatWriteOnlyAndTheWriterGoesOn() throws Exception {
+    try (GroupCommitWriter writer = writer()) {
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Thread> first = holdingTheConnection(writer, "first", release);
+      List<CompletableFuture<Void>> queued = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String name = "e" + i;
+        boolean fails = i == 1;
+        queued.add(
+            onVirtualThread(
+                writer,
+                c -> {
+                  insert(c, name);
+                  if (fails) {
+                    throw new StackOverflowError("deep " + name);
+                  }
+                  return null;
+                }));
+        awaitQueued(writer, i + 1);
+      }
+      release.countDown();
+      first.get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < queued.size(); i++) {
+        CompletableFuture<Void> write = queued.get(i);
+        if (i == 1) {
+          assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+              .hasCauseInstanceOf(StackOverflowError.class)
+              .hasRootCauseMessage("deep e1");
+        } else {
+          write.get(10, TimeUnit.SECONDS);
+        }
+      }
+      // the four ran as one batch on the writer thread, which is still there for the next
+      CountDownLatch hold = new CountDownLatch(1);
+      CompletableFuture<Thread> holder = holdingTheConnection(writer, "after", hold);
+      CompletableFuture<Void> next =
+          onVirtualThread(
+              writer,
+              c -> {
+                insert(c, "next");
+                return null;
+              });
+      awaitQueued(writer, 1);
+      hold.countDown();
+      holder.get(10, TimeUnit.SECONDS);
+      next.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(rows()).containsExactlyInAnyOrder("first", "e0", "e2", "e3", "after", "next");
+  }
+
+  @Test
   void aBatchRunsEachWriteOnceUnlessOneFailsThenOnceMoreEachInItsSavepoint() throws Exception {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (GroupCommitWriter writer = writer()) {
