@@ -277,7 +277,9 @@ def latency_section():
           " SQLite, durability normal, defaults, with the `Scripted` effects log; runner"
           " src/harness/java/dev/stepflow/bench/LatencyPhase.java). Times are taken at the client; the resume and"
           " timer times end at the step's start as the effects log timestamps it (the same clock). Pause and terminate are"
-          " measured after a warm-up of 300 pauses and resumes on other instances.")
+          " measured after a warm-up of 300 pauses and resumes on other instances. The timers are measured twice on the"
+          " same server: the first burst is the first the server wakes, which includes the JIT's first pass over the"
+          " wake path; the second is the same burst again, as a server that has been running sees it.")
     print()
     print("| measure | n | p50 ms | p99 ms | max ms | target (issue 20) |")
     print("|---|---|---|---|---|---|")
@@ -286,6 +288,10 @@ def latency_section():
              ("resume of a paused instance to its next step running", "resume_to_next_step_ms", "p50 under 10 ms"),
              (f"{runs[0]['timer_lag_ms']['n']:,} timers due at one instant: lag to the next step", "timer_lag_ms",
               "p99 under 1,000 ms")]
+    if all("timer_lag_warm_ms" in r for r in runs):
+        # the first wakes of a fresh server include the JIT's first pass over the wake path
+        rows_.append((f"the same again, on the server that woke the first {runs[0]['timer_lag_ms']['n']:,}",
+                      "timer_lag_warm_ms", "p99 under 1,000 ms"))
     if all("get_ms" in r for r in runs):
         # the same client's GET of one instance: the floor the PATCH rows stand on (client, HTTP, auth)
         rows_.insert(0, ("for reference: GET of one instance, same client", "get_ms", "(none)"))

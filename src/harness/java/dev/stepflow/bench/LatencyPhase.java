@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>resume to the next step: instances paused after their first step; from sending the resume
  *       to the start of the second step's attempt, as the effects log timestamps it;
  *   <li>timers: instances sleeping until one shared instant ({@code sleepUntil}); from that instant
- *       to the start of the step after the sleep.
+ *       to the start of the step after the sleep. Twice: the server's first wakes, which include
+ *       the JIT's first pass over the wake path, then as many again.
  * </ul>
  *
  * <p>Options: {@code --rounds=3 --samples=500 --resumes=100 --timers=10000
@@ -119,7 +120,9 @@ public final class LatencyPhase {
       result.set("terminate_ms", summary(timed(http, sleepers, "terminate")));
 
       result.set("resume_to_next_step_ms", summary(resumeToNextStep(http, effects)));
-      result.set("timer_lag_ms", summary(timerLag(http, effects)));
+      // the first wakes of this server, then as many again on the wake path they compiled
+      result.set("timer_lag_ms", summary(timerLag(http, effects, "t")));
+      result.set("timer_lag_warm_ms", summary(timerLag(http, effects, "u")));
       server.requireAlive();
     }
     return result;
@@ -224,15 +227,19 @@ public final class LatencyPhase {
     return ms;
   }
 
-  /** Instances sleeping until one instant; from it to the start of the step after the sleep. */
-  private List<Double> timerLag(BenchHttp http, Path effects) throws Exception {
+  /**
+   * Instances sleeping until one instant, their ids starting with {@code prefix}; from the instant
+   * to the start of the step after the sleep.
+   */
+  private List<Double> timerLag(BenchHttp http, Path effects, String prefix) throws Exception {
     // far enough ahead for every instance to be created and asleep first
     Instant due = Instant.now().plusSeconds(20 + timers / 500);
     String params =
         "{\"steps\":[{\"sleepUntil\":\"nap\",\"at\":\"" + due + "\"},{\"do\":\"after\"}]}";
     int completeBefore = (int) http.count("latency", "complete");
-    List<String> ids = create(http, "t", timers, i -> params);
-    awaitCount(http, "waiting", timers);
+    int waitingBefore = (int) http.count("latency", "waiting");
+    List<String> ids = create(http, prefix, timers, i -> params);
+    awaitCount(http, "waiting", waitingBefore + timers);
     if (Instant.now().isAfter(due)) {
       throw new IllegalStateException("the timers were set up after they came due; use fewer");
     }
