@@ -98,7 +98,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       runBatch(List.of(task));
     } catch (RuntimeException | Error e) {
-      // what escapes runBatch (the commit's observer failing) leaves nothing for the next commit
+      // should anything escape runBatch, it leaves nothing behind for the next commit
       rollbackQuietly();
       throw e;
     }
@@ -160,9 +160,9 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * Every write waits on this one thread, so nothing may end it: a failure that escapes a batch
-   * (the commit's observer, say) fails that batch's writes that are not done, and the thread goes
-   * on with the next.
+   * Every write waits on this one thread, so nothing may end it. No failure is expected to escape a
+   * batch (each write's own are caught, and so are the commit observer's); should one, it fails the
+   * batch's writes that are not done, and the thread goes on with the next.
    */
   private void runBatchOrFailIt(List<Task<?>> batch) {
     try {
@@ -187,7 +187,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     try {
       long started = System.nanoTime();
       connection.commit();
-      commits.committed(batch.size(), System.nanoTime() - started);
+      observeCommit(batch.size(), System.nanoTime() - started);
     } catch (SQLException e) {
       log.error("Commit of a batch of {} writes failed", batch.size(), e);
       rollbackQuietly();
@@ -195,6 +195,15 @@ public final class GroupCommitWriter implements AutoCloseable {
       return;
     }
     completions.forEach(Runnable::run);
+  }
+
+  /** The observer (metrics) of a commit cannot make the committed batch's writes fail. */
+  private void observeCommit(int writes, long nanos) {
+    try {
+      commits.committed(writes, nanos);
+    } catch (RuntimeException e) {
+      log.warn("Observing a commit of {} writes failed", writes, e);
+    }
   }
 
   /**
