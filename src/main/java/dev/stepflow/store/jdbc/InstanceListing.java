@@ -22,7 +22,11 @@ final class InstanceListing {
       new StringBuilder(" WHERE account_id = ? AND workflow_name = ?");
   private final List<Object> values = new ArrayList<>();
 
-  private InstanceListing(InstanceQuery q) {
+  /** The creation sequence the pages are ordered by, as the query's index holds it. */
+  private final String order;
+
+  private InstanceListing(SqlDialect dialect, InstanceQuery q) {
+    this.order = q.status().isPresent() ? dialect.orderWithinStatus() : "seq";
     values.add(q.workflow().accountId());
     values.add(q.workflow().workflowName());
     q.status().ifPresent(s -> filter(" AND status = ?", WireNames.status(s)));
@@ -35,16 +39,16 @@ final class InstanceListing {
     values.add(value);
   }
 
-  static Page<Instance> run(Connection c, InstanceQuery q) throws SQLException {
-    return new InstanceListing(q).page(c, q, total(c, q));
+  static Page<Instance> run(Connection c, SqlDialect dialect, InstanceQuery q) throws SQLException {
+    return new InstanceListing(dialect, q).page(c, q, total(c, dialect, q));
   }
 
   /**
    * How many instances match, for result_info. Without a time filter, the kept per-status counts
    * (V6) answer in a few rows; a time filter counts the matching rows.
    */
-  private static long total(Connection c, InstanceQuery q) throws SQLException {
-    InstanceListing listing = new InstanceListing(q);
+  private static long total(Connection c, SqlDialect dialect, InstanceQuery q) throws SQLException {
+    InstanceListing listing = new InstanceListing(dialect, q);
     if (q.createdFrom().isPresent() || q.createdTo().isPresent()) {
       return Columns.count(
           c, "SELECT COUNT(*) FROM instance" + listing.where, listing.values.toArray());
@@ -62,17 +66,32 @@ final class InstanceListing {
         twice.toArray());
   }
 
-  private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {
-    q.afterSeq().ifPresent(seq -> filter(q.ascending() ? " AND seq > ?" : " AND seq < ?", seq));
+  /** A page's query: its SQL and the values of its parameters, in order. */
+  record PageQuery(String sql, List<Object> values) {}
+
+  /** The query that reads the page {@code q} asks for, plus one row. */
+  static PageQuery pageQuery(SqlDialect dialect, InstanceQuery q) {
+    return new InstanceListing(dialect, q).pageQuery(q);
+  }
+
+  private PageQuery pageQuery(InstanceQuery q) {
+    q.afterSeq().ifPresent(seq -> filter(" AND " + order + (q.ascending() ? " > ?" : " < ?"), seq));
     String sql =
         InstanceRows.COLUMNS
             + where
-            + (q.ascending() ? " ORDER BY seq ASC" : " ORDER BY seq DESC")
+            + " ORDER BY "
+            + order
+            + (q.ascending() ? " ASC" : " DESC")
             + " LIMIT ? OFFSET ?";
     values.add(q.limit() + 1);
     values.add(q.offset());
+    return new PageQuery(sql, List.copyOf(values));
+  }
+
+  private Page<Instance> page(Connection c, InstanceQuery q, long total) throws SQLException {
+    PageQuery query = pageQuery(q);
     List<Instance> items = new ArrayList<>();
-    try (PreparedStatement ps = bind(c.prepareStatement(sql), values.toArray());
+    try (PreparedStatement ps = bind(c.prepareStatement(query.sql()), query.values().toArray());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         items.add(InstanceRows.instance(rs));

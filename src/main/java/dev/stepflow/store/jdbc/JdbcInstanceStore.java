@@ -90,7 +90,7 @@ public final class JdbcInstanceStore implements InstanceStore {
 
   @Override
   public Page<Instance> listInstances(InstanceQuery query) {
-    return db.read(c -> InstanceListing.run(c, query));
+    return db.read(c -> InstanceListing.run(c, dialect, query));
   }
 
   @Override

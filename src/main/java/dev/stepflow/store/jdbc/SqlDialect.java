@@ -61,6 +61,22 @@ public enum SqlDialect {
   }
 
   /**
+   * The key a workflow's instances of one status are listed by: their creation sequence, written so
+   * that only the index by workflow and status (V14) delivers it in order. On PostgreSQL the
+   * primary key delivers plain {@code seq} order too, and the planner, which takes the rows of a
+   * status to be spread evenly over the table, may walk it from the newest row and filter: asked
+   * for the newest complete instance while the newest thousands are still queued, it reads them all
+   * for a page of one. SQLite's planner takes the index with the most equality terms, so the plain
+   * column there.
+   */
+  public String orderWithinStatus() {
+    return switch (this) {
+      case SQLITE -> "seq";
+      case POSTGRES -> "(seq + 0)";
+    };
+  }
+
+  /**
    * The clause that ends a SELECT of instances (aliased {@code i}) that a node is about to claim:
    * rows another node is claiming at this moment are skipped rather than waited for, so that nodes
    * never queue behind each other for one batch.
