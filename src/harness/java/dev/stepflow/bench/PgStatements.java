@@ -11,14 +11,16 @@ import java.util.Locale;
 /**
  * Diagnostics for the engine phase ({@code --pg-statements=N}, with the server started with
  * pg_stat_statements: {@code -Dstepflow.pg.statements=true}): the statements the server spent most
- * time on since the last {@link #reset}, as a Markdown table.
+ * time on since the last {@link #reset}, as a Markdown table. A long statement shows its start and
+ * its end, where its conditions and order are.
  */
 final class PgStatements {
   private static final String TOP =
       """
       SELECT calls, round(total_exec_time::numeric, 1), rows, shared_blks_hit + shared_blks_read,
-             left(regexp_replace(query, '\\s+', ' ', 'g'), 160)
-        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ?""";
+             CASE WHEN length(q) <= 330 THEN q ELSE left(q, 100) || ' … ' || right(q, 220) END
+        FROM (SELECT *, regexp_replace(query, '\\s+', ' ', 'g') AS q FROM pg_stat_statements) s
+       ORDER BY total_exec_time DESC LIMIT ?""";
 
   private PgStatements() {}
 

@@ -55,7 +55,10 @@ public interface WorkflowStore {
    */
   Deletion deleteWorkflow(WorkflowRef ref, Set<Status> deletableStatuses);
 
-  /** How many instances of the workflow are in each status (statuses with none are absent). */
+  /**
+   * How many instances of the workflow are in each status (statuses with none are absent), from the
+   * kept counts: never a scan of the instances.
+   */
   Map<Status, Long> countInstances(WorkflowRef ref);
 
   /**

@@ -24,8 +24,10 @@ import dev.stepflow.store.InstanceStore.MoveResult;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -258,6 +260,15 @@ public abstract class StoreContract extends StoreFixture {
     for (Optional<Status> status : filters) {
       assertThat(total(status, false)).as("count of %s", status).isEqualTo(total(status, true));
     }
+    // the workflow's counts by status (GET workflow) come from the kept counts too
+    Map<Status, Long> counted = new EnumMap<>(Status.class);
+    for (Status status : Status.values()) {
+      long n = total(Optional.of(status), true);
+      if (n > 0) {
+        counted.put(status, n);
+      }
+    }
+    assertThat(workflows().countInstances(WF)).isEqualTo(counted);
   }
 
   private long total(Optional<Status> status, boolean countRows) {

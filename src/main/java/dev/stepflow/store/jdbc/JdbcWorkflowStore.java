@@ -99,10 +99,18 @@ public final class JdbcWorkflowStore implements WorkflowStore {
   /** How many of the instances that held a workflow's deletion its answer names. */
   private static final int HELD_NAMED = 5;
 
-  private static final String COUNT_INSTANCES_BY_STATUS =
+  /**
+   * A workflow's kept counts (V6: instance_count, plus on PostgreSQL the deltas not folded yet): a
+   * few rows, where counting the instances read every one of them on each GET of the workflow.
+   */
+  private static final String KEPT_COUNTS_BY_STATUS =
       """
-      SELECT status, COUNT(*) FROM instance WHERE account_id = ? AND workflow_name = ?
-       GROUP BY status""";
+      SELECT status, SUM(n) FROM (
+        SELECT status, n FROM instance_count WHERE account_id = ? AND workflow_name = ?
+        UNION ALL
+        SELECT status, n FROM instance_count_delta WHERE account_id = ? AND workflow_name = ?
+      ) counted
+       GROUP BY status HAVING SUM(n) > 0""";
 
   /** instance_count plus the deltas not folded yet (PostgreSQL), for the first names. */
   private static final String KEPT_COUNTS_BY_NAME =
@@ -314,7 +322,9 @@ public final class JdbcWorkflowStore implements WorkflowStore {
           Map<Status, Long> counts = new EnumMap<>(Status.class);
           try (PreparedStatement ps =
                   bind(
-                      c.prepareStatement(COUNT_INSTANCES_BY_STATUS),
+                      c.prepareStatement(KEPT_COUNTS_BY_STATUS),
+                      ref.accountId(),
+                      ref.workflowName(),
                       ref.accountId(),
                       ref.workflowName());
               ResultSet rs = ps.executeQuery()) {
