@@ -29,8 +29,8 @@ import java.util.Map;
  * EngineBench} and {@link ClusterBench}; this class only chooses the cases and writes one JSON line
  * per measurement to {@code --results} (appended), which bench/report.py renders.
  *
- * <p>Options: {@code --rounds=3 --instances=3000 --warmup=500 --clients=6 --nodes=3
- * --round-minutes=5 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000 --cases=all
+ * <p>Options: {@code --rounds=3 --instances=20000 --warmup=3000 --clients=6 --nodes=3
+ * --round-minutes=8 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000 --cases=all
  * --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file> --twin-jar=<jar>};
  * {@code --cases} takes a comma-separated subset of the case keys (e.g. {@code
  * dbos-postgres,postgres-1-node}). With {@code --twin-jar} (another build, e.g. the commit before a
@@ -95,10 +95,10 @@ public final class EnginePhase {
 
   private EnginePhase(BenchArgs args) {
     rounds = args.number("rounds", 3);
-    instances = args.number("instances", 3_000);
-    warmup = args.number("warmup", 500);
+    instances = args.number("instances", 20_000);
+    warmup = args.number("warmup", 3_000);
     clients = args.number("clients", 6);
-    roundLimit = Duration.ofMinutes(args.number("round-minutes", 5));
+    roundLimit = Duration.ofMinutes(args.number("round-minutes", 8));
     serverJvm = args.text("server-jvm", "-Xmx512m");
     dbos = args.path("dbos", "bench/dbos/target");
     work = args.path("work", "target/bench-engine-phase");
