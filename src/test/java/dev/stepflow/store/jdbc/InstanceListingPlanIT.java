@@ -2,6 +2,7 @@ package dev.stepflow.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
@@ -23,10 +24,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,15 +69,20 @@ class InstanceListingPlanIT {
     instances = new JdbcInstanceStore(db);
     List<Instance> old = create("old-", OLD);
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> terminations = new ArrayList<>();
       for (Instance i : old) {
-        pool.submit(
-            () ->
-                instances.decideAndMove(
-                    i.ref(),
-                    status -> Transitions.TABLE.decide(status, Action.TERMINATE),
-                    "test",
-                    T0,
-                    Optional.empty()));
+        terminations.add(
+            pool.submit(
+                () ->
+                    instances.decideAndMove(
+                        i.ref(),
+                        status -> Transitions.TABLE.decide(status, Action.TERMINATE),
+                        "test",
+                        T0,
+                        Optional.empty())));
+      }
+      for (Future<?> terminated : terminations) {
+        terminated.get(); // a failed move fails the setup, not a later assertion
       }
     }
     sql("ANALYZE instance"); // the statistics now say: nearly every instance is terminated
@@ -148,7 +156,7 @@ class InstanceListingPlanIT {
         rs.next();
         JsonNode plan = JSON.readTree(rs.getString(1)).get(0).get("Plan");
         return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
     }
@@ -158,7 +166,7 @@ class InstanceListingPlanIT {
     List<NewInstance> items =
         IntStream.range(0, n).mapToObj(i -> new NewInstance(prefix + i, null)).toList();
     // in batches of the API's largest, each one transaction
-    List<Instance> created = new java.util.ArrayList<>();
+    List<Instance> created = new ArrayList<>();
     for (int from = 0; from < n; from += 100) {
       created.addAll(
           instances.createInstances(WF, items.subList(from, Math.min(n, from + 100)), "test", T0));
