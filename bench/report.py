@@ -212,7 +212,8 @@ def engine_section():
         if values:
             print(f"- {labels[a]} / {labels[b]}, within each round: {spread(values, '{:.2f}')}.")
     print("- Target (issue 20): Stepflow at least 2x DBOS on the same database with the same durability. What bounds"
-          " Stepflow on PostgreSQL, with JFR and pg_stat_statements evidence: `bench/results/engine-postgres-profile-*.md`; its wait events and WAL by record type, and the SQLite"
+          " Stepflow on PostgreSQL, with JFR and pg_stat_statements evidence:"
+          " `bench/results/engine-postgres-profile-*.md`; its wait events and WAL by record type, and the SQLite"
           " writer's profile: `bench/results/engine-2026-12-04-long-rounds-lists-and-wal.md`.")
     print()
     print("PostgreSQL's work per completed instance (warm-up included), from the server's statistics"
