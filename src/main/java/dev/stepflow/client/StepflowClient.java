@@ -1,6 +1,8 @@
 package dev.stepflow.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -60,8 +62,11 @@ import java.util.stream.Stream;
  * StepflowClientBuilder#httpClient}).
  */
 public final class StepflowClient implements AutoCloseable {
+  // buffers from a shared pool, not per thread: callers on virtual threads would otherwise get
+  // fresh buffers for every thread's first call
   static final ObjectMapper JSON =
-      new ObjectMapper()
+      new ObjectMapper(
+              JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build())
           .registerModule(new JavaTimeModule())
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

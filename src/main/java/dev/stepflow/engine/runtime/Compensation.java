@@ -100,7 +100,7 @@ final class Compensation {
   private Result compensate(
       StepRecord step, DurableStep.Handler handler, StepRecord row, String trigger) {
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
-    ArrayNode tried = StepJson.attempts("[]");
+    ArrayNode tried = StepJson.attempts(StepJson.NO_ATTEMPTS);
     if (handler == null) {
       return fail(
           row,
@@ -130,7 +130,8 @@ final class Compensation {
               config.timeout());
       if (outcome.succeeded()) {
         StepJson.addAttempt(tried, start, run.now(), null, null);
-        fenced(run.store.updateStep(run.lease, row.completed(run.now(), null, tried.toString())));
+        fenced(
+            run.store.updateStep(run.lease, row.completed(run.now(), null, StepJson.text(tried))));
         return null;
       }
       if (outcome.nonRetryable() || attempt > config.retryLimit()) {
@@ -144,7 +145,9 @@ final class Compensation {
 
   private Result fail(StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
-    fenced(run.store.updateStep(run.lease, row.failed(run.now(), name, message, tried.toString())));
+    fenced(
+        run.store.updateStep(
+            run.lease, row.failed(run.now(), name, message, StepJson.text(tried))));
     return new Result(RollbackOutcome.FAILED, name, message);
   }
 

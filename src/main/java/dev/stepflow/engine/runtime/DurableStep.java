@@ -263,7 +263,8 @@ final class DurableStep implements Step {
     if (!retriesLeft && !outcome.nonRetryable() && pausesOnFailure()) {
       failures.attemptFailed(row, attempt, outcome, "no retries left; the instance pauses");
       StepRecord exhausted =
-          row.retryingAt(run.now(), tried.toString(), outcome.errorName(), outcome.errorMessage())
+          row.retryingAt(
+                  run.now(), StepJson.text(tried), outcome.errorName(), outcome.errorMessage())
               .withErrorStack(stack);
       if (FanOut.inBranch()) {
         checkpoint(exhausted);
@@ -274,7 +275,7 @@ final class DurableStep implements Step {
     if (!retriesLeft) {
       failures.attemptFailed(row, attempt, outcome, "no retries left");
       StepRecord failed =
-          row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), tried.toString())
+          row.failed(run.now(), outcome.errorName(), outcome.errorMessage(), StepJson.text(tried))
               .withErrorStack(stack);
       checkpoint(failed);
       throw failures.thrown(
@@ -289,7 +290,7 @@ final class DurableStep implements Step {
     StepRecord retrying =
         row.retryingAt(
                 run.now().plus(delay),
-                tried.toString(),
+                StepJson.text(tried),
                 outcome.errorName(),
                 outcome.errorMessage())
             .withErrorStack(stack);
@@ -340,7 +341,7 @@ final class DurableStep implements Step {
           stateLimitMessage("Step '" + row.displayName() + "' returned", result.bytes()));
     }
     StepJson.addAttempt(tried, start, run.now(), null, null);
-    StepRecord done = row.completed(run.now(), result.json(), tried.toString());
+    StepRecord done = row.completed(run.now(), result.json(), StepJson.text(tried));
     if (FanOut.inBranch()) {
       // a branch's next write may be long in coming (the other branches' steps): recorded now
       checkpoint(done);
@@ -395,7 +396,7 @@ final class DurableStep implements Step {
   private JsonNode failForGood(
       StepRecord row, ArrayNode tried, Instant start, String name, String message) {
     StepJson.addAttempt(tried, start, run.now(), name, message);
-    StepRecord failed = row.failed(run.now(), name, message, tried.toString());
+    StepRecord failed = row.failed(run.now(), name, message, StepJson.text(tried));
     failures.stepFailed(row, name, message);
     checkpoint(failed);
     throw failures.thrown(

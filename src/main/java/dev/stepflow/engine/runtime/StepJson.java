@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.stepflow.domain.Limits;
+import dev.stepflow.json.JsonBuffers;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.StepConfig;
 import java.io.IOException;
@@ -25,11 +26,14 @@ import java.util.Arrays;
  */
 final class StepJson {
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(JsonBuffers.pooledFactory())
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .build();
+
+  /** The attempt log of a step that has not run yet. */
+  static final String NO_ATTEMPTS = "[]";
 
   /** A value written as JSON text, with its size in UTF-8 bytes. */
   record Written(String json, int bytes) {}
@@ -79,10 +83,27 @@ final class StepJson {
     retries.put("delay", config.retryDelay().toMillis());
     retries.put("backoff", config.backoff().name().toLowerCase(java.util.Locale.ROOT));
     node.put("timeout", config.timeout().toMillis());
-    return node.toString();
+    return text(node);
+  }
+
+  /**
+   * {@code node} as JSON text, written with buffers from the shared pool ({@link JsonBuffers}):
+   * {@code JsonNode.toString()} writes with Jackson's own mapper, whose buffers are per thread, and
+   * each attempt of a step runs on a new virtual thread.
+   */
+  static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
   }
 
   static ArrayNode attempts(String json) {
+    if (json == null || json.equals(NO_ATTEMPTS)) {
+      // a step's first attempt: nothing to parse
+      return MAPPER.createArrayNode();
+    }
     JsonNode node = read(json);
     return node.isArray() ? (ArrayNode) node : MAPPER.createArrayNode();
   }
@@ -136,13 +157,16 @@ final class StepJson {
       }
     }
 
+    private static final int FIRST_SIZE = 256;
+
     private final int max;
     private byte[] bytes;
     private int size;
 
     BoundedBuffer(int max) {
       this.max = max;
-      this.bytes = new byte[Math.min(max, 8192)];
+      // most results are a few bytes: a buffer of the bound's size was a tenth of all allocation
+      this.bytes = new byte[Math.min(max, FIRST_SIZE)];
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.WireNames;
+import dev.stepflow.json.JsonBuffers;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.RunLease;
 import dev.stepflow.store.RunUpdate;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * the run's lease.
  */
 public final class JdbcEngineStore implements EngineStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(JsonBuffers.pooledFactory());
 
   /** Lock key of the retention sweep, so that one node at a time deletes expired instances. */
   private static final long RETENTION_LOCK = 0x5f1e_7e7e_0001L;
