@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepflow.domain.Action;
+import dev.stepflow.domain.CronTick;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
+import dev.stepflow.domain.FailurePolicy;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
@@ -53,6 +55,37 @@ public abstract class StoreContract extends StoreFixture {
     assertThat(created.paramsJson()).isEqualTo("{\"n\":1}");
     assertThat(instances().history(created.ref()))
         .containsExactly(new StatusChange(null, Status.QUEUED, "create", "test", T0, false));
+  }
+
+  /**
+   * A create answers the instances as the store then reads them: times cut to milliseconds as
+   * stored, the columns the database fills in, a cron tick's schedule.
+   */
+  @Test
+  void createdInstancesAreWhatTheStoreReadsBack() {
+    Instant now = T0.plusNanos(123_456_789);
+    CronTick tick = new CronTick("*/5 * * * *", T0.plusNanos(987_654_321));
+    List<Instance> created =
+        instances()
+            .createInstances(
+                WF,
+                List.of(
+                    new NewInstance("plain", null),
+                    new NewInstance(
+                        "ticked",
+                        "[1,\"two\"]",
+                        new Retention(60_000L, null),
+                        FailurePolicy.PAUSE,
+                        tick)),
+                "test",
+                now);
+
+    assertThat(created)
+        .containsExactly(
+            instances().findInstance(WF.instance("plain")).orElseThrow(),
+            instances().findInstance(WF.instance("ticked")).orElseThrow());
+    assertThat(created.get(1).createdOn()).isEqualTo(T0.plusMillis(123));
+    assertThat(created.get(1).schedule().scheduledTime()).isEqualTo(T0.plusMillis(987));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.stepflow.store.jdbc;
 import static dev.stepflow.store.jdbc.Columns.bind;
 
 import dev.stepflow.domain.ChangeOrigin;
+import dev.stepflow.domain.CronTick;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceIdsInUse;
 import dev.stepflow.domain.NewInstance;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /** Creating instances, in the write transaction of {@link JdbcInstanceStore#createInstances}. */
@@ -37,16 +37,9 @@ final class InstanceCreation {
              CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
         FROM workflow_version v WHERE v.id = ?
       ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
-      RETURNING seq""";
+      RETURNING seq, status_version""";
   private static final String TOUCH_WORKFLOW_TRIGGERED =
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
-
-  /**
-   * A new instance is read back by its primary key, not by its id: a lookup by id can get a plan
-   * from PostgreSQL (cached by the pooled connection) that scans the workflow's instances, when the
-   * plan is chosen while the table has no statistics yet.
-   */
-  private static final String FIND_INSTANCE_BY_SEQ = InstanceRows.COLUMNS + " WHERE seq = ?";
 
   private InstanceCreation() {}
 
@@ -72,8 +65,8 @@ final class InstanceCreation {
     for (NewInstance item : items) {
       // an id in use makes the insert do nothing (the unique index decides, whatever plan
       // the server would choose for a lookup); the whole create is then refused
-      OptionalLong seq = insert(c, workflow, item, now);
-      if (seq.isEmpty()) {
+      Optional<Instance> inserted = insert(c, workflow, item, now);
+      if (inserted.isEmpty()) {
         List<String> inUse = existingIds(c, ref, items, created);
         throw new InstanceIdsInUse(
             ref,
@@ -82,9 +75,9 @@ final class InstanceCreation {
       }
       StatusHistory.append(
           c,
-          seq.getAsLong(),
+          inserted.get().seq(),
           StatusChange.by(origin, null, Status.QUEUED, StatusChange.CREATE, now, false));
-      created.add(findInstanceBySeq(c, seq.getAsLong()));
+      created.add(inserted.get());
     }
     Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
     ClusterChannels.sendWork(c, dialect);
@@ -109,17 +102,17 @@ final class InstanceCreation {
     if (workflow.isEmpty()) {
       return Optional.empty();
     }
-    OptionalLong seq = insert(c, workflow.get(), item, now);
-    if (seq.isEmpty()) {
+    Optional<Instance> inserted = insert(c, workflow.get(), item, now);
+    if (inserted.isEmpty()) {
       return Optional.empty();
     }
     StatusHistory.append(
         c,
-        seq.getAsLong(),
+        inserted.get().seq(),
         new StatusChange(null, Status.QUEUED, StatusChange.CREATE, actor, now, false));
     Columns.execute(c, TOUCH_WORKFLOW_TRIGGERED, now, ref.accountId(), ref.workflowName());
     ClusterChannels.sendWork(c, dialect);
-    return Optional.of(findInstanceBySeq(c, seq.getAsLong()));
+    return inserted;
   }
 
   /**
@@ -141,9 +134,13 @@ final class InstanceCreation {
     return existing;
   }
 
-  /** The new instance's seq, or empty when an instance with its id exists already. */
-  private static OptionalLong insert(Connection c, Workflow workflow, NewInstance item, Instant now)
-      throws SQLException {
+  /**
+   * The new instance, or empty when an instance with its id exists already. It is made from what
+   * was inserted, with the columns the database fills in returned by the insert: reading the row
+   * back cost a query of every column per instance, on the writer every write waits for.
+   */
+  private static Optional<Instance> insert(
+      Connection c, Workflow workflow, NewInstance item, Instant now) throws SQLException {
     try (PreparedStatement ps =
             bind(
                 c.prepareStatement(INSERT_INSTANCE),
@@ -166,17 +163,44 @@ final class InstanceCreation {
                 item.tick() == null ? null : item.tick().scheduledTime(),
                 workflow.versionId());
         ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      return Optional.of(created(workflow, item, now, rs.getLong(1), rs.getLong(2)));
     }
   }
 
-  private static Instance findInstanceBySeq(Connection c, long seq) throws SQLException {
-    try (PreparedStatement ps = bind(c.prepareStatement(FIND_INSTANCE_BY_SEQ), seq);
-        ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new IllegalStateException("instance " + seq + " vanished in its own transaction");
-      }
-      return InstanceRows.instance(rs);
-    }
+  /** The instance as the insert stored it: times in milliseconds, as the table keeps them. */
+  private static Instance created(
+      Workflow workflow, NewInstance item, Instant now, long seq, long statusVersion) {
+    Instant stored = Instant.ofEpochMilli(now.toEpochMilli());
+    CronTick tick =
+        item.tick() == null
+            ? null
+            : new CronTick(
+                item.tick().cron(),
+                Instant.ofEpochMilli(item.tick().scheduledTime().toEpochMilli()));
+    return new Instance(
+        workflow.ref().instance(item.instanceId()),
+        seq,
+        Status.QUEUED,
+        workflow.id(),
+        workflow.versionId(),
+        item.paramsJson(),
+        item.triggerSource(),
+        stored,
+        stored,
+        stored,
+        null,
+        null,
+        stored,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        statusVersion,
+        tick);
   }
 }

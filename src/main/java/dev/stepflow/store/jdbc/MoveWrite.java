@@ -57,8 +57,11 @@ final class MoveWrite {
     OWNER_NODE,
     LEASE_UNTIL;
 
+    // every move names its columns on the writer thread: named once, not once per move
+    private final String sql = name().toLowerCase(Locale.ROOT);
+
     String sql() {
-      return name().toLowerCase(Locale.ROOT);
+      return sql;
     }
   }
 
