@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.stepflow.json.JsonBuffers;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
@@ -55,7 +54,7 @@ public final class JsonConfig implements ContextResolver<ObjectMapper> {
 
   private static ObjectMapper build() {
     ObjectMapper mapper =
-        JsonMapper.builder(JsonBuffers.pooledFactory())
+        JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new SimpleModule().addSerializer(new UtcMillisSerializer()))
             .annotationIntrospector(new RequiredMembersAlwaysWritten())

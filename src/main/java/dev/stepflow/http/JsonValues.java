@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.stepflow.json.JsonBuffers;
 
 /**
  * JSON values the API carries opaquely (params, event payloads, outputs): stored as JSON text,
@@ -15,7 +14,7 @@ final class JsonValues {
    * Lenient reader for stored text and for strings that may hold JSON; it never sees raw requests.
    */
   private static final ObjectMapper TEXT =
-      JsonMapper.builder(JsonBuffers.pooledFactory())
+      JsonMapper.builder()
           .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
           .build();
 
