@@ -31,7 +31,10 @@ public interface EngineStore {
    * An instance the engine should start or continue: its current run id (to claim it), why it rolls
    * back if a rollback is under way (else null), the workflow class of its version, and that
    * version's concurrency limit with the number of its workflow's instances holding a run slot now,
-   * and when its timer comes due if it waits for one (else null).
+   * when its timer comes due if it waits for one (else null), and whether it may have recorded
+   * steps. {@code mayHaveSteps} is false only for a due instance (queued or waiting) that had none
+   * when it was read: none can be recorded before its claim commits, since only a run holding the
+   * instance writes steps, so its run need not read them.
    */
   record Candidate(
       Instance instance,
@@ -41,7 +44,8 @@ public interface EngineStore {
       int stepLimit,
       Integer concurrencyLimit,
       int activeRuns,
-      Instant timerDue) {
+      Instant timerDue,
+      boolean mayHaveSteps) {
 
     /** How many more instances of this workflow may start now (its concurrency limit). */
     public int room() {

@@ -294,6 +294,40 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     assertThat(started.getFirst().lease().runId()).isEqualTo(a.runId() + 1);
   }
 
+  /**
+   * A claim tells the run whether it has steps to replay, so that a fresh instance's run skips
+   * reading them; an orphan's run always reads them, since its old run may record one until the
+   * takeover fences it.
+   */
+  @Test
+  void aClaimSaysWhetherTheInstanceMayHaveStepsToReplay() {
+    JdbcEngineStore engine = engine();
+    Instance slept = create("slept");
+    RunLease a = claim("a", slept, T0);
+    StepRecord nap =
+        StepRecord.waiting(0, StepKind.SLEEP, "nap", 1, T0, T0.plusSeconds(1), false, null);
+    assertThat(engine.insertStep(a, List.of(), nap)).isTrue();
+    Decision.Move suspend =
+        (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUSPENDED);
+    assertThat(
+            engine.moveRun(
+                a, List.of(), suspend, RunUpdate.suspendedUntil(T0.plusSeconds(1), null), T0))
+        .isTrue();
+    Instance fresh = create("fresh");
+    Instance orphan = create("orphan");
+    claim("a", orphan, T0);
+
+    Instant later = T0.plusSeconds(2);
+    assertThat(engine.claimDue(later, 10, owner("b", later), SCRIPTED, LeaseContract::startMove))
+        .extracting(
+            s -> s.candidate().instance().ref().instanceId(), s -> s.candidate().mayHaveSteps())
+        .containsExactlyInAnyOrder(tuple("slept", true), tuple("fresh", false));
+    assertThat(engine.orphans(Status.RUNNING, AFTER_LEASE, null, Optional.empty(), 10))
+        .filteredOn(c -> c.instance().seq() == orphan.seq())
+        .extracting(Candidate::mayHaveSteps)
+        .containsExactly(true);
+  }
+
   @Test
   void aNodeIdWhoseHeartbeatIsLiveJoinsOnlyOnceALeaseTimePassedSinceIt() {
     JdbcNodeStore nodes = nodes();

@@ -5,11 +5,13 @@ import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.RunUpdate;
 import dev.stepflow.workflow.StepFailedException;
 import dev.stepflow.workflow.Workflow;
 import dev.stepflow.workflow.WorkflowEvent;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ final class Runner implements Runnable {
   private final int stepLimit;
   private final Mode mode;
   private final RollbackCause rollbackCause;
+  private final boolean mayHaveSteps;
   private final Runnable onFinish;
 
   /** The run of {@code claimed}, with what its claim read (class, step limit, rollback cause). */
@@ -51,6 +54,7 @@ final class Runner implements Runnable {
     this.stepLimit = claimed.stepLimit();
     this.mode = mode;
     this.rollbackCause = claimed.rollbackCause();
+    this.mayHaveSteps = claimed.mayHaveSteps();
     this.onFinish = onFinish;
   }
 
@@ -97,7 +101,8 @@ final class Runner implements Runnable {
   private void execute() {
     Workflow code = workflow.orElseThrow();
     long seq = run.lease.instanceSeq();
-    DurableStep step = new DurableStep(run, run.store.steps(seq), stepLimit, false);
+    List<StepRecord> recorded = mayHaveSteps ? run.store.steps(seq) : List.of();
+    DurableStep step = new DurableStep(run, recorded, stepLimit, false);
     Object output;
     try {
       output = code.run(event(), step);
