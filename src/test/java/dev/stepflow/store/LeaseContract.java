@@ -313,7 +313,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
             engine.moveRun(
                 a, List.of(), suspend, RunUpdate.suspendedUntil(T0.plusSeconds(1), null), T0))
         .isTrue();
-    Instance fresh = create("fresh");
+    create("fresh");
     Instance orphan = create("orphan");
     claim("a", orphan, T0);
 
