@@ -28,6 +28,9 @@ public record StepRecord(
     String eventType,
     String errorStack) {
 
+  /** The attempt log (JSON) of a step none of whose attempts has ended yet. */
+  public static final String NO_ATTEMPTS = "[]";
+
   /** A do or rollback step whose first attempt is about to run. */
   public static StepRecord running(
       int stepSeq,
@@ -49,7 +52,7 @@ public record StepRecord(
         null,
         null,
         configJson,
-        "[]",
+        NO_ATTEMPTS,
         hasRollback,
         null,
         false,

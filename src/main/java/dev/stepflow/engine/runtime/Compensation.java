@@ -100,7 +100,7 @@ final class Compensation {
   private Result compensate(
       StepRecord step, DurableStep.Handler handler, StepRecord row, String trigger) {
     StepConfig config = handler == null ? StepConfig.DEFAULT : handler.config();
-    ArrayNode tried = StepJson.attempts(StepJson.NO_ATTEMPTS);
+    ArrayNode tried = StepJson.attempts(StepRecord.NO_ATTEMPTS);
     if (handler == null) {
       return fail(
           row,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.stepflow.domain.Limits;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.json.JsonBuffers;
 import dev.stepflow.workflow.NonRetryableException;
 import dev.stepflow.workflow.StepConfig;
@@ -31,9 +32,6 @@ final class StepJson {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .build();
-
-  /** The attempt log of a step that has not run yet. */
-  static final String NO_ATTEMPTS = "[]";
 
   /** A value written as JSON text, with its size in UTF-8 bytes. */
   record Written(String json, int bytes) {}
@@ -100,7 +98,7 @@ final class StepJson {
   }
 
   static ArrayNode attempts(String json) {
-    if (json == null || json.equals(NO_ATTEMPTS)) {
+    if (json == null || json.equals(StepRecord.NO_ATTEMPTS)) {
       // a step's first attempt: nothing to parse
       return MAPPER.createArrayNode();
     }

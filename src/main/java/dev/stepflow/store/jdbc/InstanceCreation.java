@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -173,13 +174,12 @@ final class InstanceCreation {
   /** The instance as the insert stored it: times in milliseconds, as the table keeps them. */
   private static Instance created(
       Workflow workflow, NewInstance item, Instant now, long seq, long statusVersion) {
-    Instant stored = Instant.ofEpochMilli(now.toEpochMilli());
+    Instant stored = now.truncatedTo(ChronoUnit.MILLIS);
     CronTick tick =
         item.tick() == null
             ? null
             : new CronTick(
-                item.tick().cron(),
-                Instant.ofEpochMilli(item.tick().scheduledTime().toEpochMilli()));
+                item.tick().cron(), item.tick().scheduledTime().truncatedTo(ChronoUnit.MILLIS));
     return new Instance(
         workflow.ref().instance(item.instanceId()),
         seq,
