@@ -16,7 +16,11 @@ phases = phases.split(",")
 rows = [json.loads(line) for line in open(results_file) if line.strip()]
 by = defaultdict(dict)
 cpu = defaultdict(dict)  # name -> rep -> {thread group: microseconds of CPU per request}
+store = defaultdict(dict)  # "store-this" / "store-twin" -> threads -> rep -> result
 for row in rows:
+    if row["name"].startswith("store-"):
+        store[row["name"]].setdefault(row["result"]["threads"], {})[row["rep"]] = row["result"]
+        continue
     by[row["name"]][row["rep"]] = row["result"]
     if row.get("ticks_after"):
         per_tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
@@ -52,7 +56,8 @@ def control_section():
     print()
     print("`PATCH .../instances/{id}/status` alternates pause and resume over 2 × 3,000 queued instances, so every"
           " request is a real, durable transition (read, decide by the table, compare-and-set, history row, commit"
-          " before the answer). The baseline is `GET /user/tokens/verify`: authentication, routing and JSON, no store.")
+          " before the answer). The baseline is `GET /user/tokens/verify`: authentication, routing and JSON, no store."
+          f" Each server is first warmed up with {os.environ.get('BENCH_WARMUP_SECONDS', '20')} s of each request type.")
     print()
     print("| | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|")
@@ -336,6 +341,41 @@ def capture(render):
         new_sections[title] = body
 
 
+def store_section():
+    twin_jar = os.environ.get("BENCH_TWIN_JAR", "")
+    print("## Store: one status change without HTTP")
+    print()
+    print("What a pause or resume costs the embedded store alone: `InstanceControl` (the path of `PATCH .../status`)"
+          " on a SQLite file with durability normal, in one JVM (runner"
+          " src/harness/java/dev/stepflow/bench/StatusChangeBench.java). 3,000 queued instances; each thread walks its own,"
+          " pausing all of them, then resuming all of them; 60,000 changes of warm-up, then 60,000 measured. With one"
+          " thread every change is a write alone on the caller's thread (its own commit); with 16 the single writer"
+          " commits them in batches. CPU from the JVM: the process's, and the `stepflow-writer` thread's (0 with one"
+          " thread, whose writes all run on the caller's thread).")
+    print()
+    print("| build | threads | changes/s | CPU µs per change | writer thread CPU µs per change | rounds |")
+    print("|---|---|---|---|---|---|")
+    sides = [("store-this", "this build")]
+    if "store-twin" in store:
+        sides.append(("store-twin", f"twin `{os.path.basename(twin_jar)}`"))
+    for name, label in sides:
+        for t in sorted(store[name]):
+            runs = list(store[name][t].values())
+            print(f"| {label} | {t} | {spread([r['changes_per_s'] for r in runs])}"
+                  f" | {spread([r['cpu_us_per_change'] for r in runs], '{:,.1f}')}"
+                  f" | {spread([r['writer_thread_cpu_us_per_change'] for r in runs], '{:,.1f}')} | {len(runs)} |")
+    print()
+    if "store-twin" in store:
+        for t in sorted(store["store-this"]):
+            reps_both = [r for r in store["store-this"][t] if r in store["store-twin"].get(t, {})]
+            ratios = [store["store-this"][t][r]["changes_per_s"] / store["store-twin"][t][r]["changes_per_s"]
+                      for r in reps_both]
+            if ratios:
+                print(f"- {t} thread{'s' if t > 1 else ''}: changes/s on this build / on the twin, within each round:"
+                      f" {spread(ratios, '{:.2f}')}.")
+        print()
+
+
 def earlier_sections(path="docs/benchmarks.md"):
     """The sections of the earlier report, by title, each with the run that measured it."""
     if not os.path.exists(path):
@@ -365,7 +405,7 @@ print(f"- JDK: {java_version()}. Control and scale phases: server `java -jar tar
       " normal), authentication on (every request carries the dev token), instances held queued"
       " (`--max-running 0`), creation rate limits off for the setup.")
 print(f"- Control and scale load: wrk 4.1, {threads} threads, {connections} connections, {seconds} s per measured run after a warm-up"
-      f" (control: {os.environ.get('BENCH_WARMUP_SECONDS', '3')} s of each request type on each fresh server; scale: 3 s per server),"
+      " (control: the seconds its section gives, of each request type on each fresh server; scale: 3 s per server),"
       " on the same machine. Each repetition is a fresh server; the baseline and the measured run alternate order.")
 print("- Every value: median over the repetitions, with min–max.")
 print()
@@ -379,6 +419,8 @@ if "footprint" in by:
     capture(footprint_section)
 if "latency" in by:
     capture(latency_section)
+if store:
+    capture(store_section)
 sections = earlier_sections()
 sections.pop("Engine", None)  # the pointer to scripts/bench-engine that the engine phase replaced
 sections.update(new_sections)
