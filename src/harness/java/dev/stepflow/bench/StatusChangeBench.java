@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -106,7 +107,7 @@ public final class StatusChangeBench {
     void run(int changes) throws InterruptedException {
       int each = changes / owned.size();
       CountDownLatch done = new CountDownLatch(owned.size());
-      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < owned.size(); t++) {
         int thread = t;
         Thread.ofPlatform()
