@@ -347,7 +347,7 @@ def store_section():
     print()
     print("What a pause or resume costs the embedded store alone: `InstanceControl` (the path of `PATCH .../status`)"
           " on a SQLite file with durability normal, in one JVM (runner"
-          " src/harness/java/dev/stepflow/bench/StatusChangeBench.java). 3,000 queued instances; each thread walks its own,"
+          " src/harness/java/dev/stepflow/bench/StatusChangeBench.java). 3,000 queued instances in 16 blocks of 187; each thread walks its own block,"
           " pausing all of them, then resuming all of them; 60,000 changes of warm-up, then 60,000 measured. With one"
           " thread every change is a write alone on the caller's thread (its own commit); with 16 the single writer"
           " commits them in batches. CPU from the JVM: the process's, and the `stepflow-writer` thread's (0 with one"
