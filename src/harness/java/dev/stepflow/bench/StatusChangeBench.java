@@ -103,8 +103,11 @@ public final class StatusChangeBench {
       this.position = new long[owned.size()];
     }
 
-    /** Makes {@code changes} status changes in all, spread over the threads. */
-    void run(int changes) throws InterruptedException {
+    /**
+     * Makes about {@code changes} status changes, the same number on each thread; returns how many
+     * it made (a multiple of the threads).
+     */
+    int run(int changes) throws InterruptedException {
       int each = changes / owned.size();
       CountDownLatch done = new CountDownLatch(owned.size());
       List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
@@ -127,6 +130,7 @@ public final class StatusChangeBench {
       if (!failures.isEmpty()) {
         throw new IllegalStateException("a status change failed", failures.getFirst());
       }
+      return each * owned.size();
     }
 
     private void walk(int thread, int changes) {
@@ -139,7 +143,7 @@ public final class StatusChangeBench {
       }
     }
 
-    ObjectNode measured(int changes) throws InterruptedException {
+    ObjectNode measured(int asked) throws InterruptedException {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       var os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -147,7 +151,7 @@ public final class StatusChangeBench {
       long cpu0 = os.getProcessCpuTime();
       long writer0 = threads.getThreadCpuTime(writer);
       long t0 = System.nanoTime();
-      run(changes);
+      int changes = run(asked);
       long wall = System.nanoTime() - t0;
       long cpu = os.getProcessCpuTime() - cpu0;
       long writerCpu = threads.getThreadCpuTime(writer) - writer0;
