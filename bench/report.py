@@ -57,7 +57,9 @@ def control_section():
     print("`PATCH .../instances/{id}/status` alternates pause and resume over 2 × 3,000 queued instances, so every"
           " request is a real, durable transition (read, decide by the table, compare-and-set, history row, commit"
           " before the answer). The baseline is `GET /user/tokens/verify`: authentication, routing and JSON, no store."
-          f" Each server is first warmed up with {os.environ.get('BENCH_WARMUP_SECONDS', '20')} s of each request type.")
+          f" Each server is first warmed up with {os.environ.get('BENCH_WARMUP_SECONDS', '20')} s of each request type, the two"
+          " servers of a repetition in alternating order, and every measured run follows"
+          f" {os.environ.get('BENCH_REWARM_SECONDS', '4')} s of the same requests on the same server.")
     print()
     print("| | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|")

@@ -52,6 +52,13 @@ public final class SqliteDatabase implements Database {
 
   private static final int READERS = 4;
 
+  /**
+   * WAL pages after which a commit checkpoints on the writer's connection. {@link
+   * BackgroundCheckpoints} copies them meanwhile, so the writer's checkpoint mostly syncs; the
+   * bound is what the WAL can grow to (about 40 MB) before it starts over.
+   */
+  static final int WRITER_CHECKPOINT_PAGES = 10_000;
+
   /** Statements a connection keeps compiled: the distinct SQL it runs, with room to spare. */
   private static final int KEPT_STATEMENTS = 256;
 
@@ -59,11 +66,14 @@ public final class SqliteDatabase implements Database {
 
   private final GroupCommitWriter writer;
   private final HikariDataSource readers;
+  private final BackgroundCheckpoints checkpoints;
   private final Semaphore readTurns = new Semaphore(READERS, true);
 
-  private SqliteDatabase(GroupCommitWriter writer, HikariDataSource readers) {
+  private SqliteDatabase(
+      GroupCommitWriter writer, HikariDataSource readers, BackgroundCheckpoints checkpoints) {
     this.writer = writer;
     this.readers = readers;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -124,7 +134,13 @@ public final class SqliteDatabase implements Database {
       try {
         GroupCommitWriter writer =
             new GroupCommitWriter(connections.getConnection(), "stepflow-writer");
-        return new SqliteDatabase(writer, readers);
+        try {
+          return new SqliteDatabase(
+              writer, readers, new BackgroundCheckpoints(connections.getConnection()));
+        } catch (SQLException | RuntimeException e) {
+          writer.close();
+          throw e;
+        }
       } catch (SQLException | RuntimeException e) {
         readers.close();
         throw e;
@@ -146,6 +162,7 @@ public final class SqliteDatabase implements Database {
     // the driver matches every statement against a pattern and runs SELECT last_insert_rowid()
     // after every insert: 8 % of the writer's time
     props.setProperty("jdbc.get_generated_keys", "false");
+    props.setProperty("wal_autocheckpoint", Integer.toString(WRITER_CHECKPOINT_PAGES));
     return props;
   }
 
@@ -235,8 +252,14 @@ public final class SqliteDatabase implements Database {
 
   @Override
   public void close() {
+    checkpoints.close();
     writer.close();
     readers.close();
+  }
+
+  /** What the background checkpoints last found copied of the WAL's frames; for tests. */
+  long checkpointedFrames() {
+    return checkpoints.checkpointedFrames();
   }
 
   /** Connections (the writer's, the readers') that keep their prepared statements. */
