@@ -1,6 +1,7 @@
 package dev.stepflow.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
@@ -64,6 +65,27 @@ class BackgroundCheckpointsTest {
     try (SqliteDatabase reopened = SqliteDatabase.open(dir, Durability.PROCESS_CRASH)) {
       int rows = reopened.read(c -> count(c.createStatement()));
       assertThat(rows).isEqualTo(WRITES);
+    }
+  }
+
+  /**
+   * The writer never turns a read into a write, which SQLite may refuse at once while the
+   * checkpoints' connection holds a lock: its transactions begin as writes, so it holds SQLite's
+   * write lock even between them, and another connection cannot begin one.
+   */
+  @Test
+  void theWriterBeginsEveryTransactionAsAWrite() throws Exception {
+    try (SqliteDatabase db = SqliteDatabase.open(dir, Durability.PROCESS_CRASH)) {
+      db.write(BackgroundCheckpointsTest::writerThreshold);
+      try (java.sql.Connection other =
+              java.sql.DriverManager.getConnection(
+                  "jdbc:sqlite:" + dir.resolve("stepflow.db").toAbsolutePath());
+          Statement s = other.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 0");
+        assertThatThrownBy(() -> s.execute("BEGIN IMMEDIATE"))
+            .isInstanceOf(java.sql.SQLException.class)
+            .hasMessageContaining("SQLITE_BUSY");
+      }
     }
   }
 
