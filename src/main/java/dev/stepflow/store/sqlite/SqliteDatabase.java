@@ -54,8 +54,9 @@ public final class SqliteDatabase implements Database {
 
   /**
    * WAL pages after which a commit checkpoints on the writer's connection. {@link
-   * BackgroundCheckpoints} copies them meanwhile, so the writer's checkpoint mostly syncs; the
-   * bound is what the WAL can grow to (about 40 MB) before it starts over.
+   * BackgroundCheckpoints} copies them meanwhile, so the writer's checkpoint mostly syncs. The WAL
+   * starts over only after this checkpoint (see {@link #writerProperties}), so the {@code -wal}
+   * file grows to this many pages and a little more (40-50 MB) at any load.
    */
   static final int WRITER_CHECKPOINT_PAGES = 10_000;
 
