@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
  * once on the connection (which keeps its statements), rather than the driver's {@code
  * setSavepoint}, which makes up a new name and compiles two statements for every write. A write
  * alone in its batch, as every write is at low load, needs none: the whole transaction is its own.
- *
- * <p>The status moves of a batch change the kept instance counts once, just before the commit
- * ({@link CountDeltas}); whatever rolls writes back rolls their counts back with them.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -53,9 +50,6 @@ public final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean waitingForConnection;
   private volatile CommitObserver commits = CommitObserver.NONE;
-
-  /** The counts the open transaction changes; used by whoever holds {@code connectionInUse}. */
-  private final CountDeltas counts = new CountDeltas();
 
   private record Task<T>(SqlWork<T> work, CompletableFuture<T> done) {}
 
@@ -188,38 +182,19 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void runBatch(List<Task<?>> batch) {
-    counts.bindToThisThread();
+    List<Runnable> completions =
+        batch.size() == 1 ? List.of(runAlone(batch.getFirst())) : runTogether(batch);
     try {
-      List<Runnable> completions =
-          batch.size() == 1 ? List.of(runAlone(batch.getFirst())) : runTogether(batch);
-      Optional<SQLException> failed = commit(batch.size());
-      if (failed.isEmpty()) {
-        completions.forEach(Runnable::run);
-      } else {
-        batch.forEach(
-            t -> t.done().completeExceptionally(new StoreUnavailable("commit", failed.get())));
-      }
-    } finally {
-      counts.unbindFromThisThread();
-    }
-  }
-
-  /**
-   * Writes the batch's counts and commits; the failure, with everything rolled back, if either
-   * failed.
-   */
-  private Optional<SQLException> commit(int writes) {
-    try {
-      counts.writeTo(connection);
       long started = System.nanoTime();
       connection.commit();
-      observeCommit(writes, System.nanoTime() - started);
-      return Optional.empty();
+      observeCommit(batch.size(), System.nanoTime() - started);
     } catch (SQLException e) {
-      log.error("Commit of a batch of {} writes failed", writes, e);
+      log.error("Commit of a batch of {} writes failed", batch.size(), e);
       rollbackQuietly();
-      return Optional.of(e);
+      batch.forEach(t -> t.done().completeExceptionally(new StoreUnavailable("commit", e)));
+      return;
     }
+    completions.forEach(Runnable::run);
   }
 
   /** The observer (metrics) of a commit cannot make the committed batch's writes fail. */
@@ -286,7 +261,6 @@ public final class GroupCommitWriter implements AutoCloseable {
   /** Runs one task in a savepoint; returns how to complete its future once the batch committed. */
   private <T> Runnable runOne(Task<T> task) {
     boolean saved = false;
-    var countedBefore = counts.mark();
     try {
       execute(connection, SAVEPOINT);
       saved = true;
@@ -297,7 +271,6 @@ public final class GroupCommitWriter implements AutoCloseable {
       if (saved) {
         rollbackToSavepoint();
       }
-      counts.resetTo(countedBefore);
       return failed(task, e);
     }
   }
@@ -327,7 +300,6 @@ public final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void rollbackQuietly() {
-    counts.discard();
     try {
       connection.rollback();
     } catch (SQLException e) {

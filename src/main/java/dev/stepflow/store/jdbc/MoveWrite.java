@@ -12,7 +12,6 @@ import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.RunUpdate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -223,7 +222,7 @@ final class MoveWrite {
   /** As {@link #apply(Connection, SqlDialect, String)}, recording who, why and in which request. */
   boolean apply(Connection c, SqlDialect dialect, ChangeOrigin origin) throws SQLException {
     Plan plan = plan();
-    if (!write(c, dialect, update(plan))) {
+    if (update(plan).execute(c) == 0) {
       return false;
     }
     StatusHistory.append(
@@ -238,32 +237,6 @@ final class MoveWrite {
       ClusterChannels.sendMove(c, dialect, new AppliedMove(instanceSeq, runId, move));
     }
     return true;
-  }
-
-  /**
-   * Runs the move's {@code update}; true if it applied. Where the writer keeps the instance counts,
-   * the UPDATE returns the instance's workflow, whose counts the move changes.
-   */
-  private boolean write(Connection c, SqlDialect dialect, Sql update) throws SQLException {
-    if (!dialect.countsMovesInTheWriter()) {
-      return update.execute(c) > 0;
-    }
-    try (PreparedStatement ps =
-            bind(
-                c.prepareStatement(update.text() + " RETURNING account_id, workflow_name"),
-                update.values().toArray());
-        ResultSet moved = ps.executeQuery()) {
-      if (!moved.next()) {
-        return false;
-      }
-      CountDeltas.bound()
-          .moved(
-              moved.getString(1),
-              moved.getString(2),
-              WireNames.status(move.from()),
-              WireNames.status(move.to()));
-      return true;
-    }
   }
 
   /** The compare-and-set UPDATE of {@code plan}; visible for tests that show it. */

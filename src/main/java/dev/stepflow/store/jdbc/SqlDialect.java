@@ -112,16 +112,6 @@ public enum SqlDialect {
   }
 
   /**
-   * Whether the single writer adds up how a transaction's status moves change {@code
-   * instance_count} and writes that before the commit ({@link CountDeltas}), rather than a trigger
-   * on every move (see SQLite's V15). PostgreSQL's moves come from many connections at once, so
-   * each records its own delta rows there.
-   */
-  public boolean countsMovesInTheWriter() {
-    return this == SQLITE;
-  }
-
-  /**
    * A statement that folds the instance count deltas other transactions committed into {@code
    * instance_count}, at most {@code limit} (its one parameter) at a time; empty where counts are
    * kept in {@code instance_count} directly (see each store's V6 migration for why).

@@ -41,9 +41,6 @@ class GroupCommitWriterIT {
         Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("CREATE TABLE row (name TEXT PRIMARY KEY)");
-      s.execute(
-          "CREATE TABLE instance_count (account_id TEXT, workflow_name TEXT, status TEXT,"
-              + " n INTEGER NOT NULL, PRIMARY KEY (account_id, workflow_name, status))");
     }
   }
 
@@ -255,86 +252,6 @@ class GroupCommitWriterIT {
       assertThat(writers).allSatisfy(t -> assertThat(t.getName()).isEqualTo("w"));
     }
     assertThat(rows()).containsExactlyInAnyOrder("alone", "q0", "q1", "q2", "q3", "q4");
-  }
-
-  @Test
-  void aBatchWritesTheCountsOfItsMovesOnceAndNoneOfAWriteThatFailed() throws Exception {
-    try (GroupCommitWriter writer = writer()) {
-      writer.write(
-          c -> {
-            insert(c, "created");
-            CountDeltas.bound().moved("a", "wf", "queued", "running");
-            CountDeltas.bound().moved("a", "wf", "running", "queued");
-            return null;
-          });
-      // a move and back: nothing changed, so nothing written
-      assertThat(counts()).isEmpty();
-
-      CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Thread> first = holdingTheConnection(writer, "first", release);
-      List<CompletableFuture<Void>> queued = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        String name = "m" + i;
-        boolean fails = i == 2;
-        queued.add(
-            onVirtualThread(
-                writer,
-                c -> {
-                  insert(c, name);
-                  CountDeltas.bound().moved("a", "wf", "queued", "paused");
-                  if (fails) {
-                    CountDeltas.bound().moved("a", "other", "queued", "paused");
-                    throw new IllegalStateException("refused " + name);
-                  }
-                  return null;
-                }));
-        awaitQueued(writer, i + 1);
-      }
-      release.countDown();
-      first.get(10, TimeUnit.SECONDS);
-      for (int i = 0; i < queued.size(); i++) {
-        CompletableFuture<Void> write = queued.get(i);
-        if (i == 2) {
-          assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
-              .hasRootCauseMessage("refused m2");
-        } else {
-          write.get(10, TimeUnit.SECONDS);
-        }
-      }
-      // m0 and m1 ran twice (before m2 failed the first pass, then each in its savepoint)
-      assertThat(counts()).containsOnly(Map.entry("wf/queued", -5L), Map.entry("wf/paused", 5L));
-
-      assertThatThrownBy(
-              () ->
-                  writer.write(
-                      c -> {
-                        CountDeltas.bound().moved("a", "wf", "paused", "terminated");
-                        throw new IllegalStateException("refused alone");
-                      }))
-          .hasMessage("refused alone");
-      assertThat(counts()).containsOnly(Map.entry("wf/queued", -5L), Map.entry("wf/paused", 5L));
-    }
-  }
-
-  @Test
-  void aMoveOutsideTheWritersTransactionIsRefused() {
-    assertThatThrownBy(() -> CountDeltas.bound().moved("a", "wf", "queued", "paused"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("single writer");
-  }
-
-  /** The kept counts, as workflow/status to n. */
-  private Map<String, Long> counts() throws SQLException {
-    Map<String, Long> counts = new java.util.HashMap<>();
-    try (Connection c = DriverManager.getConnection(url);
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery("SELECT workflow_name, status, n FROM instance_count")) {
-      while (rs.next()) {
-        counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-      }
-    }
-    return counts;
   }
 
   /** {@code work} written from a new virtual thread; its result, or what it threw. */
