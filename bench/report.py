@@ -287,7 +287,8 @@ def latency_section():
           " SQLite, durability normal, defaults, with the `Scripted` effects log; runner"
           " src/harness/java/dev/stepflow/bench/LatencyPhase.java). Times are taken at the client; the resume and"
           " timer times end at the step's start as the effects log timestamps it (the same clock). Pause and terminate are"
-          " measured after a warm-up of 300 pauses and resumes on other instances. The timers are measured twice on the"
+          f" measured after a warm-up of {runs[0]['control_warm_up']:,} pauses, as many resumes and as many reads of other"
+          " instances, once those are asleep again. The timers are measured twice on the"
           " same server: the first burst is the first the server wakes, which includes the JIT's first pass over the"
           " wake path; the second is the same burst again, as a server that has been running sees it.")
     print()

@@ -22,7 +22,7 @@ import java.util.Map;
  *   <li>start-up: from starting the JVM to the first answered authenticated request;
  *   <li>pause and terminate acknowledged: PATCH .../status on instances waiting in an hour-long
  *       sleep (waiting to paused, then paused to terminated), each answer's time at the client,
- *       after a warm-up of 300 pauses and resumes on other instances;
+ *       after a warm-up of 2,000 pauses, resumes and reads on other instances;
  *   <li>resume to the next step: instances paused after their first step; from sending the resume
  *       to the start of the second step's attempt, as the effects log timestamps it;
  *   <li>timers: instances sleeping until one shared instant ({@code sleepUntil}); from that instant
@@ -43,8 +43,13 @@ public final class LatencyPhase {
       "{\"steps\":[{\"do\":\"first\",\"ms\":1500},{\"do\":\"second\"}]}";
   private static final Duration WAIT_LIMIT = Duration.ofMinutes(3);
 
-  /** Instances paused and resumed once before the measured ones, one request at a time. */
-  private static final int WARM_UP = 300;
+  /**
+   * Instances paused, resumed and read once before the measured ones, one request at a time: enough
+   * for the JIT to have compiled the control path, as on a server that has been running. After 300
+   * (until 2026-12-04), a pause still took about twice as long as on a server that had answered a
+   * few thousand (bench/results/latency-2026-12-04-control-warm-up.md).
+   */
+  private static final int WARM_UP = 2_000;
 
   private final int samples;
   private final int resumes;
@@ -114,6 +119,11 @@ public final class LatencyPhase {
       // the JIT's first pass over the control path is not what a warm server's operator sees
       timed(http, warmers, "pause");
       timed(http, warmers, "resume");
+      timedCalls(http, warmers, "GET", "", null);
+      // the resumed instances run again up to their sleep: the measured requests do not share the
+      // server with that
+      awaitCount(http, "waiting", samples + WARM_UP);
+      result.put("control_warm_up", WARM_UP);
       // what the same client and server take to answer a read: the floor of the PATCH rows
       result.set("get_ms", summary(timedCalls(http, sleepers, "GET", "", null)));
       result.set("pause_ms", summary(timed(http, sleepers, "pause")));
