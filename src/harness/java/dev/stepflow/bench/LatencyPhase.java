@@ -46,8 +46,8 @@ public final class LatencyPhase {
   /**
    * Instances paused, resumed and read once before the measured ones, one request at a time: enough
    * for the JIT to have compiled the control path, as on a server that has been running. After 300
-   * (until 2026-12-04), a pause still took about twice as long as on a server that had answered a
-   * few thousand (bench/results/latency-2026-12-04-control-warm-up.md).
+   * (until 2026-12-04), a pause still took two to three times as long as on a server that had
+   * answered a few thousand (bench/results/latency-2026-12-04-control-warm-up.md).
    */
   private static final int WARM_UP = 2_000;
 
