@@ -114,23 +114,30 @@ public enum SqlDialect {
   /**
    * A statement that folds the instance count deltas other transactions committed into {@code
    * instance_count}, at most {@code limit} (its one parameter) at a time; empty where counts are
-   * kept in {@code instance_count} directly (see each store's V6 migration for why).
+   * kept in {@code instance_count} directly (see each store's V6 migration for why, and V15 on
+   * PostgreSQL for the rows a move writes).
    */
   public Optional<String> foldCountDeltas() {
     return switch (this) {
       case SQLITE -> Optional.empty();
-      // one statement: a read sees each delta either in the delta table or in the sum, never both;
+      // one statement: a read sees each change either in the change table or in the sum, never
+      // both; a move's row counts -1 for the status it left and +1 for the one it took (V15);
       // rows are added in key order so that two folds could not deadlock (the lock prevents that
       // too, this is belt and braces)
       case POSTGRES ->
           Optional.of(
               """
               WITH moved AS (
-                DELETE FROM instance_count_delta
-                 WHERE id IN (SELECT id FROM instance_count_delta ORDER BY id LIMIT ?)
-                RETURNING account_id, workflow_name, status, n)
+                DELETE FROM instance_count_change
+                 WHERE id IN (SELECT id FROM instance_count_change ORDER BY id LIMIT ?)
+                RETURNING account_id, workflow_name, from_status, status, n),
+              counted AS (
+                SELECT account_id, workflow_name, status, n FROM moved
+                UNION ALL
+                SELECT account_id, workflow_name, from_status, -n FROM moved
+                 WHERE from_status IS NOT NULL)
               INSERT INTO instance_count (account_id, workflow_name, status, n)
-              SELECT account_id, workflow_name, status, SUM(n) FROM moved
+              SELECT account_id, workflow_name, status, SUM(n) FROM counted
                GROUP BY account_id, workflow_name, status
                ORDER BY account_id, workflow_name, status
               ON CONFLICT (account_id, workflow_name, status)

@@ -252,6 +252,90 @@ class PostgresStoreIT extends BulkJobContract {
     }
   }
 
+  @Test
+  void aMoveWritesOneCountRowThatCountsForBothItsStatuses() {
+    InstanceRef ref = create("counted").ref();
+    JdbcEngineStore engine = new JdbcEngineStore(db());
+    engine.foldInstanceCounts();
+    assertThat(move(ref, Status.QUEUED, Action.PAUSE, T0)).isEqualTo(MoveResult.APPLIED);
+
+    assertThat(countRows("SELECT COUNT(*) FROM instance_count_change")).isEqualTo(1);
+    assertThat(keptCounts(db())).containsEntry("queued", 0L).containsEntry("paused", 1L);
+    engine.foldInstanceCounts();
+    assertThat(countRows("SELECT COUNT(*) FROM instance_count_change")).isZero();
+    assertThat(keptCounts(db())).containsEntry("queued", 0L).containsEntry("paused", 1L);
+  }
+
+  /**
+   * A database of the previous schema (V14) with deltas not folded yet, two rows per move, keeps
+   * its counts through V15 (one row per move, the deltas a view) and the folds after it.
+   */
+  @Test
+  void theDeltasOfTheSchemaBeforeOneRowPerMoveCountTheSameAfterIt() throws Exception {
+    String url = TestPostgres.shared().createDatabase();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(url, TestPostgres.USER, null)
+        .locations("classpath:db/migration/postgres")
+        .target("14")
+        .load()
+        .migrate();
+    try (Connection c = DriverManager.getConnection(url, TestPostgres.USER, null);
+        Statement st = c.createStatement()) {
+      st.execute("INSERT INTO instance_count VALUES ('acct', 'wf', 'queued', 5)");
+      st.execute(
+          "INSERT INTO instance_count_delta (account_id, workflow_name, status, n) VALUES"
+              + " ('acct', 'wf', 'queued', -2), ('acct', 'wf', 'running', 2),"
+              + " ('acct', 'wf', 'queued', 3)");
+    }
+    Map<String, Long> before = Map.of("queued", 6L, "running", 2L);
+    try (Database db = PostgresDatabase.open(url, TestPostgres.USER, null, 2)) {
+      assertThat(keptCounts(db)).isEqualTo(before);
+      new JdbcEngineStore(db).foldInstanceCounts();
+      assertThat(keptCounts(db)).isEqualTo(before);
+      long changesLeft =
+          db.read(
+              c -> {
+                try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM instance_count_change")) {
+                  rs.next();
+                  return rs.getLong(1);
+                }
+              });
+      assertThat(changesLeft).isZero();
+    }
+  }
+
+  /** The counts of workflow WF by status: instance_count plus the deltas. */
+  private static Map<String, Long> keptCounts(Database db) {
+    return db.read(
+        c -> {
+          Map<String, Long> counts = new HashMap<>();
+          try (Statement st = c.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT status, SUM(n) FROM (SELECT status, n FROM instance_count"
+                          + " WHERE account_id = 'acct' AND workflow_name = 'wf' UNION ALL"
+                          + " SELECT status, n FROM instance_count_delta"
+                          + " WHERE account_id = 'acct' AND workflow_name = 'wf') k GROUP BY status")) {
+            while (rs.next()) {
+              counts.put(rs.getString(1), rs.getLong(2));
+            }
+          }
+          return counts;
+        });
+  }
+
+  private long countRows(String sql) {
+    return db().read(
+            c -> {
+              try (Statement st = c.createStatement();
+                  ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+              }
+            });
+  }
+
   /** The migrations the PostgreSQL store has, from the resources they are loaded from. */
   private static long migrations() throws java.io.IOException {
     try (var files =
