@@ -21,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -89,6 +91,10 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private Instant nextTakeoverScan = Instant.MIN;
   private Instant nextWantedScan = Instant.MIN;
   private final WantedClasses wantedClasses = new WantedClasses();
+
+  /** The housekeeping tasks that failed at their last try (the dispatcher's thread only). */
+  private final Set<String> failingHousekeeping = new HashSet<>();
+
   private final PendingRecords pendingRecords = new PendingRecords();
 
   public Engine(
@@ -299,14 +305,49 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
       return;
     }
     nextHousekeeping = now.plus(HOUSEKEEPING);
-    store.foldInstanceCounts();
+    housekeep("folding the instance counts", store::foldInstanceCounts);
     if (!now.isBefore(nextWantedScan)) {
       nextWantedScan = now.plus(WANTED_SCAN);
-      wantedClasses.report(store.wantedClasses(now, runnable(), WANTED_REPORTED), registry.names());
+      housekeep(
+          "looking for work no workflow class here runs",
+          () ->
+              wantedClasses.report(
+                  store.wantedClasses(now, runnable(), WANTED_REPORTED), registry.names()));
     }
-    int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
-    if (deleted > 0) {
-      log.info("Deleted {} finished instances whose retention ran out", deleted);
+    housekeep(
+        "deleting instances past their retention",
+        () -> {
+          int deleted = store.deleteExpired(now, Retention.SUCCEEDED, Retention.FAILED);
+          if (deleted > 0) {
+            log.info("Deleted {} finished instances whose retention ran out", deleted);
+          }
+        });
+  }
+
+  /**
+   * Runs one housekeeping task, which is tried again at the next housekeeping if it fails. A
+   * failure must not cost the pass its claims: a task that failed every time (a fold that a node of
+   * an older version cannot do on a schema a newer one migrated, a delete that times out) used to
+   * leave the node claiming nothing, since housekeeping comes first in every pass. The first
+   * failure of a task is logged with its cause, and so is its recovery; the repeats in between at
+   * debug.
+   */
+  private void housekeep(String task, Runnable work) {
+    try {
+      work.run();
+      if (failingHousekeeping.remove(task)) {
+        log.info("Housekeeping works again: {}", task);
+      }
+    } catch (RuntimeException e) {
+      if (failingHousekeeping.add(task)) {
+        log.warn(
+            "Housekeeping failed: {}; this node goes on running instances and tries again every {}",
+            task,
+            HOUSEKEEPING,
+            e);
+      } else {
+        log.debug("Housekeeping failed again: {}: {}", task, e.toString());
+      }
     }
   }
 
