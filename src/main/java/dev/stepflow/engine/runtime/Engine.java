@@ -341,9 +341,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     } catch (RuntimeException e) {
       if (failingHousekeeping.add(task)) {
         log.warn(
-            "Housekeeping failed: {}; this node goes on running instances and tries again every {}",
+            "Housekeeping failed: {}; this node goes on running instances and tries it again at its"
+                + " next turn",
             task,
-            HOUSEKEEPING,
             e);
       } else {
         log.debug("Housekeeping failed again: {}: {}", task, e.toString());
