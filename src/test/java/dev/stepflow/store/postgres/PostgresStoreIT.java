@@ -259,10 +259,10 @@ class PostgresStoreIT extends BulkJobContract {
     engine.foldInstanceCounts();
     assertThat(move(ref, Status.QUEUED, Action.PAUSE, T0)).isEqualTo(MoveResult.APPLIED);
 
-    assertThat(countRows("SELECT COUNT(*) FROM instance_count_change")).isEqualTo(1);
+    assertThat(countRows(db(), "SELECT COUNT(*) FROM instance_count_change")).isEqualTo(1);
     assertThat(keptCounts(db())).containsEntry("queued", 0L).containsEntry("paused", 1L);
     engine.foldInstanceCounts();
-    assertThat(countRows("SELECT COUNT(*) FROM instance_count_change")).isZero();
+    assertThat(countRows(db(), "SELECT COUNT(*) FROM instance_count_change")).isZero();
     assertThat(keptCounts(db())).containsEntry("queued", 0L).containsEntry("paused", 1L);
   }
 
@@ -292,16 +292,7 @@ class PostgresStoreIT extends BulkJobContract {
       assertThat(keptCounts(db)).isEqualTo(before);
       new JdbcEngineStore(db).foldInstanceCounts();
       assertThat(keptCounts(db)).isEqualTo(before);
-      long changesLeft =
-          db.read(
-              c -> {
-                try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM instance_count_change")) {
-                  rs.next();
-                  return rs.getLong(1);
-                }
-              });
-      assertThat(changesLeft).isZero();
+      assertThat(countRows(db, "SELECT COUNT(*) FROM instance_count_change")).isZero();
     }
   }
 
@@ -325,15 +316,16 @@ class PostgresStoreIT extends BulkJobContract {
         });
   }
 
-  private long countRows(String sql) {
-    return db().read(
-            c -> {
-              try (Statement st = c.createStatement();
-                  ResultSet rs = st.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-              }
-            });
+  /** The one number {@code sql} answers, read through {@code db}. */
+  private static long countRows(Database db, String sql) {
+    return db.read(
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   /** The migrations the PostgreSQL store has, from the resources they are loaded from. */
