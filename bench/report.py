@@ -168,6 +168,16 @@ ENGINE_CASES = (
 )
 
 
+def warm_up(setup):
+    """The engine cases' warm-up in words; runs before 2026-12-05 warmed up by count alone."""
+    seconds = setup.get("warmup_seconds", 0)
+    if not seconds:
+        return f"by completing {setup['warmup']:,} instances"
+    return (f"with waves of {setup['warmup']:,} instances, each run to completion, until at least {seconds} s have"
+            " passed (the same time for every case: a fresh server's JIT compiles for about 13 s of load, longer"
+            " than a count of instances lasts on the fast cases)")
+
+
 def engine_section():
     setup = by["engine-setup"][0]
     cases = [(key, label) for key, label in ENGINE_CASES if by.get(f"engine:{key}")]
@@ -181,8 +191,8 @@ def engine_section():
     print(f"Measured {now} with `{command}` ({len(rounds)} rounds).")
     print()
     print(f"Every round runs the {len(cases)} cases one after the other in rotated order (round 1: A B C ..., round 2:"
-          f" B C ... A, ...), each on a fresh data folder or database with fresh processes. Each case first completes"
-          f" {setup['warmup']:,} instances (warm-up, same processes), then {setup['instances']:,} are timed."
+          f" B C ... A, ...), each on a fresh data folder or database with fresh processes. Each case first warms up"
+          f" {warm_up(setup)} (same processes), then {setup['instances']:,} are timed."
           f" Stepflow: `Scripted` instances of 3 no-op steps (`{{\"steps\":[{{\"do\":\"a\"}},...]}}`), POSTed to"
           f" `.../instances/batch` in batches of 100 by {setup['clients']} client threads (spread over the nodes), timed"
           f" from the first batch to the poll (every 20 ms of the workflow's counts, GET workflow) that finds them all"

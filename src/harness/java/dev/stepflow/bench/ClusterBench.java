@@ -19,10 +19,10 @@ import java.util.Locale;
  * database with fresh node processes; the load generator's clients are spread over the nodes, and
  * the time runs from the first batch sent to the moment every instance is complete.
  *
- * <p>Options: {@code --rounds=3 --instances=3000 --warmup=500 --clients=6 --batch=100 --nodes=3
- * --round-minutes=5 --server-jvm="-Xmx512m" --jar=target/stepflow.jar --work=target/bench-cluster
- * --results=bench/results}. Prints a Markdown report and writes it to {@code
- * results/cluster-YYYY-MM-DD.md}.
+ * <p>Options: {@code --rounds=3 --instances=3000 --warmup=500 --warmup-seconds=0 --clients=6
+ * --batch=100 --nodes=3 --round-minutes=5 --server-jvm="-Xmx512m" --jar=target/stepflow.jar
+ * --work=target/bench-cluster --results=bench/results}. Prints a Markdown report and writes it to
+ * {@code results/cluster-YYYY-MM-DD.md}.
  */
 public final class ClusterBench {
   /** How many nodes share the database. */
@@ -35,6 +35,7 @@ public final class ClusterBench {
       int rounds,
       int instances,
       int warmup,
+      Duration warmupTime,
       int clients,
       int batch,
       int nodes,
@@ -52,6 +53,7 @@ public final class ClusterBench {
               opt.number("rounds", 3),
               opt.number("instances", 3_000),
               opt.number("warmup", 500),
+              Duration.ofSeconds(opt.number("warmup-seconds", 0)),
               opt.number("clients", 6),
               opt.number("batch", 100),
               opt.number("nodes", 3),
@@ -68,13 +70,19 @@ public final class ClusterBench {
       return o;
     }
 
+    /** Waves of {@code warmup} instances for at least {@code warmupTime}. */
+    WarmUp warmUp() {
+      return new WarmUp(warmup, warmupTime);
+    }
+
     int nodesOf(Case c) {
       return c == Case.ONE ? 1 : nodes;
     }
   }
 
   /** One measured round of one case; {@code failure} is null when it succeeded. */
-  record Run(Case c, int round, int position, double seconds, String load, String failure) {
+  record Run(
+      Case c, int round, int position, int warmed, double seconds, String load, String failure) {
     double perSecond(int instances) {
       return instances / seconds;
     }
@@ -136,13 +144,16 @@ public final class ClusterBench {
       String token = nodes.getFirst().devToken();
       List<BenchHttp> http =
           nodes.stream().map(node -> new BenchHttp(node.baseUrl(), token)).toList();
-      if (o.warmup() > 0) {
-        submitAndAwait(o, http, nodes.getFirst(), "warmup", o.warmup(), deadline);
-      }
+      int warmed =
+          o.warmUp()
+              .run(
+                  (index, count) ->
+                      submitAndAwait(
+                          o, http, nodes.getFirst(), "warmup-" + index, count, deadline));
       double seconds = submitAndAwait(o, http, nodes.getFirst(), "bench", o.instances(), deadline);
-      return new Run(c, round, position, seconds, load, null);
+      return new Run(c, round, position, warmed, seconds, load, null);
     } catch (RuntimeException | IOException | InterruptedException e) {
-      return new Run(c, round, position, 0, load, e.toString().replace('\n', ' '));
+      return new Run(c, round, position, 0, 0, load, e.toString().replace('\n', ' '));
     } finally {
       nodes.forEach(BenchServer::close);
     }

@@ -26,7 +26,7 @@ final class ClusterReport {
                 + " fsync and synchronous_commit on, on the same machine. Each round runs both"
                 + " cases (alternating which goes first), each on a fresh database with fresh node"
                 + " processes (`%s`); %d instances of 3 no-op steps are submitted in batches of %d"
-                + " by %d clients spread over the nodes, after a warm-up of %d; the time runs from"
+                + " by %d clients spread over the nodes, after a warm-up of %s; the time runs from"
                 + " the first batch to the poll that finds them all complete.%n%n",
             started.toLocalDateTime().withNano(0),
             ended.toLocalTime().withNano(0),
@@ -38,7 +38,7 @@ final class ClusterReport {
             o.instances(),
             o.batch(),
             o.clients(),
-            o.warmup()));
+            o.warmUp().describe()));
     md.append("| nodes | completed instances/s, median (min–max) | rounds |\n|---|---|---|\n");
     for (Case c : Case.values()) {
       Spread rate = Spread.of(ok(runs, c).stream().map(r -> r.perSecond(o.instances())).toList());

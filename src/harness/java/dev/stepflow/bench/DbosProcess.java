@@ -23,10 +23,10 @@ final class DbosProcess {
   private DbosProcess() {}
 
   /** What one DBOS run measured. */
-  record Result(double seconds, String version) {}
+  record Result(double seconds, int warmed, String version) {}
 
   /**
-   * Starts {@code instances} 3-step workflows (after {@code warmup}) on the database {@code url}
+   * Starts {@code instances} 3-step workflows (after {@code warmUp}) on the database {@code url}
    * with {@code clients} submitting threads; {@code module} is bench/dbos/target.
    */
   static Result run(
@@ -35,7 +35,7 @@ final class DbosProcess {
       String url,
       String user,
       int instances,
-      int warmup,
+      WarmUp warmUp,
       int clients,
       List<String> jvm,
       Duration limit)
@@ -56,7 +56,8 @@ final class DbosProcess {
             "--db-url=" + url,
             "--db-user=" + user,
             "--instances=" + instances,
-            "--warmup=" + warmup,
+            "--warmup=" + warmUp.wave(),
+            "--warmup-seconds=" + warmUp.atLeast().toSeconds(),
             "--clients=" + clients,
             "--limit-seconds=" + limit.toSeconds()));
     Path out = logDir.resolve("dbos.out.log");
@@ -75,7 +76,10 @@ final class DbosProcess {
     for (String line : Files.readAllLines(out)) {
       if (line.startsWith(RESULT)) {
         JsonNode json = JSON.readTree(line.substring(RESULT.length()));
-        return new Result(json.get("seconds").asDouble(), json.get("version").asText());
+        return new Result(
+            json.get("seconds").asDouble(),
+            json.get("warmed").asInt(),
+            json.get("version").asText());
       }
     }
     throw new IllegalStateException(

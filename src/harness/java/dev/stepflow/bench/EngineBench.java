@@ -26,13 +26,14 @@ import java.util.stream.Stream;
  *       instances, against the same server idle with none.
  * </ul>
  *
- * Options: {@code --rounds=3 --instances=10000 --warmup=5000 --clients=4 --batch=100
- * --sleepers=100000 --settle-seconds=35 --round-minutes=10 --phases=throughput,footprint
- * --max-running=N --server-jvm="-Xmx2g ..." --jar=target/stepflow.jar --work=target/bench-engine
- * --results=bench/results --stack-samples=0 --keep-data=false}. Prints a Markdown report and writes
- * it to {@code results/engine-YYYY-MM-DD.md}. With {@code --stack-samples=N} (diagnostics: the
- * dumps perturb the numbers) each measured throughput phase also takes up to N thread dumps of the
- * server, and the report goes to {@code engine-YYYY-MM-DD-stacks.md} instead.
+ * Options: {@code --rounds=3 --instances=10000 --warmup=5000 --warmup-seconds=0 --clients=4
+ * --batch=100 --sleepers=100000 --settle-seconds=35 --round-minutes=10
+ * --phases=throughput,footprint --max-running=N --server-jvm="-Xmx2g ..." --jar=target/stepflow.jar
+ * --work=target/bench-engine --results=bench/results --stack-samples=0 --keep-data=false}. Prints a
+ * Markdown report and writes it to {@code results/engine-YYYY-MM-DD.md}. With {@code
+ * --stack-samples=N} (diagnostics: the dumps perturb the numbers) each measured throughput phase
+ * also takes up to N thread dumps of the server, and the report goes to {@code
+ * engine-YYYY-MM-DD-stacks.md} instead.
  */
 public final class EngineBench {
   static final String THREE_STEPS = "{\"steps\":[{\"do\":\"a\"},{\"do\":\"b\"},{\"do\":\"c\"}]}";
@@ -60,6 +61,7 @@ public final class EngineBench {
       int rounds,
       int instances,
       int warmup,
+      Duration warmupTime,
       int clients,
       int batch,
       int sleepers,
@@ -82,6 +84,7 @@ public final class EngineBench {
               opt.number("rounds", 3),
               opt.number("instances", 10_000),
               opt.number("warmup", 5_000),
+              Duration.ofSeconds(opt.number("warmup-seconds", 0)),
               opt.number("clients", 4),
               opt.number("batch", 100),
               opt.number("sleepers", 100_000),
@@ -101,6 +104,11 @@ public final class EngineBench {
         throw new IllegalArgumentException("--batch must be 1 to 100 (the API's limit)");
       }
       return o;
+    }
+
+    /** Waves of {@code warmup} instances for at least {@code warmupTime}. */
+    WarmUp warmUp() {
+      return new WarmUp(warmup, warmupTime);
     }
 
     List<String> serveOptions(String durability) {

@@ -29,10 +29,10 @@ import java.util.Map;
  * EngineBench} and {@link ClusterBench}; this class only chooses the cases and writes one JSON line
  * per measurement to {@code --results} (appended), which bench/report.py renders.
  *
- * <p>Options: {@code --rounds=3 --instances=20000 --warmup=3000 --clients=6 --nodes=3
- * --round-minutes=8 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000 --cases=all
- * --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file> --twin-jar=<jar>};
- * {@code --cases} takes a comma-separated subset of the case keys (e.g. {@code
+ * <p>Options: {@code --rounds=3 --instances=20000 --warmup=3000 --warmup-seconds=15 --clients=6
+ * --nodes=3 --round-minutes=8 --server-jvm="-Xmx512m" --footprint-rounds=0 --sleepers=100000
+ * --cases=all --dbos=bench/dbos/target --work=target/bench-engine-phase --results=<file>
+ * --twin-jar=<jar>}; {@code --cases} takes a comma-separated subset of the case keys (e.g. {@code
  * dbos-postgres,postgres-1-node}). With {@code --twin-jar} (another build, e.g. the commit before a
  * change) the rounds also run SQLite (durability normal) and PostgreSQL (one node) on that jar, so
  * that a change is measured side by side with what it changes, in the same rounds. Diagnostics:
@@ -79,6 +79,7 @@ public final class EnginePhase {
   private final int rounds;
   private final int instances;
   private final int warmup;
+  private final int warmupSeconds;
   private final int clients;
   private final Duration roundLimit;
   private final String serverJvm;
@@ -97,6 +98,7 @@ public final class EnginePhase {
     rounds = args.number("rounds", 3);
     instances = args.number("instances", 20_000);
     warmup = args.number("warmup", 3_000);
+    warmupSeconds = args.number("warmup-seconds", 15);
     clients = args.number("clients", 6);
     roundLimit = Duration.ofMinutes(args.number("round-minutes", 8));
     serverJvm = args.text("server-jvm", "-Xmx512m");
@@ -114,8 +116,8 @@ public final class EnginePhase {
       throw new IllegalArgumentException("the twin cases need --twin-jar");
     }
     String common =
-        "--instances=%d --warmup=%d --clients=%d --round-minutes=%d"
-            .formatted(instances, warmup, clients, roundLimit.toMinutes());
+        "--instances=%d --warmup=%d --warmup-seconds=%d --clients=%d --round-minutes=%d"
+            .formatted(instances, warmup, warmupSeconds, clients, roundLimit.toMinutes());
     int nodes = args.number("nodes", 3);
     String twin = twinJar.isEmpty() ? "target/stepflow.jar" : twinJar;
     sqlite = sqliteOptions(common, "sqlite", "target/stepflow.jar");
@@ -175,6 +177,7 @@ public final class EnginePhase {
         Map.of(
             "instances", instances,
             "warmup", warmup,
+            "warmup_seconds", warmupSeconds,
             "clients", clients,
             "nodes", postgres.nodes(),
             "server_jvm", serverJvm));
@@ -197,7 +200,8 @@ public final class EnginePhase {
           Thread.sleep(500);
           result.put(
               "postgres_per_instance",
-              PgActivity.now(statsUrl).perInstanceSince(before, instances + warmup));
+              PgActivity.now(statsUrl)
+                  .perInstanceSince(before, instances + (int) result.get("warmed")));
           if (statements > 0) {
             Files.createDirectories(work);
             Files.writeString(
@@ -233,6 +237,7 @@ public final class EnginePhase {
                 position);
         seconds = r.seconds();
         failure = r.failure();
+        result.put("warmed", r.warmed());
       }
       case PG_ONE, PG_MANY, PG_ONE_TWIN -> {
         ClusterBench.Run r =
@@ -243,6 +248,7 @@ public final class EnginePhase {
                 position);
         seconds = r.seconds();
         failure = r.failure();
+        result.put("warmed", r.warmed());
       }
       default -> {
         try {
@@ -253,15 +259,17 @@ public final class EnginePhase {
                   TestPostgres.shared().createDatabase(),
                   TestPostgres.USER,
                   instances,
-                  warmup,
+                  new WarmUp(warmup, Duration.ofSeconds(warmupSeconds)),
                   clients,
                   List.of(serverJvm.split("\\s+")),
                   roundLimit);
           seconds = r.seconds();
+          result.put("warmed", r.warmed());
           result.put("version", r.version());
           failure = null;
         } catch (IOException | InterruptedException | RuntimeException e) {
           seconds = 0;
+          result.put("warmed", 0);
           failure = e.toString().replace('\n', ' ');
         }
       }

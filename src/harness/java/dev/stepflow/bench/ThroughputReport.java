@@ -45,8 +45,8 @@ final class ThroughputReport {
         .append(" client threads; timed from the first submit until `GET .../instances?")
         .append("status=complete&per_page=1` reports all of them complete (polled every 20 ms). ")
         .append("Each round first runs ")
-        .append(String.format(Locale.ROOT, "%,d", o.warmup()))
-        .append(" instances of the same case on another workflow of the same server as a")
+        .append(o.warmUp().describe())
+        .append(" of the same case on other workflows of the same server as a")
         .append(" warm-up. Ratio: case / baseline of the same round.\n\n");
     md.append(
         "| Case | Instances/s, median | min–max | Ratio to 0-step baseline, median (min–max)"

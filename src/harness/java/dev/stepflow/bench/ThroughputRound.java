@@ -30,14 +30,19 @@ final class ThroughputRound {
     try (BenchServer server =
         BenchServer.start(o.jar(), dir, o.serveOptions(c.durability), o.serverJvm())) {
       BenchHttp http = new BenchHttp(server.baseUrl(), server.devToken());
-      if (o.warmup() > 0) {
-        http.putWorkflow("warmup");
-        List<String> warm = Load.bodies("warm", o.warmup(), c.params, o.batch());
-        try (Load submit = Load.start(http, "warmup", warm, o.clients(), deadline)) {
-          awaitCount(http, "warmup", "complete", o.warmup(), 50, deadline, submit, server, null);
-          submit.await();
-        }
-      }
+      int warmed =
+          o.warmUp()
+              .run(
+                  (index, count) -> {
+                    String workflow = "warmup-" + index;
+                    http.putWorkflow(workflow);
+                    List<String> warm = Load.bodies("warm", count, c.params, o.batch());
+                    try (Load submit = Load.start(http, workflow, warm, o.clients(), deadline)) {
+                      awaitCount(
+                          http, workflow, "complete", count, 50, deadline, submit, server, null);
+                      submit.await();
+                    }
+                  });
       http.putWorkflow("bench");
       List<String> bodies = Load.bodies("i", o.instances(), c.params, o.batch());
       BenchServer.Cpu before = server.cpu();
@@ -79,6 +84,7 @@ final class ThroughputRound {
           c,
           round,
           position,
+          warmed,
           seconds,
           (acked - t0) / 1e9,
           completeAtAck,
@@ -94,6 +100,7 @@ final class ThroughputRound {
           c,
           round,
           position,
+          0,
           0,
           0,
           0,

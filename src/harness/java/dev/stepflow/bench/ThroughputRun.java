@@ -2,11 +2,15 @@ package dev.stepflow.bench;
 
 import java.util.Map;
 
-/** One measured throughput round of one case; {@code failure} is null when it succeeded. */
+/**
+ * One measured throughput round of one case, after {@code warmed} instances of warm-up; {@code
+ * failure} is null when it succeeded.
+ */
 record ThroughputRun(
     EngineBench.Case c,
     int round,
     int position,
+    int warmed,
     double seconds,
     double submitSeconds,
     long completeAtSubmitEnd,

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * DBOS Transact's side of Stepflow's engine benchmark: starts {@code --instances} workflows of
  * three no-op steps on the PostgreSQL database {@code --db-url} and measures the time from the
- * first start to the last result, after a warm-up of {@code --warmup} workflows in the same
- * process. Prints one line {@code DBOS_RESULT {...}} (JSON) for the caller.
+ * first start to the last result, after a warm-up in the same process: waves of {@code --warmup}
+ * workflows until {@code --warmup-seconds} have passed (at least one wave). Prints one line {@code DBOS_RESULT {...}} (JSON) for the caller.
  *
  * <p>{@code --mode=direct} (the default) starts each workflow with {@code startWorkflow} from
  * {@code --clients} threads: DBOS records the workflow and runs it at once in this process, its
@@ -46,6 +46,8 @@ public final class DbosBench {
     Map<String, String> opt = options(args);
     int instances = Integer.parseInt(opt.getOrDefault("instances", "3000"));
     int warmup = Integer.parseInt(opt.getOrDefault("warmup", "500"));
+    long warmupNanos =
+        Duration.ofSeconds(Long.parseLong(opt.getOrDefault("warmup-seconds", "0"))).toNanos();
     int clients = Integer.parseInt(opt.getOrDefault("clients", "6"));
     String mode = opt.getOrDefault("mode", "direct");
     watchdog(Duration.ofSeconds(Long.parseLong(opt.getOrDefault("limit-seconds", "300"))));
@@ -73,15 +75,22 @@ public final class DbosBench {
       ThreeSteps proxy = dbos.registerProxy(ThreeSteps.class, new NoOpThreeSteps(dbos));
       dbos.launch();
       DbosBench bench = new DbosBench(dbos, proxy, queue, clients);
-      bench.runAll("warm", warmup);
+      // waves of warm-up until the time has passed, as Stepflow's cases do (bench WarmUp)
+      int warmed = 0;
+      long warmUntil = System.nanoTime() + warmupNanos;
+      while (warmup > 0 && (warmed == 0 || System.nanoTime() < warmUntil)) {
+        bench.runAll("warm" + (warmed / warmup + 1), warmup);
+        warmed += warmup;
+      }
       double seconds = bench.runAll("bench", instances);
       System.out.printf(
           Locale.ROOT,
-          "DBOS_RESULT {\"seconds\":%.3f,\"per_second\":%.1f,\"instances\":%d,\"mode\":\"%s\","
-              + "\"version\":\"%s\"}%n",
+          "DBOS_RESULT {\"seconds\":%.3f,\"per_second\":%.1f,\"instances\":%d,\"warmed\":%d,"
+              + "\"mode\":\"%s\",\"version\":\"%s\"}%n",
           seconds,
           instances / seconds,
           instances,
+          warmed,
           mode,
           DBOS.version());
     }
