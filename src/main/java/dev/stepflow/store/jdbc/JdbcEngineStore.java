@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,17 +188,21 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed) {
-    // the first condition is the partial index of ended instances, so that only they are read
-    String sql =
-        "DELETE FROM instance WHERE status IN ("
-            + WireLiterals.terminal()
-            + ") AND ((status IN ("
-            + WireLiterals.quoted(succeeded)
-            + ") AND success_retention_ms IS NOT NULL AND ended_on + success_retention_ms <= ?)"
-            + " OR (status IN ("
-            + WireLiterals.quoted(failed)
-            + ") AND error_retention_ms IS NOT NULL AND ended_on + error_retention_ms <= ?))";
-    return executeByOneNode(RETENTION_LOCK, sql, now, now);
+    return executeByOneNode(
+        RETENTION_LOCK,
+        List.of(expired(succeeded, "success_retention_ms"), expired(failed, "error_retention_ms")),
+        now);
+  }
+
+  /**
+   * The delete of the instances of {@code statuses} whose {@code retention} (a column) ran out by
+   * its one parameter. Its condition is, literally, that of the partial index by expiry of
+   * migration V16 (statuses in the enum's order, as there), so that the store searches the expired
+   * instances in it rather than reading every ended instance and its row.
+   */
+  static String expired(Set<Status> statuses, String retention) {
+    return "DELETE FROM instance WHERE status IN (%s) AND %s IS NOT NULL AND ended_on + %s <= ?"
+        .formatted(WireLiterals.quoted(EnumSet.copyOf(statuses)), retention, retention);
   }
 
   @Override
@@ -206,22 +211,27 @@ public final class JdbcEngineStore implements EngineStore {
     if (fold.isEmpty()) {
       return 0;
     }
-    return executeByOneNode(COUNT_FOLD_LOCK, fold.get(), COUNT_FOLD_BATCH);
+    return executeByOneNode(COUNT_FOLD_LOCK, List.of(fold.get()), COUNT_FOLD_BATCH);
   }
 
   /**
    * Housekeeping that one node at a time does: where several nodes share the store, the one that
-   * gets the lock {@code key} runs {@code sql}, the others return 0 at once rather than queue
+   * gets the lock {@code key} runs the {@code statements}, each with {@code values}, in one
+   * transaction and returns the rows they changed; the others return 0 at once rather than queue
    * behind it to do the same work.
    */
-  private int executeByOneNode(long key, String sql, Object... values) {
+  private int executeByOneNode(long key, List<String> statements, Object... values) {
     Optional<String> tryLock = db.dialect().tryTransactionLock();
     return db.write(
         c -> {
           if (tryLock.isPresent() && !lockTaken(c, tryLock.get(), key)) {
             return 0;
           }
-          return execute(c, sql, values);
+          int changed = 0;
+          for (String sql : statements) {
+            changed += execute(c, sql, values);
+          }
+          return changed;
         });
   }
 

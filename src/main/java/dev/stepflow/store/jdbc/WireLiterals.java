@@ -39,11 +39,6 @@ final class WireLiterals {
         .collect(Collectors.joining(", "));
   }
 
-  /** The statuses an instance ends in, in the order of the partial index of ended instances. */
-  static String terminal() {
-    return quoted(Arrays.stream(Status.values()).filter(Status::isTerminal).toList());
-  }
-
   /**
    * The statuses a run carries on from at a step boundary, by the table: those from which it may
    * suspend (running, with no pause asked).
