@@ -32,11 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The retention sweep, which runs about once a second, finds the expired instances without reading
  * the instances kept forever. Until migration V16 it read every ended instance and its row to work
- * out when it expired: 12.7 ms of the single SQLite writer's time a pass with 60,000 complete
- * instances, growing with every instance kept. Checked on both stores with 2,000 terminated
- * instances kept forever beside 5 whose retention ran out: SQLite's plan searches the expiry
- * indexes, and PostgreSQL's own account of the delete (EXPLAIN ANALYZE, BUFFERS, rolled back) shows
- * a handful of pages read, not thousands.
+ * out when it expired: 11.7 ms of the single SQLite writer's time a pass on average while the
+ * complete instances grew to 60,000, and more with every instance kept. Checked on both stores with
+ * 2,000 terminated instances kept forever beside 5 whose retention ran out: SQLite's plan searches
+ * the expiry indexes, and PostgreSQL's own account of the delete (EXPLAIN ANALYZE, BUFFERS, rolled
+ * back) shows a handful of pages read, not thousands.
  */
 class RetentionSweepPlanIT {
   private static final ObjectMapper JSON = new ObjectMapper();
