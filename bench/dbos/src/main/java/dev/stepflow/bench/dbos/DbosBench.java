@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * DBOS Transact's side of Stepflow's engine benchmark: starts {@code --instances} workflows of
  * three no-op steps on the PostgreSQL database {@code --db-url} and measures the time from the
  * first start to the last result, after a warm-up in the same process: waves of {@code --warmup}
- * workflows until {@code --warmup-seconds} have passed (at least one wave). Prints one line {@code DBOS_RESULT {...}} (JSON) for the caller.
+ * workflows until {@code --warmup-seconds} have passed (at least one wave). Prints one line {@code
+ * DBOS_RESULT {...}} (JSON) for the caller.
  *
  * <p>{@code --mode=direct} (the default) starts each workflow with {@code startWorkflow} from
  * {@code --clients} threads: DBOS records the workflow and runs it at once in this process, its
