@@ -191,8 +191,8 @@ def engine_section():
     print(f"Measured {now} with `{command}` ({len(rounds)} rounds).")
     print()
     print(f"Every round runs the {len(cases)} cases one after the other in rotated order (round 1: A B C ..., round 2:"
-          f" B C ... A, ...), each on a fresh data folder or database with fresh processes. Each case first warms up"
-          f" {warm_up(setup)} (same processes), then {setup['instances']:,} are timed."
+          f" B C ... A, ...), each on a fresh data folder or database with fresh processes. Each case first warms up, in the same"
+          f" processes, {warm_up(setup)}, then {setup['instances']:,} are timed."
           f" Stepflow: `Scripted` instances of 3 no-op steps (`{{\"steps\":[{{\"do\":\"a\"}},...]}}`), POSTed to"
           f" `.../instances/batch` in batches of 100 by {setup['clients']} client threads (spread over the nodes), timed"
           f" from the first batch to the poll (every 20 ms of the workflow's counts, GET workflow) that finds them all"
