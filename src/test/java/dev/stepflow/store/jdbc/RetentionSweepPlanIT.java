@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * complete instances grew to 60,000, and more with every instance kept. Checked on both stores with
  * 2,000 terminated instances kept forever beside 5 whose retention ran out: SQLite's plan searches
  * the expiry indexes, and PostgreSQL's own account of the delete (EXPLAIN ANALYZE, BUFFERS, rolled
- * back) shows a handful of pages read, not thousands.
+ * back) shows the few pages of what expired read, not a walk of every kept instance.
  */
 class RetentionSweepPlanIT {
   private static final ObjectMapper JSON = new ObjectMapper();
