@@ -188,10 +188,16 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public int deleteExpired(Instant now, Set<Status> succeeded, Set<Status> failed) {
-    return executeByOneNode(
-        RETENTION_LOCK,
-        List.of(expired(succeeded, "success_retention_ms"), expired(failed, "error_retention_ms")),
-        now);
+    return executeByOneNode(RETENTION_LOCK, expiryDeletes(succeeded, failed), now);
+  }
+
+  /**
+   * The retention sweep's deletes, each with one parameter (now): instances of {@code succeeded}
+   * past their success retention, and of {@code failed} past their error retention.
+   */
+  static List<String> expiryDeletes(Set<Status> succeeded, Set<Status> failed) {
+    return List.of(
+        expired(succeeded, "success_retention_ms"), expired(failed, "error_retention_ms"));
   }
 
   /**
@@ -200,7 +206,7 @@ public final class JdbcEngineStore implements EngineStore {
    * migration V16 (statuses in the enum's order, as there), so that the store searches the expired
    * instances in it rather than reading every ended instance and its row.
    */
-  static String expired(Set<Status> statuses, String retention) {
+  private static String expired(Set<Status> statuses, String retention) {
     return "DELETE FROM instance WHERE status IN (%s) AND %s IS NOT NULL AND ended_on + %s <= ?"
         .formatted(WireLiterals.quoted(EnumSet.copyOf(statuses)), retention, retention);
   }

@@ -2,13 +2,9 @@ package dev.stepflow.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
-import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
@@ -19,8 +15,6 @@ import dev.stepflow.store.postgres.PostgresDatabase;
 import dev.stepflow.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -30,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and its generic plan (what a statement the driver prepared on the server may get).
  */
 class InstanceListingPlanIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final WorkflowRef WF = new WorkflowRef("acct", "wf");
   private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
   private static final int OLD = 1_000;
@@ -148,30 +140,12 @@ class InstanceListingPlanIT {
       try (Statement st = c.createStatement()) {
         st.execute("SET plan_cache_mode = " + planCacheMode);
       }
-      try (PreparedStatement ps =
-              Columns.bind(
-                  c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query.sql()),
-                  query.values().toArray());
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        JsonNode plan = JSON.readTree(rs.getString(1)).get(0).get("Plan");
-        return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      return ExplainedBuffers.of(c, query.sql(), query.values().toArray());
     }
   }
 
   private static List<Instance> create(String prefix, int n) {
-    List<NewInstance> items =
-        IntStream.range(0, n).mapToObj(i -> new NewInstance(prefix + i, null)).toList();
-    // in batches of the API's largest, each one transaction
-    List<Instance> created = new ArrayList<>();
-    for (int from = 0; from < n; from += 100) {
-      created.addAll(
-          instances.createInstances(WF, items.subList(from, Math.min(n, from + 100)), "test", T0));
-    }
-    return created;
+    return InstanceBatches.create(instances, WF, prefix, n, T0);
   }
 
   private static void sql(String statement) throws SQLException {

@@ -2,11 +2,8 @@ package dev.stepflow.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
@@ -22,10 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * back) shows the few pages of what expired read, not a walk of every kept instance.
  */
 class RetentionSweepPlanIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
   private static final WorkflowRef KEPT = new WorkflowRef("acct", "kept");
   private static final WorkflowRef BRIEF = new WorkflowRef("acct", "brief");
@@ -85,9 +79,7 @@ class RetentionSweepPlanIT {
   }
 
   private static List<String> sweep() {
-    return List.of(
-        JdbcEngineStore.expired(Retention.SUCCEEDED, "success_retention_ms"),
-        JdbcEngineStore.expired(Retention.FAILED, "error_retention_ms"));
+    return JdbcEngineStore.expiryDeletes(Retention.SUCCEEDED, Retention.FAILED);
   }
 
   private static void assertSweepDeletesOnlyTheExpired(Database db) {
@@ -111,20 +103,8 @@ class RetentionSweepPlanIT {
     workflows.putWorkflow(
         BRIEF, new WorkflowDefinition("Scripted", "s", 100, new Retention(1_000L, 1_000L)), T0);
     JdbcInstanceStore instances = new JdbcInstanceStore(db);
-    terminate(instances, create(instances, KEPT, "kept-", KEPT_FOREVER));
-    terminate(instances, create(instances, BRIEF, "brief-", EXPIRING));
-  }
-
-  private static List<Instance> create(
-      JdbcInstanceStore instances, WorkflowRef wf, String prefix, int n) {
-    List<NewInstance> items =
-        IntStream.range(0, n).mapToObj(i -> new NewInstance(prefix + i, null)).toList();
-    List<Instance> created = new ArrayList<>();
-    for (int from = 0; from < n; from += 100) {
-      created.addAll(
-          instances.createInstances(wf, items.subList(from, Math.min(n, from + 100)), "test", T0));
-    }
-    return created;
+    terminate(instances, InstanceBatches.create(instances, KEPT, "kept-", KEPT_FOREVER, T0));
+    terminate(instances, InstanceBatches.create(instances, BRIEF, "brief-", EXPIRING, T0));
   }
 
   private static void terminate(JdbcInstanceStore instances, List<Instance> created) {
@@ -152,16 +132,10 @@ class RetentionSweepPlanIT {
   }
 
   /** The shared buffers the delete touches, by PostgreSQL's account; the delete is rolled back. */
-  private static long postgresBuffers(Connection c, String delete) throws Exception {
+  private static long postgresBuffers(Connection c, String delete) throws SQLException {
     c.setAutoCommit(false);
-    try (PreparedStatement ps =
-        c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + delete)) {
-      ps.setLong(1, T0.plusSeconds(2).toEpochMilli());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        JsonNode plan = JSON.readTree(rs.getString(1)).get(0).get("Plan");
-        return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
-      }
+    try {
+      return ExplainedBuffers.of(c, delete, T0.plusSeconds(2));
     } finally {
       c.rollback();
     }
