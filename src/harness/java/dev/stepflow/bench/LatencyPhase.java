@@ -59,6 +59,9 @@ public final class LatencyPhase {
   private final Path jar;
   private final Path aotCache;
 
+  /** The server's --max-running; null: its default. */
+  private final String maxRunning;
+
   private LatencyPhase(BenchArgs args) {
     samples = args.number("samples", 500);
     resumes = args.number("resumes", 100);
@@ -67,6 +70,7 @@ public final class LatencyPhase {
     jar = Path.of(args.text("jar", "target/stepflow.jar"));
     String cache = args.text("aot-cache", "");
     aotCache = cache.isEmpty() ? null : Path.of(cache);
+    maxRunning = args.text("max-running", null);
   }
 
   public static void main(String[] argv) throws Exception {
@@ -97,19 +101,21 @@ public final class LatencyPhase {
       result.put("startup_without_cache_ms", startUpOnly(dir.resolve("without-cache")));
       jvm = List.of("-XX:AOTCache=" + aotCache);
     }
-    long began = System.nanoTime();
-    try (BenchServer server =
-        BenchServer.start(
-            jar,
-            dir,
+    List<String> options =
+        new ArrayList<>(
             List.of(
                 "--effects-log",
                 effects.toString(),
                 "--create-rate-per-account",
                 "0",
                 "--create-rate-per-workflow",
-                "0"),
-            jvm)) {
+                "0"));
+    if (maxRunning != null) {
+      options.addAll(List.of("--max-running", maxRunning));
+      result.put("max_running", Integer.parseInt(maxRunning));
+    }
+    long began = System.nanoTime();
+    try (BenchServer server = BenchServer.start(jar, dir, options, jvm)) {
       BenchHttp http = new BenchHttp(server.baseUrl(), server.devToken());
       awaitAnswer(http);
       result.put("startup_ms", (System.nanoTime() - began) / 1_000_000.0);

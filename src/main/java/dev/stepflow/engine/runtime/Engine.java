@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs instances. One dispatcher thread claims due work from the store (waiting instances whose
- * time came or whose event arrived, then queued ones first in first out) while fewer than {@code
- * maxRunning} runs are active, and starts each run on a virtual thread. Waiting instances hold no
- * thread and do not count. Status changes reach the engine as the effects of a move: through {@link
- * EngineHooks} when this node made it, as a {@link ClusterSignals} signal when another node did;
- * they interrupt, pause or compensate the run, wherever it runs.
+ * time came or whose event arrived, then queued ones first in first out), {@link #CLAIM_BATCH} at a
+ * time, while fewer than {@code maxRunning} runs are active, and starts each run on a virtual
+ * thread. Waiting instances hold no thread and do not count. Status changes reach the engine as the
+ * effects of a move: through {@link EngineHooks} when this node made it, as a {@link
+ * ClusterSignals} signal when another node did; they interrupt, pause or compensate the run,
+ * wherever it runs.
  *
  * <p>Several nodes may share the store. A claim gives this node a lease on the instance, which
  * {@link Heartbeat} renews while the run goes on; {@link Takeover} takes over the instances whose
@@ -50,6 +51,15 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private static final Duration TAKEOVER_SCAN = Duration.ofSeconds(1);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
   private static final Duration HOUSEKEEPING = Duration.ofSeconds(1);
+
+  /**
+   * At most this many claims per dispatcher pass; a pass that claimed this many is followed by the
+   * next at once. One claim of everything due (up to every free run slot) held the single SQLite
+   * writer and the dispatcher for all of it before the first run started: with 10,000 timers due at
+   * one instant, about half a second. In batches the first runs go on while the next batch is
+   * claimed (bench/results/latency-2026-12-05-claim-batches.md).
+   */
+  static final int CLAIM_BATCH = 256;
 
   /** How often the node looks for due work that waits for a workflow class it does not have. */
   private static final Duration WANTED_SCAN = Duration.ofSeconds(10);
@@ -202,8 +212,9 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
   private void loop() {
     while (!closed) {
       try {
-        dispatchOnce();
-        awaitSignal();
+        if (!dispatchOnce()) {
+          awaitSignal();
+        }
       } catch (RuntimeException e) {
         log.error("Dispatching failed; retrying shortly", e);
         sleepQuietly(MAX_IDLE);
@@ -211,7 +222,8 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     }
   }
 
-  private void dispatchOnce() {
+  /** One pass; true when it claimed a whole batch, so that more work may be due at once. */
+  private boolean dispatchOnce() {
     keepHouse();
     Instant now = now();
     if (!now.isBefore(nextTakeoverScan)) {
@@ -231,12 +243,12 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     // with every run slot taken nothing can start, so a wake-up (new work, a move that enqueues)
     // costs no query; the run that frees a slot wakes the dispatcher again
     if (permits.availablePermits() == 0) {
-      return;
+      return false;
     }
     takeover.rollbacks(owner(), now);
-    int free = permits.availablePermits();
+    int free = Math.min(permits.availablePermits(), CLAIM_BATCH);
     if (free == 0) {
-      return;
+      return false;
     }
     // only this thread takes permits, so the claims (at most `free`) find them all still there
     Instant claimedAt = now();
@@ -246,6 +258,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     }
     started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
     reportTimerLag(started, claimedAt);
+    return started.size() == CLAIM_BATCH;
   }
 
   /** How late the claimed instances whose timer came due were claimed (an event's are not). */
