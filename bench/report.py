@@ -298,9 +298,10 @@ def latency_section():
           " src/harness/java/dev/stepflow/bench/LatencyPhase.java). Times are taken at the client; the resume and"
           " timer times end at the step's start as the effects log timestamps it (the same clock). Pause and terminate are"
           f" measured after a warm-up of {runs[0]['control_warm_up']:,} pauses, as many resumes and as many reads of other"
-          " instances, once those are asleep again. The timers are measured twice on the"
-          " same server: the first burst is the first the server wakes, which includes the JIT's first pass over the"
-          " wake path; the second is the same burst again, as a server that has been running sees it.")
+          " instances, once those are asleep again. The timers are measured in"
+          f" {runs[0].get('timer_bursts', 2)} bursts on the same server, one after the other: the first is the first"
+          " the server wakes, which includes the JIT's first pass over the wake path, and the last is the warm"
+          " server's figure.")
     print()
     print("| measure | n | p50 ms | p99 ms | max ms | target (issue 20) |")
     print("|---|---|---|---|---|---|")
