@@ -35,7 +35,9 @@ import java.util.Map;
  * --jar=target/stepflow.jar --aot-cache=<file> --work=target/bench-latency --results=<file>}. One
  * JSON line per round to {@code --results}. With {@code --aot-cache} (the JDK's ahead-of-time cache
  * of the jar, which {@code scripts/stepflow} starts the server with), each round first starts a
- * server without it, for its start-up time only, then the measured one with it.
+ * server without it, for its start-up time only, then the measured one with it. {@code
+ * --max-running=N} starts the server with that many run slots instead of its default (1,000): with
+ * at least as many as timers, a burst is not held back by runs that have not ended.
  */
 public final class LatencyPhase {
   private static final ObjectMapper JSON = new ObjectMapper();
