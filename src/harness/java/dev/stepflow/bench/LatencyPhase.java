@@ -62,7 +62,7 @@ public final class LatencyPhase {
   private final Path aotCache;
 
   /** The server's --max-running; null: its default. */
-  private final String maxRunning;
+  private final Integer maxRunning;
 
   private LatencyPhase(BenchArgs args) {
     samples = args.number("samples", 500);
@@ -72,7 +72,8 @@ public final class LatencyPhase {
     jar = Path.of(args.text("jar", "target/stepflow.jar"));
     String cache = args.text("aot-cache", "");
     aotCache = cache.isEmpty() ? null : Path.of(cache);
-    maxRunning = args.text("max-running", null);
+    String slots = args.text("max-running", null);
+    maxRunning = slots == null ? null : Integer.valueOf(slots);
   }
 
   public static void main(String[] argv) throws Exception {
@@ -113,8 +114,8 @@ public final class LatencyPhase {
                 "--create-rate-per-workflow",
                 "0"));
     if (maxRunning != null) {
-      options.addAll(List.of("--max-running", maxRunning));
-      result.put("max_running", Integer.parseInt(maxRunning));
+      options.addAll(List.of("--max-running", maxRunning.toString()));
+      result.put("max_running", maxRunning);
     }
     long began = System.nanoTime();
     try (BenchServer server = BenchServer.start(jar, dir, options, jvm)) {

@@ -104,12 +104,24 @@ public final class ApiClient {
    * i1, ... with no params, oldest first, in batches of 100.
    */
   public void createScriptedInstances(String workflow, int count) {
+    createScriptedInstances(workflow, count, null);
+  }
+
+  /**
+   * As {@link #createScriptedInstances(String, int)}, every instance with {@code params} (JSON, or
+   * null for none).
+   */
+  public void createScriptedInstances(String workflow, int count, String params) {
     assertThat(put(workflow, "{\"class_name\":\"Scripted\",\"script_name\":\"s\"}").status())
         .isEqualTo(200);
     for (int from = 0; from < count; from += 100) {
       StringBuilder batch = new StringBuilder("[");
       for (int i = from; i < Math.min(count, from + 100); i++) {
-        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"}");
+        batch.append(i == from ? "" : ",").append("{\"instance_id\":\"i").append(i).append("\"");
+        if (params != null) {
+          batch.append(",\"params\":").append(params);
+        }
+        batch.append("}");
       }
       ApiResponse created = post(workflow + "/instances/batch", batch + "]");
       assertThat(created.status()).as("batch create: %s", created.body()).isEqualTo(200);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.stepflow.app.Config;
-import dev.stepflow.testing.ApiClient;
 import dev.stepflow.testing.TestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,21 +32,14 @@ class ClaimBatchIT {
 
   @Test
   void timersDueTogetherAreClaimedInBatchesAndAllWake() throws SQLException {
-    ApiClient api = server.client();
-    api.put(WF, "{\"class_name\":\"Scripted\",\"script_name\":\"tests\"}");
     // far enough ahead for every instance to be asleep first
     Instant due = Instant.now().plusSeconds(8);
-    String params =
-        "{\"steps\":[{\"sleepUntil\":\"nap\",\"at\":\"" + due + "\"},{\"do\":\"after\"}]}";
-    for (int from = 0; from < TIMERS; from += 100) {
-      StringBuilder batch = new StringBuilder("[");
-      for (int i = from; i < Math.min(TIMERS, from + 100); i++) {
-        batch.append(i == from ? "" : ",");
-        batch.append("{\"instance_id\":\"t").append(i).append("\",\"params\":");
-        batch.append(params).append("}");
-      }
-      assertThat(api.post(WF + "/instances/batch", batch + "]").status()).isEqualTo(200);
-    }
+    server
+        .client()
+        .createScriptedInstances(
+            WF,
+            TIMERS,
+            "{\"steps\":[{\"sleepUntil\":\"nap\",\"at\":\"" + due + "\"},{\"do\":\"after\"}]}");
     assertThat(Instant.now()).as("the timers were set before they came due").isBefore(due);
 
     await()
