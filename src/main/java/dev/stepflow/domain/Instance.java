@@ -31,20 +31,13 @@ public record Instance(
     long statusVersion,
     CronTick schedule) {
 
-  /**
-   * The instance's ETag: a strong entity tag, quoted, naming this instance (its seq, never reused)
-   * in this status (its status version, bumped by every status move).
-   */
+  /** The instance's ETag (see {@link CurrentStatus#etag()}). */
   public String etag() {
-    return etagOf(seq, statusVersion);
+    return CurrentStatus.etagOf(seq, statusVersion);
   }
 
-  /** The ETag the instance has once one more move of it committed. */
-  public String etagAfterMove() {
-    return etagOf(seq, statusVersion + 1);
-  }
-
-  private static String etagOf(long seq, long version) {
-    return "\"" + seq + "." + version + "\"";
+  /** Its status, as a status change decides on it. */
+  public CurrentStatus currentStatus() {
+    return new CurrentStatus(ref, seq, status, statusVersion, statusChangedOn);
   }
 }

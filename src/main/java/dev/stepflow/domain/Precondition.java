@@ -19,7 +19,7 @@ public record Precondition(List<String> etags, Set<Status> statuses) {
   }
 
   /** Throws {@link PreconditionFailed} unless {@code instance} meets this condition. */
-  public void check(Instance instance) {
+  public void check(CurrentStatus instance) {
     if (!etags.isEmpty() && !etags.contains(ANY) && !etags.contains(instance.etag())) {
       throw PreconditionFailed.etag(instance, etags);
     }

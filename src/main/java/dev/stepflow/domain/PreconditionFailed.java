@@ -23,7 +23,7 @@ public final class PreconditionFailed extends WorkflowException {
   }
 
   /** The instance's ETag is none of {@code expected}. */
-  public static PreconditionFailed etag(Instance instance, Collection<String> expected) {
+  public static PreconditionFailed etag(CurrentStatus instance, Collection<String> expected) {
     return new PreconditionFailed(
         instance.ref(),
         instance.status(),
@@ -41,7 +41,7 @@ public final class PreconditionFailed extends WorkflowException {
   }
 
   /** The instance's status is none of {@code expected}. */
-  public static PreconditionFailed status(Instance instance, Collection<Status> expected) {
+  public static PreconditionFailed status(CurrentStatus instance, Collection<Status> expected) {
     return new PreconditionFailed(
         instance.ref(),
         instance.status(),

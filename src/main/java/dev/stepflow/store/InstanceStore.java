@@ -1,6 +1,7 @@
 package dev.stepflow.store;
 
 import dev.stepflow.domain.ChangeOrigin;
+import dev.stepflow.domain.CurrentStatus;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceQuery;
@@ -77,15 +78,15 @@ public interface InstanceStore {
       Instant at);
 
   /**
-   * What {@link #decideAndMove} did: the instance as it was read, the table's decision, and for a
-   * move that committed, the move as applied. {@code before} is null when the instance does not
-   * exist.
+   * What {@link #decideAndMove} did: the instance's status as it was read, the table's decision,
+   * and for a move that committed, the move as applied. {@code before} is null when the instance
+   * does not exist.
    */
   record MoveAttempt(
-      Instance before, Decision decision, MoveResult result, Optional<AppliedMove> applied) {}
+      CurrentStatus before, Decision decision, MoveResult result, Optional<AppliedMove> applied) {}
 
   /**
-   * Reads the instance, asks {@code decide} for the decision on it and applies a move as a
+   * Reads the instance's status, asks {@code decide} for the decision on it and applies a move as a
    * compare-and-set, all in one write transaction that holds the instance (SQLite: the one writer;
    * PostgreSQL: a row lock, whichever connection or node writes): the status cannot change between
    * the decision and the write, so a legal action never loses a race. What {@code decide} throws (a
@@ -99,7 +100,7 @@ public interface InstanceStore {
    */
   MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Instance, Decision> decide,
+      Function<CurrentStatus, Decision> decide,
       ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom,
@@ -108,7 +109,7 @@ public interface InstanceStore {
   /** As above, for no bulk job. */
   default MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Instance, Decision> decide,
+      Function<CurrentStatus, Decision> decide,
       ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom) {

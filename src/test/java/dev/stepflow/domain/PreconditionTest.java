@@ -9,30 +9,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PreconditionTest {
-  private static Instance instance(Status status, long seq, long version) {
-    Instant t = Instant.parse("2026-12-01T00:00:00Z");
-    return new Instance(
+  private static CurrentStatus instance(Status status, long seq, long version) {
+    return new CurrentStatus(
         new InstanceRef("a", "w", "i"),
         seq,
         status,
-        "wf",
-        "v",
-        null,
-        "api",
-        t,
-        t,
-        t,
-        null,
-        null,
-        t,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
         version,
-        null);
+        Instant.parse("2026-12-01T00:00:00Z"));
   }
 
   @Test
@@ -43,7 +26,7 @@ class PreconditionTest {
 
   @Test
   void theEtagNamesTheInstanceAndItsStatusVersion() {
-    Instance running = instance(Status.RUNNING, 17, 4);
+    CurrentStatus running = instance(Status.RUNNING, 17, 4);
 
     assertThatCode(() -> new Precondition(List.of("\"17.4\""), Set.of()).check(running))
         .doesNotThrowAnyException();

@@ -38,7 +38,7 @@ public final class RecordingInstanceStore implements InstanceStore {
   @Override
   public MoveAttempt decideAndMove(
       InstanceRef ref,
-      Function<Instance, Decision> decide,
+      Function<dev.stepflow.domain.CurrentStatus, Decision> decide,
       dev.stepflow.domain.ChangeOrigin origin,
       Instant at,
       Optional<StepRef> restartFrom,

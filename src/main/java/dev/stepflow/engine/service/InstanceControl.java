@@ -2,9 +2,9 @@ package dev.stepflow.engine.service;
 
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.ChangeOrigin;
+import dev.stepflow.domain.CurrentStatus;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.ErrorCode;
-import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Precondition;
 import dev.stepflow.domain.StepRef;
@@ -128,7 +128,7 @@ public final class InstanceControl {
 
   /** The answer for one decision; empty when the compare-and-set lost and must be decided again. */
   private Optional<StatusOutcome> outcome(MoveAttempt tried, Action action, Instant now) {
-    Instance before = tried.before();
+    CurrentStatus before = tried.before();
     return switch (tried.decision()) {
       case Decision.NoOp noOp -> {
         metrics.statusChange(action, ChangeOutcome.NOOP, null);

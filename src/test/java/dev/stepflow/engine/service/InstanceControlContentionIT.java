@@ -92,7 +92,8 @@ class InstanceControlContentionIT {
     @Override
     public MoveAttempt decideAndMove(
         InstanceRef ref,
-        java.util.function.Function<Instance, dev.stepflow.domain.Decision> decide,
+        java.util.function.Function<dev.stepflow.domain.CurrentStatus, dev.stepflow.domain.Decision>
+            decide,
         dev.stepflow.domain.ChangeOrigin origin,
         Instant at,
         Optional<StepRef> restartFrom,
