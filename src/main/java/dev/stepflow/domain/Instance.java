@@ -35,9 +35,4 @@ public record Instance(
   public String etag() {
     return CurrentStatus.etagOf(seq, statusVersion);
   }
-
-  /** Its status, as a status change decides on it. */
-  public CurrentStatus currentStatus() {
-    return new CurrentStatus(ref, seq, status, statusVersion, statusChangedOn);
-  }
 }
