@@ -1,8 +1,11 @@
-"""Creates COUNT queued instances (ids PREFIX<n>) in one workflow, in batches of 100 over keep-alive
-connections from a few threads; for the scale benchmark of scripts/bench. Usage:
+"""Creates COUNT queued instances (ids PREFIX<n>) in one workflow, in batches of up to 100 over keep-alive
+connections from a few threads; for the benchmarks of scripts/bench. With BENCH_PARAMS_CHARS=N in the
+environment each instance gets params of about N characters of JSON ({"text": "xx..."}), and a batch holds at
+most 256 KB of them. Usage:
   create_instances.py ORIGIN WORKFLOW_PATH TOKEN PREFIX COUNT [THREADS]"""
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -11,8 +14,18 @@ from urllib.parse import urlparse
 origin, workflow, token, prefix, count = sys.argv[1:6]
 count = int(count)
 threads = int(sys.argv[6]) if len(sys.argv) > 6 else 4
+params_chars = int(os.environ.get("BENCH_PARAMS_CHARS", "0"))
 url = urlparse(origin)
-batches = list(range(0, count, 100))
+batch_size = max(1, min(100, 256_000 // (params_chars + 50)))
+batches = list(range(0, count, batch_size))
+
+
+def instance(n):
+    item = {"instance_id": f"{prefix}{n}"}
+    if params_chars > 0:
+        # {"text":"..."} is 11 characters besides the text
+        item["params"] = {"text": "x" * max(0, params_chars - 11)}
+    return item
 lock = threading.Lock()
 failures = []
 
@@ -21,7 +34,7 @@ def work(mine):
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
     for start in mine:
-        body = json.dumps([{"instance_id": f"{prefix}{n}"} for n in range(start, min(start + 100, count))])
+        body = json.dumps([instance(n) for n in range(start, min(start + batch_size, count))])
         conn.request("POST", workflow + "/instances/batch", body, headers)
         response = conn.getresponse()
         text = response.read()

@@ -50,6 +50,13 @@ mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 load = open("/proc/loadavg").read().split()[:3]
 reps_done = sorted(by["patch"].keys())
 
+def params_sentence():
+    chars = int(os.environ.get("BENCH_PARAMS_CHARS", "0") or 0)
+    if chars > 0:
+        return f" Every instance carries params of {chars:,} characters of JSON (`--params-chars={chars}`)."
+    return " The instances have no params."
+
+
 def control_section():
     ratios = [by["patch"][r]["rps"] / by["baseline"][r]["rps"] for r in reps_done]
     print("## Control plane: PATCH status against the cheapest authenticated endpoint")
@@ -59,7 +66,8 @@ def control_section():
           " before the answer). The baseline is `GET /user/tokens/verify`: authentication, routing and JSON, no store."
           f" Each server is first warmed up with {os.environ.get('BENCH_WARMUP_SECONDS', '20')} s of each request type, the two"
           " servers of a repetition in alternating order, and every measured run follows"
-          f" {os.environ.get('BENCH_REWARM_SECONDS', '4')} s of the same requests on the same server.")
+          f" {os.environ.get('BENCH_REWARM_SECONDS', '4')} s of the same requests on the same server."
+          + params_sentence())
     print()
     print("| | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|")
@@ -372,7 +380,7 @@ def store_section():
           " pausing all of them, then resuming all of them; 60,000 changes of warm-up, then 60,000 measured. With one"
           " thread every change is a write alone on the caller's thread (its own commit); with 16 the single writer"
           " commits them in batches. CPU from the JVM: the process's, and the `stepflow-writer` thread's (0 with one"
-          " thread, whose writes all run on the caller's thread).")
+          " thread, whose writes all run on the caller's thread)." + params_sentence())
     print()
     print("| build | threads | changes/s | CPU µs per change | writer thread CPU µs per change | rounds |")
     print("|---|---|---|---|---|---|")

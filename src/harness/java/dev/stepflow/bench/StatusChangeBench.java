@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
  * <p>Prints one JSON line per thread count: changes per second, the process's CPU per change and
  * the writer thread's. Run it on a jar's classes to compare builds side by side: {@code java -cp
  * target/test-classes:JAR dev.stepflow.bench.StatusChangeBench --dir=DIR}. Options: {@code
- * --instances=3000 --changes=60000 --warmup=60000 --threads=1,16 --dir=target/bench-status}.
+ * --instances=3000 --changes=60000 --warmup=60000 --threads=1,16 --dir=target/bench-status
+ * --params-chars=0} (each instance's params, about that many characters of JSON; none by default).
  */
 public final class StatusChangeBench {
   private static final WorkflowRef WORKFLOW = new WorkflowRef("bench", "status");
@@ -52,7 +53,9 @@ public final class StatusChangeBench {
     List<Integer> threadCounts =
         Arrays.stream(args.text("threads", "1,16").split(",")).map(Integer::parseInt).toList();
     Path dir = args.path("dir", "target/bench-status");
+    int paramsChars = args.number("params-chars", 0);
     args.requireAllTaken();
+    String params = paramsChars == 0 ? null : ParamsOfSize.json(paramsChars);
     EngineBench.deleteTree(dir);
     Files.createDirectories(dir);
     Clock clock = Clock.systemUTC();
@@ -72,7 +75,7 @@ public final class StatusChangeBench {
         String prefix = "t" + t + "-";
         List<NewInstance> items =
             IntStream.range(0, instances / threadsMost)
-                .mapToObj(i -> new NewInstance(prefix + i, null))
+                .mapToObj(i -> new NewInstance(prefix + i, params))
                 .toList();
         store.createInstances(WORKFLOW, items, "bench", clock.instant());
         owned.add(items.stream().map(i -> WORKFLOW.instance(i.instanceId())).toList());

@@ -45,7 +45,6 @@ final class MoveWrite {
     ENDED_ON,
     WAKE_AT,
     WAITING_FOR_EVENT,
-    OUTPUT_JSON,
     ERROR_NAME,
     ERROR_MESSAGE,
     PAUSED_AT,
@@ -205,7 +204,7 @@ final class MoveWrite {
       EffectWrites.write(effect, context, plan);
     }
     if (runUpdate != null) {
-      RunUpdates.write(runUpdate, plan);
+      RunUpdates.write(runUpdate, context, plan);
     }
     return plan;
   }

@@ -138,9 +138,28 @@ class MoveWriteTest {
         .startsWith(
             "UPDATE instance SET status = ?, status_version = status_version + 1,"
                 + " modified_on = ?, status_changed_on = ?,"
-                + " wake_at = ?, waiting_for_event = ?, output_json = COALESCE(?, output_json),")
+                + " wake_at = ?, waiting_for_event = ?, error_name = COALESCE(?, error_name),")
         .contains("owner_node = NULL, lease_until = NULL")
         .endsWith(" WHERE seq = ? AND status = ? AND run_id = ?");
+    assertThat(write.plan().statementsAfter()).isEmpty();
+  }
+
+  @Test
+  void aRunsResultGoesApartFromTheInstanceRowOnceTheMoveApplied() {
+    Decision.Move finish = move(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
+    MoveWrite write = MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded("[1]"));
+
+    MoveWrite.Plan plan = write.plan();
+
+    assertThat(write.update(plan).text()).doesNotContain("output");
+    assertThat(plan.statementsAfter())
+        .containsExactly(
+            MoveWrite.Sql.of(
+                """
+                INSERT INTO instance_payload (instance_seq, output_json) VALUES (?, ?)
+                ON CONFLICT (instance_seq) DO UPDATE SET output_json = excluded.output_json""",
+                7L,
+                "[1]"));
   }
 
   @Test
@@ -154,6 +173,10 @@ class MoveWriteTest {
     assertThat(plan.statementsAfter())
         .extracting(MoveWrite.Sql::text)
         .satisfiesExactly(
+            output ->
+                assertThat(output)
+                    .isEqualTo(
+                        "UPDATE instance_payload SET output_json = NULL WHERE instance_seq = ?"),
             compensated ->
                 assertThat(compensated)
                     .startsWith("DELETE FROM step WHERE instance_seq = ? AND type = 'do'")
@@ -184,6 +207,8 @@ class MoveWriteTest {
     assertThat(plan.assignments()).containsKey(MoveWrite.Column.STARTED_ON);
     assertThat(plan.statementsAfter())
         .containsExactly(
+            MoveWrite.Sql.of(
+                "UPDATE instance_payload SET output_json = NULL WHERE instance_seq = ?", 7L),
             MoveWrite.Sql.of("DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?", 7L, 0L),
             MoveWrite.Sql.of("DELETE FROM event WHERE instance_seq = ?", 7L));
   }

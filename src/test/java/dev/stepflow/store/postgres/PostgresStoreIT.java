@@ -296,6 +296,52 @@ class PostgresStoreIT extends BulkJobContract {
     }
   }
 
+  /**
+   * A database of the schema before V17 keeps each instance's params and output through it: they
+   * move to instance_payload (no row for an instance with neither) and read back the same.
+   */
+  @Test
+  void paramsAndOutputOfTheSchemaBeforeTheirTableReadTheSameAfterIt() throws Exception {
+    String url = TestPostgres.shared().createDatabase();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(url, TestPostgres.USER, null)
+        .locations("classpath:db/migration/postgres")
+        .target("16")
+        .load()
+        .migrate();
+    String params = "{\"text\":\"" + "p".repeat(9_000) + "\"}";
+    try (Connection c = DriverManager.getConnection(url, TestPostgres.USER, null);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "INSERT INTO workflow (account_id, name, id, class_name, script_name, version_id,"
+              + " created_on, modified_on) VALUES ('acct', 'wf', 'w1', 'C', 's', 'v1', 0, 0)");
+      st.execute(
+          "INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id,"
+              + " version_id, params_json, trigger_source, created_on, modified_on, queued_on,"
+              + " status_changed_on, output_json) VALUES"
+              + " ('acct', 'wf', 'both', 'complete', 'w1', 'v1', '"
+              + params
+              + "', 'api', 0, 0, 0, 0, '[1,2]'),"
+              + " ('acct', 'wf', 'neither', 'queued', 'w1', 'v1', NULL, 'api', 0, 0, 0, 0, NULL)");
+    }
+    try (Database db = PostgresDatabase.open(url, TestPostgres.USER, null, 2)) {
+      JdbcInstanceStore store = new JdbcInstanceStore(db);
+      Instance both = store.findInstance(new InstanceRef("acct", "wf", "both")).orElseThrow();
+      assertThat(both.paramsJson()).isEqualTo(params);
+      assertThat(both.outputJson()).isEqualTo("[1,2]");
+      Instance neither = store.findInstance(new InstanceRef("acct", "wf", "neither")).orElseThrow();
+      assertThat(neither.paramsJson()).isNull();
+      assertThat(neither.outputJson()).isNull();
+      assertThat(countRows(db, "SELECT COUNT(*) FROM instance_payload")).isEqualTo(1);
+      assertThat(
+              countRows(
+                  db,
+                  "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'instance'"
+                      + " AND column_name IN ('params_json', 'output_json')"))
+          .isZero();
+    }
+  }
+
   /** The counts of workflow WF by status: instance_count plus the deltas. */
   private static Map<String, Long> keptCounts(Database db) {
     return db.read(
