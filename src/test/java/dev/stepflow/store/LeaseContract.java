@@ -7,6 +7,7 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
@@ -273,6 +274,66 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
         .isFalse();
     assertThat(engine.steps(x.seq()).getLast().status()).isEqualTo(StepStatus.WAITING);
     assertThat(engine.runState(x.seq())).contains(new RunState(Status.RUNNING, b.runId()));
+  }
+
+  /**
+   * Params and an output too long for the instance row are kept apart from it, and read back the
+   * same wherever the instance is read: by id, in a claim, in a list page. A restart wipes a long
+   * output as it does a short one, and keeps the params.
+   */
+  @Test
+  void longParamsAndOutputReadBackTheSameWhereverTheInstanceIsRead() {
+    String longParams = "{\"text\":\"" + "p".repeat(5_000) + "\"}";
+    String longOutput = "\"" + "o".repeat(5_000) + "\"";
+    instances()
+        .createInstances(
+            WF,
+            List.of(new NewInstance("long", longParams), new NewInstance("short", "[1]")),
+            "test",
+            T0);
+    Instant at = T0.plusSeconds(1);
+
+    List<Started> started =
+        engine().claimDue(at, 10, owner("a", at), SCRIPTED, LeaseContract::startMove);
+    assertThat(started)
+        .extracting(s -> s.candidate().instance().paramsJson())
+        .containsExactlyInAnyOrder(longParams, "[1]");
+    Decision.Move succeed =
+        (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
+    for (Started s : started) {
+      String output =
+          s.candidate().instance().ref().instanceId().equals("long") ? longOutput : "\"short\"";
+      assertThat(engine().moveRun(s.lease(), List.of(), succeed, RunUpdate.succeeded(output), at))
+          .isTrue();
+    }
+
+    Instance longOne = instances().findInstance(WF.instance("long")).orElseThrow();
+    assertThat(longOne.paramsJson()).isEqualTo(longParams);
+    assertThat(longOne.outputJson()).isEqualTo(longOutput);
+    assertThat(instances().findInstance(WF.instance("short")).orElseThrow().outputJson())
+        .isEqualTo("\"short\"");
+    assertThat(
+            instances()
+                .listInstances(
+                    new InstanceQuery(
+                        WF,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        false,
+                        Optional.empty(),
+                        0,
+                        10))
+                .items())
+        .extracting(i -> i.ref().instanceId(), Instance::paramsJson, Instance::outputJson)
+        .containsExactlyInAnyOrder(
+            tuple("long", longParams, longOutput), tuple("short", "[1]", "\"short\""));
+
+    assertThat(move(WF.instance("long"), Status.COMPLETE, Action.RESTART, at.plusSeconds(1)))
+        .isEqualTo(MoveResult.APPLIED);
+    Instance restarted = instances().findInstance(WF.instance("long")).orElseThrow();
+    assertThat(restarted.outputJson()).isNull();
+    assertThat(restarted.paramsJson()).isEqualTo(longParams);
   }
 
   @Test

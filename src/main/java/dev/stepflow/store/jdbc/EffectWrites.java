@@ -35,8 +35,6 @@ final class EffectWrites {
   private static final String WIPE_STEPS_FROM =
       "DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?";
   private static final String WIPE_EVENTS = "DELETE FROM event WHERE instance_seq = ?";
-  private static final String WIPE_OUTPUT =
-      "UPDATE instance_payload SET output_json = NULL WHERE instance_seq = ?";
 
   /**
    * A restart from a step also wipes the do steps before it whose rollback handler completed: their
@@ -113,6 +111,7 @@ final class EffectWrites {
     for (Column column :
         new Column[] {
           Column.ENDED_ON,
+          Column.OUTPUT_JSON,
           Column.ERROR_NAME,
           Column.ERROR_MESSAGE,
           Column.PAUSED_AT,
@@ -123,7 +122,8 @@ final class EffectWrites {
         }) {
       plan.set(column, null);
     }
-    plan.after(Sql.of(WIPE_OUTPUT, move.instanceSeq()));
+    // a long output was kept apart from the row
+    plan.after(Sql.of(InstancePayload.WIPE_OUTPUT, move.instanceSeq()));
     if (move.restartFromStep().isPresent()) {
       plan.after(Sql.of(WIPE_COMPENSATED_STEPS, move.instanceSeq()));
     }

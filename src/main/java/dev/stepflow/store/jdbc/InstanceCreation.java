@@ -30,19 +30,15 @@ final class InstanceCreation {
   private static final String INSERT_INSTANCE =
       """
       INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
-                            trigger_source, created_on, modified_on, queued_on,
+                            params_json, trigger_source, created_on, modified_on, queued_on,
                             status_changed_on, success_retention_ms, error_retention_ms,
                             on_failure, schedule_cron, scheduled_time)
-      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
              COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms),
              CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
         FROM workflow_version v WHERE v.id = ?
       ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
       RETURNING seq, status_version""";
-
-  /** The params apart from the instance row, which every status move rewrites. */
-  private static final String INSERT_PARAMS =
-      "INSERT INTO instance_payload (instance_seq, params_json) VALUES (?, ?)";
 
   private static final String TOUCH_WORKFLOW_TRIGGERED =
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
@@ -147,6 +143,7 @@ final class InstanceCreation {
    */
   private static Optional<Instance> insert(
       Connection c, Workflow workflow, NewInstance item, Instant now) throws SQLException {
+    boolean paramsApart = InstancePayload.keptApart(item.paramsJson());
     long seq;
     long statusVersion;
     try (PreparedStatement ps =
@@ -158,6 +155,7 @@ final class InstanceCreation {
                 WireNames.status(Status.QUEUED),
                 workflow.id(),
                 workflow.versionId(),
+                paramsApart ? null : item.paramsJson(),
                 item.triggerSource(),
                 now,
                 now,
@@ -176,9 +174,9 @@ final class InstanceCreation {
       seq = rs.getLong(1);
       statusVersion = rs.getLong(2);
     }
-    if (item.paramsJson() != null) {
+    if (paramsApart) {
       try (PreparedStatement params =
-          bind(c.prepareStatement(INSERT_PARAMS), seq, item.paramsJson())) {
+          bind(c.prepareStatement(InstancePayload.INSERT_PARAMS), seq, item.paramsJson())) {
         params.executeUpdate();
       }
     }

@@ -21,18 +21,16 @@ final class InstanceRows {
 
   /**
    * The columns of {@link Instance}, for a SELECT list of a query of {@code instance} known as
-   * {@code table}. The params and the output live in {@code instance_payload}, apart from the row
-   * that every status move rewrites.
+   * {@code table}; long params and output are read from apart ({@link InstancePayload}).
    */
   static String fields(String table) {
     return """
-        seq, account_id, workflow_name, instance_id, status, workflow_id, version_id,
-        (SELECT p.params_json FROM instance_payload p WHERE p.instance_seq = %1$s.seq) AS params_json,
+        seq, account_id, workflow_name, instance_id, status, workflow_id, version_id, %s,
         trigger_source, created_on, modified_on, queued_on, started_on, ended_on, status_changed_on,
-        (SELECT p.output_json FROM instance_payload p WHERE p.instance_seq = %1$s.seq) AS output_json,
-        error_name, error_message, rollback_outcome, rollback_error_name,
+        %s, error_name, error_message, rollback_outcome, rollback_error_name,
         rollback_error_message, status_version, schedule_cron, scheduled_time"""
-        .formatted(table);
+        .formatted(
+            InstancePayload.read(table, "params_json"), InstancePayload.read(table, "output_json"));
   }
 
   static final String COLUMNS = "SELECT " + FIELDS + " FROM instance";

@@ -45,6 +45,7 @@ final class MoveWrite {
     ENDED_ON,
     WAKE_AT,
     WAITING_FOR_EVENT,
+    OUTPUT_JSON,
     ERROR_NAME,
     ERROR_MESSAGE,
     PAUSED_AT,

@@ -10,20 +10,18 @@ import dev.stepflow.store.jdbc.MoveWrite.Sql;
 /**
  * What a run's own move writes of the run's data: its wake time and awaited event replace the
  * instance's (a run that does not suspend clears them); a result, an error or a rollback outcome is
- * kept once recorded, so a later move of the run that has none does not erase it. The result goes
- * to {@code instance_payload}, once the move applied.
+ * kept once recorded, so a later move of the run that has none does not erase it. A long result
+ * goes apart from the row ({@link InstancePayload}), once the move applied.
  */
 final class RunUpdates {
-  private static final String RECORD_OUTPUT =
-      """
-      INSERT INTO instance_payload (instance_seq, output_json) VALUES (?, ?)
-      ON CONFLICT (instance_seq) DO UPDATE SET output_json = excluded.output_json""";
-
   private RunUpdates() {}
 
   static void write(RunUpdate u, Context move, Plan plan) {
-    if (u.outputJson() != null) {
-      plan.after(Sql.of(RECORD_OUTPUT, move.instanceSeq(), u.outputJson()));
+    if (InstancePayload.keptApart(u.outputJson())) {
+      plan.set(Column.OUTPUT_JSON, null)
+          .after(Sql.of(InstancePayload.RECORD_OUTPUT, move.instanceSeq(), u.outputJson()));
+    } else {
+      plan.assign(Column.OUTPUT_JSON, keep(Column.OUTPUT_JSON, u.outputJson()));
     }
     plan.set(Column.WAKE_AT, u.wakeAt())
         .set(Column.WAITING_FOR_EVENT, u.waitingForEvent())

@@ -138,28 +138,30 @@ class MoveWriteTest {
         .startsWith(
             "UPDATE instance SET status = ?, status_version = status_version + 1,"
                 + " modified_on = ?, status_changed_on = ?,"
-                + " wake_at = ?, waiting_for_event = ?, error_name = COALESCE(?, error_name),")
+                + " wake_at = ?, waiting_for_event = ?, output_json = COALESCE(?, output_json),")
         .contains("owner_node = NULL, lease_until = NULL")
         .endsWith(" WHERE seq = ? AND status = ? AND run_id = ?");
     assertThat(write.plan().statementsAfter()).isEmpty();
   }
 
   @Test
-  void aRunsResultGoesApartFromTheInstanceRowOnceTheMoveApplied() {
+  void aRunsShortResultIsSetInTheRowAndALongOneApartOnceTheMoveApplied() {
     Decision.Move finish = move(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
-    MoveWrite write = MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded("[1]"));
+    MoveWrite shortResult =
+        MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded("[1]"));
+    MoveWrite.Plan shortPlan = shortResult.plan();
+    assertThat(shortPlan.assignments())
+        .containsEntry(
+            MoveWrite.Column.OUTPUT_JSON, MoveWrite.Sql.of("COALESCE(?, output_json)", "[1]"));
+    assertThat(shortPlan.statementsAfter()).isEmpty();
 
-    MoveWrite.Plan plan = write.plan();
-
-    assertThat(write.update(plan).text()).doesNotContain("output");
-    assertThat(plan.statementsAfter())
-        .containsExactly(
-            MoveWrite.Sql.of(
-                """
-                INSERT INTO instance_payload (instance_seq, output_json) VALUES (?, ?)
-                ON CONFLICT (instance_seq) DO UPDATE SET output_json = excluded.output_json""",
-                7L,
-                "[1]"));
+    String longResult = "\"" + "x".repeat(InstancePayload.LONGEST_IN_ROW) + "\"";
+    MoveWrite.Plan longPlan =
+        MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded(longResult)).plan();
+    assertThat(longPlan.assignments())
+        .containsEntry(MoveWrite.Column.OUTPUT_JSON, MoveWrite.Sql.of("NULL"));
+    assertThat(longPlan.statementsAfter())
+        .containsExactly(MoveWrite.Sql.of(InstancePayload.RECORD_OUTPUT, 7L, longResult));
   }
 
   @Test

@@ -297,8 +297,9 @@ class PostgresStoreIT extends BulkJobContract {
   }
 
   /**
-   * A database of the schema before V17 keeps each instance's params and output through it: they
-   * move to instance_payload (no row for an instance with neither) and read back the same.
+   * A database of the schema before V17 keeps each instance's params and output through it: long
+   * ones move to instance_payload, short ones stay in the row (no payload row for an instance with
+   * no long one), and all read back the same.
    */
   @Test
   void paramsAndOutputOfTheSchemaBeforeTheirTableReadTheSameAfterIt() throws Exception {
@@ -322,6 +323,7 @@ class PostgresStoreIT extends BulkJobContract {
               + " ('acct', 'wf', 'both', 'complete', 'w1', 'v1', '"
               + params
               + "', 'api', 0, 0, 0, 0, '[1,2]'),"
+              + " ('acct', 'wf', 'short', 'complete', 'w1', 'v1', '[3]', 'api', 0, 0, 0, 0, '[4]'),"
               + " ('acct', 'wf', 'neither', 'queued', 'w1', 'v1', NULL, 'api', 0, 0, 0, 0, NULL)");
     }
     try (Database db = PostgresDatabase.open(url, TestPostgres.USER, null, 2)) {
@@ -332,13 +334,20 @@ class PostgresStoreIT extends BulkJobContract {
       Instance neither = store.findInstance(new InstanceRef("acct", "wf", "neither")).orElseThrow();
       assertThat(neither.paramsJson()).isNull();
       assertThat(neither.outputJson()).isNull();
-      assertThat(countRows(db, "SELECT COUNT(*) FROM instance_payload")).isEqualTo(1);
+      Instance shortOne = store.findInstance(new InstanceRef("acct", "wf", "short")).orElseThrow();
+      assertThat(shortOne.paramsJson()).isEqualTo("[3]");
+      assertThat(shortOne.outputJson()).isEqualTo("[4]");
       assertThat(
               countRows(
                   db,
-                  "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'instance'"
-                      + " AND column_name IN ('params_json', 'output_json')"))
-          .isZero();
+                  "SELECT COUNT(*) FROM instance_payload WHERE params_json = '"
+                      + params
+                      + "' AND output_json IS NULL"))
+          .isEqualTo(1);
+      assertThat(countRows(db, "SELECT COUNT(*) FROM instance_payload")).isEqualTo(1);
+      assertThat(countRows(db, "SELECT COUNT(*) FROM instance WHERE params_json IS NOT NULL"))
+          .as("the long params left the row, the short stayed")
+          .isEqualTo(1);
     }
   }
 

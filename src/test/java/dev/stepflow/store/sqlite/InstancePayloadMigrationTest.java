@@ -12,23 +12,25 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V17 moves the params and the output of the instances of a store made before it out of their rows:
- * each goes whole to instance_payload, an instance with neither gets no row there, and the store
- * reads them back as before.
+ * V17 moves the long params and outputs of the instances of a store made before it out of their
+ * rows, whole, to instance_payload; short ones stay, an instance with no long one gets no row
+ * there, and the store reads every value back as before.
  */
 class InstancePayloadMigrationTest {
   private static final String LONG_PARAMS = "{\"text\":\"" + "p".repeat(9_000) + "\"}";
+  private static final String LONG_OUTPUT = "\"" + "o".repeat(1_100) + "\"";
 
   @TempDir Path dir;
 
   @Test
-  void paramsAndOutputMoveToTheirTableAndReadTheSame() throws Exception {
+  void longParamsAndOutputsMoveToTheirTableAndEveryValueReadsTheSame() throws Exception {
     Path file = dir.resolve("stepflow.db");
     String url = "jdbc:sqlite:" + file;
     migrate(url, "16");
@@ -37,9 +39,10 @@ class InstancePayloadMigrationTest {
       st.execute(
           "INSERT INTO workflow (account_id, name, id, class_name, script_name, version_id,"
               + " created_on, modified_on) VALUES ('acct', 'wf', 'w1', 'C', 's', 'v1', 0, 0)");
-      st.execute(instance(1, "both", "complete", "'" + LONG_PARAMS + "'", "'[1,2]'"));
-      st.execute(instance(2, "params", "queued", "'{\"a\":1}'", "NULL"));
+      st.execute(instance(1, "long", "complete", "'" + LONG_PARAMS + "'", "'" + LONG_OUTPUT + "'"));
+      st.execute(instance(2, "short", "complete", "'{\"a\":1}'", "'[1,2]'"));
       st.execute(instance(3, "neither", "queued", "NULL", "NULL"));
+      st.execute(instance(4, "mixed", "complete", "'[3]'", "'" + LONG_OUTPUT + "'"));
     }
 
     migrate(url, "latest");
@@ -49,21 +52,29 @@ class InstancePayloadMigrationTest {
       assertThat(
               rows(
                   st,
-                  "SELECT instance_seq, length(params_json), output_json"
+                  "SELECT instance_seq, length(params_json), length(output_json)"
                       + " FROM instance_payload ORDER BY instance_seq"))
-          .containsExactly("1 " + LONG_PARAMS.length() + " [1,2]", "2 7 null");
-      assertThat(rows(st, "SELECT name FROM pragma_table_info('instance')"))
-          .doesNotContain("params_json", "output_json");
+          .containsExactly(
+              "1 " + LONG_PARAMS.length() + " " + LONG_OUTPUT.length(),
+              "4 null " + LONG_OUTPUT.length());
+      assertThat(rows(st, "SELECT seq, params_json, output_json FROM instance ORDER BY seq"))
+          .containsExactly("1 null null", "2 {\"a\":1} [1,2]", "3 null null", "4 [3] null");
     }
     try (Database db = SqliteDatabase.open(dir, SqliteDatabase.Durability.PROCESS_CRASH)) {
       JdbcInstanceStore store = new JdbcInstanceStore(db);
-      Instance both = store.findInstance(new InstanceRef("acct", "wf", "both")).orElseThrow();
-      assertThat(both.paramsJson()).isEqualTo(LONG_PARAMS);
-      assertThat(both.outputJson()).isEqualTo("[1,2]");
+      assertThat(read(store, "long")).containsExactly(LONG_PARAMS, LONG_OUTPUT);
+      assertThat(read(store, "short")).containsExactly("{\"a\":1}", "[1,2]");
+      assertThat(read(store, "mixed")).containsExactly("[3]", LONG_OUTPUT);
       Instance neither = store.findInstance(new InstanceRef("acct", "wf", "neither")).orElseThrow();
       assertThat(neither.paramsJson()).isNull();
       assertThat(neither.outputJson()).isNull();
     }
+  }
+
+  /** The params and the output of instance {@code id}, as the store reads them. */
+  private static List<String> read(JdbcInstanceStore store, String id) {
+    Instance instance = store.findInstance(new InstanceRef("acct", "wf", id)).orElseThrow();
+    return Arrays.asList(instance.paramsJson(), instance.outputJson());
   }
 
   private static void migrate(String url, String target) {
