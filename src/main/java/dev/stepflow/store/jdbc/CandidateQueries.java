@@ -34,7 +34,7 @@ final class CandidateQueries {
    */
   private static String candidateColumns(String timerDue, String mayHaveSteps) {
     return "SELECT "
-        + InstanceRows.fields("i")
+        + InstanceRows.FIELDS
         + """
         , run_id, rollback_cause, %s AS timer_due, %s AS may_have_steps,
         (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,

@@ -122,8 +122,6 @@ final class EffectWrites {
         }) {
       plan.set(column, null);
     }
-    // a long output was kept apart from the row
-    plan.after(Sql.of(InstancePayload.WIPE_OUTPUT, move.instanceSeq()));
     if (move.restartFromStep().isPresent()) {
       plan.after(Sql.of(WIPE_COMPENSATED_STEPS, move.instanceSeq()));
     }

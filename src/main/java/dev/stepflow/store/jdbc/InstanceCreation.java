@@ -39,7 +39,6 @@ final class InstanceCreation {
         FROM workflow_version v WHERE v.id = ?
       ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
       RETURNING seq, status_version""";
-
   private static final String TOUCH_WORKFLOW_TRIGGERED =
       "UPDATE workflow SET triggered_on = ? WHERE account_id = ? AND name = ?";
 
@@ -143,9 +142,6 @@ final class InstanceCreation {
    */
   private static Optional<Instance> insert(
       Connection c, Workflow workflow, NewInstance item, Instant now) throws SQLException {
-    boolean paramsApart = InstancePayload.keptApart(item.paramsJson());
-    long seq;
-    long statusVersion;
     try (PreparedStatement ps =
             bind(
                 c.prepareStatement(INSERT_INSTANCE),
@@ -155,7 +151,7 @@ final class InstanceCreation {
                 WireNames.status(Status.QUEUED),
                 workflow.id(),
                 workflow.versionId(),
-                paramsApart ? null : item.paramsJson(),
+                item.paramsJson(),
                 item.triggerSource(),
                 now,
                 now,
@@ -171,16 +167,8 @@ final class InstanceCreation {
       if (!rs.next()) {
         return Optional.empty();
       }
-      seq = rs.getLong(1);
-      statusVersion = rs.getLong(2);
+      return Optional.of(created(workflow, item, now, rs.getLong(1), rs.getLong(2)));
     }
-    if (paramsApart) {
-      try (PreparedStatement params =
-          bind(c.prepareStatement(InstancePayload.INSERT_PARAMS), seq, item.paramsJson())) {
-        params.executeUpdate();
-      }
-    }
-    return Optional.of(created(workflow, item, now, seq, statusVersion));
   }
 
   /** The instance as the insert stored it: times in milliseconds, as the table keeps them. */

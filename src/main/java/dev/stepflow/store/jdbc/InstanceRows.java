@@ -16,22 +16,13 @@ import java.util.OptionalLong;
 
 /** Reading instance rows: the columns of {@link Instance}, and looking instances up by id. */
 final class InstanceRows {
-  /** The columns of {@link Instance}, for a SELECT list of a query of the unaliased table. */
-  static final String FIELDS = fields("instance");
-
-  /**
-   * The columns of {@link Instance}, for a SELECT list of a query of {@code instance} known as
-   * {@code table}; long params and output are read from apart ({@link InstancePayload}).
-   */
-  static String fields(String table) {
-    return """
-        seq, account_id, workflow_name, instance_id, status, workflow_id, version_id, %s,
-        trigger_source, created_on, modified_on, queued_on, started_on, ended_on, status_changed_on,
-        %s, error_name, error_message, rollback_outcome, rollback_error_name,
-        rollback_error_message, status_version, schedule_cron, scheduled_time"""
-        .formatted(
-            InstancePayload.read(table, "params_json"), InstancePayload.read(table, "output_json"));
-  }
+  /** The columns of {@link Instance}, for a SELECT list. */
+  static final String FIELDS =
+      """
+      seq, account_id, workflow_name, instance_id, status, workflow_id, version_id, params_json,
+      trigger_source, created_on, modified_on, queued_on, started_on, ended_on, status_changed_on,
+      output_json, error_name, error_message, rollback_outcome, rollback_error_name,
+      rollback_error_message, status_version, schedule_cron, scheduled_time""";
 
   static final String COLUMNS = "SELECT " + FIELDS + " FROM instance";
   static final String BY_ID =

@@ -205,7 +205,7 @@ final class MoveWrite {
       EffectWrites.write(effect, context, plan);
     }
     if (runUpdate != null) {
-      RunUpdates.write(runUpdate, context, plan);
+      RunUpdates.write(runUpdate, plan);
     }
     return plan;
   }

@@ -141,27 +141,6 @@ class MoveWriteTest {
                 + " wake_at = ?, waiting_for_event = ?, output_json = COALESCE(?, output_json),")
         .contains("owner_node = NULL, lease_until = NULL")
         .endsWith(" WHERE seq = ? AND status = ? AND run_id = ?");
-    assertThat(write.plan().statementsAfter()).isEmpty();
-  }
-
-  @Test
-  void aRunsShortResultIsSetInTheRowAndALongOneApartOnceTheMoveApplied() {
-    Decision.Move finish = move(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
-    MoveWrite shortResult =
-        MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded("[1]"));
-    MoveWrite.Plan shortPlan = shortResult.plan();
-    assertThat(shortPlan.assignments())
-        .containsEntry(
-            MoveWrite.Column.OUTPUT_JSON, MoveWrite.Sql.of("COALESCE(?, output_json)", "[1]"));
-    assertThat(shortPlan.statementsAfter()).isEmpty();
-
-    String longResult = "\"" + "x".repeat(InstancePayload.LONGEST_IN_ROW) + "\"";
-    MoveWrite.Plan longPlan =
-        MoveWrite.of(7, 3, finish, AT).withRunUpdate(RunUpdate.succeeded(longResult)).plan();
-    assertThat(longPlan.assignments())
-        .containsEntry(MoveWrite.Column.OUTPUT_JSON, MoveWrite.Sql.of("NULL"));
-    assertThat(longPlan.statementsAfter())
-        .containsExactly(MoveWrite.Sql.of(InstancePayload.RECORD_OUTPUT, 7L, longResult));
   }
 
   @Test
@@ -175,10 +154,6 @@ class MoveWriteTest {
     assertThat(plan.statementsAfter())
         .extracting(MoveWrite.Sql::text)
         .satisfiesExactly(
-            output ->
-                assertThat(output)
-                    .isEqualTo(
-                        "UPDATE instance_payload SET output_json = NULL WHERE instance_seq = ?"),
             compensated ->
                 assertThat(compensated)
                     .startsWith("DELETE FROM step WHERE instance_seq = ? AND type = 'do'")
@@ -209,8 +184,6 @@ class MoveWriteTest {
     assertThat(plan.assignments()).containsKey(MoveWrite.Column.STARTED_ON);
     assertThat(plan.statementsAfter())
         .containsExactly(
-            MoveWrite.Sql.of(
-                "UPDATE instance_payload SET output_json = NULL WHERE instance_seq = ?", 7L),
             MoveWrite.Sql.of("DELETE FROM step WHERE instance_seq = ? AND step_seq >= ?", 7L, 0L),
             MoveWrite.Sql.of("DELETE FROM event WHERE instance_seq = ?", 7L));
   }

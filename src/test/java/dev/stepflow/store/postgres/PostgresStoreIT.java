@@ -296,61 +296,6 @@ class PostgresStoreIT extends BulkJobContract {
     }
   }
 
-  /**
-   * A database of the schema before V17 keeps each instance's params and output through it: long
-   * ones move to instance_payload, short ones stay in the row (no payload row for an instance with
-   * no long one), and all read back the same.
-   */
-  @Test
-  void paramsAndOutputOfTheSchemaBeforeTheirTableReadTheSameAfterIt() throws Exception {
-    String url = TestPostgres.shared().createDatabase();
-    org.flywaydb.core.Flyway.configure()
-        .dataSource(url, TestPostgres.USER, null)
-        .locations("classpath:db/migration/postgres")
-        .target("16")
-        .load()
-        .migrate();
-    String params = "{\"text\":\"" + "p".repeat(9_000) + "\"}";
-    try (Connection c = DriverManager.getConnection(url, TestPostgres.USER, null);
-        Statement st = c.createStatement()) {
-      st.execute(
-          "INSERT INTO workflow (account_id, name, id, class_name, script_name, version_id,"
-              + " created_on, modified_on) VALUES ('acct', 'wf', 'w1', 'C', 's', 'v1', 0, 0)");
-      st.execute(
-          "INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id,"
-              + " version_id, params_json, trigger_source, created_on, modified_on, queued_on,"
-              + " status_changed_on, output_json) VALUES"
-              + " ('acct', 'wf', 'both', 'complete', 'w1', 'v1', '"
-              + params
-              + "', 'api', 0, 0, 0, 0, '[1,2]'),"
-              + " ('acct', 'wf', 'short', 'complete', 'w1', 'v1', '[3]', 'api', 0, 0, 0, 0, '[4]'),"
-              + " ('acct', 'wf', 'neither', 'queued', 'w1', 'v1', NULL, 'api', 0, 0, 0, 0, NULL)");
-    }
-    try (Database db = PostgresDatabase.open(url, TestPostgres.USER, null, 2)) {
-      JdbcInstanceStore store = new JdbcInstanceStore(db);
-      Instance both = store.findInstance(new InstanceRef("acct", "wf", "both")).orElseThrow();
-      assertThat(both.paramsJson()).isEqualTo(params);
-      assertThat(both.outputJson()).isEqualTo("[1,2]");
-      Instance neither = store.findInstance(new InstanceRef("acct", "wf", "neither")).orElseThrow();
-      assertThat(neither.paramsJson()).isNull();
-      assertThat(neither.outputJson()).isNull();
-      Instance shortOne = store.findInstance(new InstanceRef("acct", "wf", "short")).orElseThrow();
-      assertThat(shortOne.paramsJson()).isEqualTo("[3]");
-      assertThat(shortOne.outputJson()).isEqualTo("[4]");
-      assertThat(
-              countRows(
-                  db,
-                  "SELECT COUNT(*) FROM instance_payload WHERE params_json = '"
-                      + params
-                      + "' AND output_json IS NULL"))
-          .isEqualTo(1);
-      assertThat(countRows(db, "SELECT COUNT(*) FROM instance_payload")).isEqualTo(1);
-      assertThat(countRows(db, "SELECT COUNT(*) FROM instance WHERE params_json IS NOT NULL"))
-          .as("the long params left the row, the short stayed")
-          .isEqualTo(1);
-    }
-  }
-
   /** The counts of workflow WF by status: instance_count plus the deltas. */
   private static Map<String, Long> keptCounts(Database db) {
     return db.read(
