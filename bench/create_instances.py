@@ -26,6 +26,8 @@ def instance(n):
         # {"text":"..."} is 11 characters besides the text
         item["params"] = {"text": "x" * max(0, params_chars - 11)}
     return item
+
+
 lock = threading.Lock()
 failures = []
 
