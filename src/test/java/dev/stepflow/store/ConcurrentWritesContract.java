@@ -7,7 +7,6 @@ import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.ErrorCode;
 import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
@@ -59,18 +58,7 @@ public abstract class ConcurrentWritesContract extends StoreContract {
       }
     }
     reopen();
-    Page<Instance> all =
-        instances()
-            .listInstances(
-                new InstanceQuery(
-                    WF,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    true,
-                    Optional.empty(),
-                    0,
-                    1));
+    Page<Instance> all = listAll(true, Optional.empty(), 1);
     assertThat(all.totalCount()).isEqualTo((long) writers * perWriter);
   }
 

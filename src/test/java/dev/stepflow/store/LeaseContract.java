@@ -7,7 +7,6 @@ import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
-import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.NewInstance;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
@@ -312,19 +311,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     assertThat(longOne.outputJson()).isEqualTo(longOutput);
     assertThat(instances().findInstance(WF.instance("short")).orElseThrow().outputJson())
         .isEqualTo("\"short\"");
-    assertThat(
-            instances()
-                .listInstances(
-                    new InstanceQuery(
-                        WF,
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.empty(),
-                        false,
-                        Optional.empty(),
-                        0,
-                        10))
-                .items())
+    assertThat(listAll(false, Optional.empty(), 10).items())
         .extracting(i -> i.ref().instanceId(), Instance::paramsJson, Instance::outputJson)
         .containsExactlyInAnyOrder(
             tuple("long", longParams, longOutput), tuple("short", "[1]", "\"short\""));

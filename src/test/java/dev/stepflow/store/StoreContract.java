@@ -206,18 +206,7 @@ public abstract class StoreContract extends StoreFixture {
     List<String> seen = new ArrayList<>();
     Optional<Long> after = Optional.empty();
     for (int pages = 0; pages < 10; pages++) {
-      Page<Instance> page =
-          instances()
-              .listInstances(
-                  new InstanceQuery(
-                      WF,
-                      Optional.empty(),
-                      Optional.empty(),
-                      Optional.empty(),
-                      false,
-                      after,
-                      0,
-                      3));
+      Page<Instance> page = listAll(false, after, 3);
       page.items().forEach(i -> seen.add(i.ref().instanceId()));
       assertThat(page.totalCount()).isEqualTo(7);
       if (page.nextCursor() == null) {

@@ -3,8 +3,10 @@ package dev.stepflow.store;
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
 import dev.stepflow.domain.Instance;
+import dev.stepflow.domain.InstanceQuery;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
+import dev.stepflow.domain.Page;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.Transitions;
@@ -90,6 +92,23 @@ public abstract class StoreFixture {
     return instances
         .createInstances(WF, List.of(new NewInstance(id, "{\"n\":1}")), "test", T0)
         .getFirst();
+  }
+
+  /**
+   * A page of every instance of {@link #WF}, unfiltered: newest first unless {@code ascending},
+   * after the cursor {@code afterSeq}, at most {@code size}.
+   */
+  protected Page<Instance> listAll(boolean ascending, Optional<Long> afterSeq, int size) {
+    return instances.listInstances(
+        new InstanceQuery(
+            WF,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            ascending,
+            afterSeq,
+            0,
+            size));
   }
 
   /**
