@@ -153,6 +153,12 @@ public interface EngineStore {
   List<StepRecord> steps(long instanceSeq);
 
   /**
+   * The steps recorded for each of the instances, in start order, as {@link #steps(long)} would
+   * read them one by one; an instance without steps is absent.
+   */
+  Map<Long, List<StepRecord>> steps(List<Long> instanceSeqs);
+
+  /**
    * Inserts a step of the run, fenced by its lease: false, with nothing written, when the lease no
    * longer holds (the instance moved on, or another run took it over). First, in the same
    * transaction, it records {@code finished}: steps of the run that ended without a write of their

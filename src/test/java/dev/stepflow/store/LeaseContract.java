@@ -28,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,35 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
         .isFalse();
     assertThat(engine.insertStep(b, List.of(), step(0))).as("the new run records").isTrue();
     assertThat(engine.runState(x.seq())).contains(new RunState(Status.RUNNING, b.runId()));
+  }
+
+  @Test
+  void theStepsOfManyInstancesReadTogetherAreTheStepsEachReadAlone() {
+    // more than one read's worth (256), a count that is no power of two, and instances with none
+    JdbcEngineStore engine = engine();
+    List<Long> seqs = new ArrayList<>();
+    Map<Long, List<StepRecord>> alone = new HashMap<>();
+    for (int i = 0; i < 301; i++) {
+      Instance x = create("x" + i);
+      RunLease run = claim("a", x, T0);
+      for (int s = 0; s < i % 3; s++) {
+        String output = "{\"instance\":" + i + ",\"step\":" + s + "}";
+        assertThat(engine.insertStep(run, List.of(), step(s).completed(T0, output, "[]"))).isTrue();
+      }
+      seqs.add(x.seq());
+      if (i % 3 > 0) {
+        alone.put(x.seq(), engine.steps(x.seq()));
+      }
+    }
+    seqs.add(seqs.getLast() + 1_000); // no such instance
+
+    Map<Long, List<StepRecord>> together = engine.steps(seqs);
+    assertThat(together).isEqualTo(alone);
+    assertThat(together.get(seqs.get(2)))
+        .extracting(StepRecord::outputJson)
+        .containsExactly("{\"instance\":2,\"step\":0}", "{\"instance\":2,\"step\":1}");
+    assertThat(engine.steps(List.of(seqs.get(1))))
+        .isEqualTo(Map.of(seqs.get(1), alone.get(seqs.get(1))));
   }
 
   @Test

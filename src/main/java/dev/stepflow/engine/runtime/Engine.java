@@ -5,6 +5,7 @@ import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.Retention;
 import dev.stepflow.domain.Status;
+import dev.stepflow.domain.StepRecord;
 import dev.stepflow.domain.Transitions;
 import dev.stepflow.store.AppliedMove;
 import dev.stepflow.store.ClusterSignals;
@@ -253,10 +254,11 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     // only this thread takes permits, so the claims (at most `free`) find them all still there
     Instant claimedAt = now();
     List<Started> started = store.claimDue(claimedAt, free, owner(), runnable(), Engine::startMove);
+    ClaimedSteps steps = ClaimedSteps.read(store, started);
     if (!permits.tryAcquire(started.size())) {
       throw new IllegalStateException("run permits were taken outside the dispatcher");
     }
-    started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE));
+    started.forEach(s -> launch(s.candidate(), s.lease(), Runner.Mode.EXECUTE, steps.of(s)));
     reportTimerLag(started, claimedAt);
     return started.size() == CLAIM_BATCH;
   }
@@ -364,7 +366,14 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
     }
   }
 
+  /** Starts a run of {@code c} (a takeover's): the run reads the instance's steps itself. */
   private void launch(Candidate c, RunLease lease, Runner.Mode mode) {
+    launch(c, lease, mode, Optional.empty());
+  }
+
+  /** Starts a run of {@code c}, with its instance's {@code recorded} steps when read already. */
+  private void launch(
+      Candidate c, RunLease lease, Runner.Mode mode, Optional<List<StepRecord>> recorded) {
     RunContext run =
         new RunContext(
             c.instance(),
@@ -376,7 +385,7 @@ public final class Engine implements EngineHooks, ClusterSignals.Listener, AutoC
             metrics,
             pendingRecords);
     Optional<Workflow> workflow = registry.create(c.className());
-    Runner runner = new Runner(run, workflow, c, mode, () -> finished(run));
+    Runner runner = new Runner(run, workflow, c, recorded, mode, () -> finished(run));
     Thread thread =
         Thread.ofVirtual().name("run-" + c.instance().ref().instanceId()).unstarted(runner);
     // code from a workflows-folder jar finds its own classes and resources by name (ServiceLoader,

@@ -39,13 +39,19 @@ final class Runner implements Runnable {
   private final Mode mode;
   private final RollbackCause rollbackCause;
   private final boolean mayHaveSteps;
+  private final Optional<List<StepRecord>> recorded;
   private final Runnable onFinish;
 
-  /** The run of {@code claimed}, with what its claim read (class, step limit, rollback cause). */
+  /**
+   * The run of {@code claimed}, with what its claim read (class, step limit, rollback cause), and
+   * the instance's {@code recorded} steps where they were read with the claim's batch (else the run
+   * reads them).
+   */
   Runner(
       RunContext run,
       Optional<Workflow> workflow,
       Candidate claimed,
+      Optional<List<StepRecord>> recorded,
       Mode mode,
       Runnable onFinish) {
     this.run = run;
@@ -55,6 +61,7 @@ final class Runner implements Runnable {
     this.mode = mode;
     this.rollbackCause = claimed.rollbackCause();
     this.mayHaveSteps = claimed.mayHaveSteps();
+    this.recorded = recorded;
     this.onFinish = onFinish;
   }
 
@@ -101,8 +108,9 @@ final class Runner implements Runnable {
   private void execute() {
     Workflow code = workflow.orElseThrow();
     long seq = run.lease.instanceSeq();
-    List<StepRecord> recorded = mayHaveSteps ? run.store.steps(seq) : List.of();
-    DurableStep step = new DurableStep(run, recorded, stepLimit, false);
+    List<StepRecord> steps =
+        recorded.orElseGet(() -> mayHaveSteps ? run.store.steps(seq) : List.of());
+    DurableStep step = new DurableStep(run, steps, stepLimit, false);
     Object output;
     try {
       output = code.run(event(), step);

@@ -293,6 +293,11 @@ public final class JdbcEngineStore implements EngineStore {
   }
 
   @Override
+  public Map<Long, List<StepRecord>> steps(List<Long> instanceSeqs) {
+    return db.read(c -> StepRows.ofInstances(c, instanceSeqs));
+  }
+
+  @Override
   public boolean insertStep(RunLease lease, List<StepRecord> finished, StepRecord row) {
     return db.write(
         c ->

@@ -11,7 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,7 +26,8 @@ final class StepRows {
   /** The columns of a step; {@code %s} reads its output. */
   private static final String SELECT =
       """
-      SELECT step_seq, type, name, count, status, started_on, ended_on, %s AS output_json,
+      SELECT instance_seq, step_seq, type, name, count, status, started_on, ended_on,
+             %s AS output_json,
              error_name, error_message, config_json, attempts_json, has_rollback, wake_at,
              wake_absolute, event_type, error_stack FROM step""";
 
@@ -116,6 +120,39 @@ final class StepRows {
   }
 
   private StepRows() {}
+
+  /** The most instances one read of {@link #ofInstances} asks for. */
+  private static final int INSTANCES_PER_READ = 256;
+
+  /**
+   * The steps of each of the instances {@code seqs}, in start order; an instance without steps has
+   * none in the map. One read per {@value #INSTANCES_PER_READ} instances, its list of keys padded
+   * to a power of two (with the last key again) so that few statement texts are ever prepared.
+   */
+  static Map<Long, List<StepRecord>> ofInstances(Connection c, List<Long> seqs)
+      throws SQLException {
+    Map<Long, List<StepRecord>> steps = new HashMap<>();
+    for (int from = 0; from < seqs.size(); from += INSTANCES_PER_READ) {
+      List<Long> some = seqs.subList(from, Math.min(seqs.size(), from + INSTANCES_PER_READ));
+      int keys = Integer.highestOneBit(some.size() * 2 - 1);
+      Object[] values = new Object[keys];
+      for (int i = 0; i < keys; i++) {
+        values[i] = some.get(Math.min(i, some.size() - 1));
+      }
+      String sql =
+          WITH_OUTPUT
+              + " WHERE instance_seq IN ("
+              + String.join(", ", Collections.nCopies(keys, "?"))
+              + ") ORDER BY instance_seq, step_seq";
+      try (PreparedStatement ps = Columns.bind(c.prepareStatement(sql), values);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          steps.computeIfAbsent(rs.getLong("instance_seq"), k -> new ArrayList<>()).add(row(rs));
+        }
+      }
+    }
+    return steps;
+  }
 
   static List<StepRecord> list(Connection c, String sql, Object... values) throws SQLException {
     List<StepRecord> rows = new ArrayList<>();
