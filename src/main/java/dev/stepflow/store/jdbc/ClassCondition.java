@@ -12,7 +12,7 @@ import java.util.List;
 record ClassCondition(String sql, List<Object> values) {
   static final ClassCondition ANY = new ClassCondition("", List.of());
 
-  private static final String CLASS_OF_VERSION = "v.class_name";
+  private static final String CLASS_OF_I = "v.class_name";
 
   /** Instances of one of {@code classes}: none when the node runs no class at all. */
   static ClassCondition among(Classes classes) {
@@ -20,7 +20,7 @@ record ClassCondition(String sql, List<Object> values) {
       return new ClassCondition(" AND 1 = 0", List.of());
     }
     return new ClassCondition(
-        " AND " + CLASS_OF_VERSION + " IN (" + placeholders(classes) + ")", sorted(classes));
+        " AND " + CLASS_OF_I + " IN (" + placeholders(classes) + ")", sorted(classes));
   }
 
   /** Instances of any class but {@code classes}. */
@@ -29,7 +29,7 @@ record ClassCondition(String sql, List<Object> values) {
       return ANY;
     }
     return new ClassCondition(
-        " AND " + CLASS_OF_VERSION + " NOT IN (" + placeholders(classes) + ")", sorted(classes));
+        " AND " + CLASS_OF_I + " NOT IN (" + placeholders(classes) + ")", sorted(classes));
   }
 
   private static String placeholders(Classes classes) {
