@@ -1,7 +1,6 @@
 package dev.stepflow.store.jdbc;
 
 import static dev.stepflow.store.jdbc.Columns.bind;
-import static dev.stepflow.store.jdbc.Columns.execute;
 
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
@@ -9,7 +8,6 @@ import dev.stepflow.domain.WireNames;
 import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.EngineStore.ClassWanted;
 import dev.stepflow.store.EngineStore.Classes;
-import dev.stepflow.store.jdbc.SqlDialect.IndexOrder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,32 +28,27 @@ final class CandidateQueries {
   /**
    * An instance with the columns a claim needs, {@code timer_due} being {@code timerDue} (the wake
    * time where the query finds instances by it, else NULL) and {@code may_have_steps} {@code
-   * mayHaveSteps}. Its version is joined once (aliased {@code v}, with only the three columns a
-   * claim needs, so none clashes with the instance's): as one subquery per column it was read six
-   * times per candidate, and PostgreSQL could not estimate a class condition on a subquery. The
-   * workflow's active runs are counted only when it has a concurrency limit, the one thing that
-   * reads them: counting them for every candidate makes each claim of a busy workflow read all of
-   * its running instances.
+   * mayHaveSteps}. The workflow's active runs are counted only when it has a concurrency limit, the
+   * one thing that reads them: counting them for every candidate makes each claim of a busy
+   * workflow read all of its running instances.
    */
   private static String candidateColumns(String timerDue, String mayHaveSteps) {
     return "SELECT "
         + InstanceRows.FIELDS
         + """
         , run_id, rollback_cause, %s AS timer_due, %s AS may_have_steps,
-        v.class_name, v.step_limit, v.concurrency_limit,
-        CASE WHEN v.concurrency_limit IS NULL THEN 0 ELSE %s END AS active_runs
-        FROM instance i
-        JOIN (SELECT id AS version_key, class_name, step_limit, concurrency_limit
-                FROM workflow_version) v ON v.version_key = i.version_id"""
-            .formatted(timerDue, mayHaveSteps, ACTIVE_RUNS);
+        (SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id) AS class_name,
+        (SELECT v.step_limit FROM workflow_version v WHERE v.id = i.version_id) AS step_limit,
+        (SELECT v.concurrency_limit FROM workflow_version v WHERE v.id = i.version_id)
+           AS concurrency_limit,
+        CASE WHEN (SELECT v.concurrency_limit FROM workflow_version v
+                    WHERE v.id = i.version_id) IS NULL THEN 0
+             ELSE (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
+                      AND r.workflow_name = i.workflow_name
+                      AND r.status IN (%s)) END AS active_runs
+        FROM instance i"""
+            .formatted(timerDue, mayHaveSteps, WireLiterals.slotHolding());
   }
-
-  /** The runs of the candidate's workflow that hold a slot of its concurrency limit. */
-  private static final String ACTIVE_RUNS =
-      """
-      (SELECT COUNT(*) FROM instance r WHERE r.account_id = i.account_id
-          AND r.workflow_name = i.workflow_name AND r.status IN (%s))"""
-          .formatted(WireLiterals.slotHolding());
 
   /**
    * Whether a due instance has recorded steps: one probe of the step table's key per candidate, in
@@ -74,7 +66,14 @@ final class CandidateQueries {
    * with a space: PostgreSQL rejects a parameter followed directly by a word ("?AND").
    */
   private static final String HAS_ROOM =
-      " AND (v.concurrency_limit IS NULL OR v.concurrency_limit > " + ACTIVE_RUNS + ")";
+      " "
+          + """
+       AND NOT EXISTS (SELECT 1 FROM workflow_version v
+                        WHERE v.id = i.version_id AND v.concurrency_limit IS NOT NULL
+                          AND v.concurrency_limit <= (SELECT COUNT(*) FROM instance r
+                               WHERE r.account_id = i.account_id AND r.workflow_name = i.workflow_name
+                                 AND r.status IN (%s)))"""
+              .formatted(WireLiterals.slotHolding());
 
   /** Waiting instances whose wake time came; uses the partial index of sleeping instances. */
   private static final String DUE_BY_TIME =
@@ -124,42 +123,18 @@ final class CandidateQueries {
 
   private CandidateQueries() {}
 
-  /**
-   * Due candidates of {@code classes}; read under {@code lock}, a locking clause (or none). With an
-   * {@code order} (in a transaction only), the reads by wake time and by queue order walk their
-   * index; the read of woken instances, driven from the event table, sorts the few it finds.
-   */
+  /** Due candidates of {@code classes}; read under {@code lock}, a locking clause (or none). */
   static List<Candidate> due(
-      Connection c,
-      Instant now,
-      int limit,
-      String lock,
-      Optional<IndexOrder> order,
-      ClassCondition classes)
+      Connection c, Instant now, int limit, String lock, ClassCondition classes)
       throws SQLException {
-    List<Candidate> due =
-        inIndexOrder(
-            c, order, in -> candidates(in, DUE_BY_TIME, lock, classes, List.of(now), limit));
+    List<Candidate> due = candidates(c, DUE_BY_TIME, lock, classes, List.of(now), limit);
     if (due.size() < limit) {
       due.addAll(candidates(c, DUE_BY_EVENT, lock, classes, List.of(now), limit - due.size()));
     }
     if (due.size() < limit) {
-      int left = limit - due.size();
-      due.addAll(
-          inIndexOrder(c, order, in -> candidates(in, QUEUED, lock, classes, List.of(), left)));
+      due.addAll(candidates(c, QUEUED, lock, classes, List.of(), limit - due.size()));
     }
     return due;
-  }
-
-  private static List<Candidate> inIndexOrder(
-      Connection c, Optional<IndexOrder> order, SqlWork<List<Candidate>> read) throws SQLException {
-    if (order.isEmpty()) {
-      return read.run(c);
-    }
-    execute(c, order.get().before());
-    List<Candidate> found = read.run(c);
-    execute(c, order.get().after());
-    return found;
   }
 
   static List<Candidate> orphans(
@@ -187,7 +162,7 @@ final class CandidateQueries {
   static List<ClassWanted> wanted(Connection c, Instant now, Classes runnable, int limit)
       throws SQLException {
     ClassCondition others = ClassCondition.outside(runnable);
-    List<Candidate> found = new ArrayList<>(due(c, now, limit, "", Optional.empty(), others));
+    List<Candidate> found = new ArrayList<>(due(c, now, limit, "", others));
     for (Status status : List.of(Status.RUNNING, Status.ROLLING_BACK)) {
       found.addAll(orphans(c, status, now, null, others, limit));
     }
@@ -209,7 +184,7 @@ final class CandidateQueries {
     List<Object> values = new ArrayList<>(before);
     values.addAll(classes.values());
     values.add(limit);
-    String sql = statement(template, classes, lock);
+    String sql = template.formatted(classes.sql()) + lock;
     List<Candidate> out = new ArrayList<>();
     try (PreparedStatement ps = bind(c.prepareStatement(sql), values.toArray());
         ResultSet rs = ps.executeQuery()) {
@@ -228,15 +203,6 @@ final class CandidateQueries {
       }
     }
     return out;
-  }
-
-  /** The read of queued candidates, whose values are the class names (sorted) and the limit. */
-  static String queuedRead(ClassCondition classes, String lock) {
-    return statement(QUEUED, classes, lock);
-  }
-
-  private static String statement(String template, ClassCondition classes, String lock) {
-    return template.formatted(classes.sql()) + lock;
   }
 
   private static RollbackCause rollbackCause(String wire) {

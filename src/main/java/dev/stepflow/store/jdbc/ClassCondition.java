@@ -5,14 +5,15 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The condition, on a candidate instance joined to its version aliased {@code v}, that its workflow
- * class is one of a node's (or, for what the node leaves to others, is none of them), with its
- * bound values. It starts with a space so that it can follow a parameter.
+ * The condition, on a candidate instance aliased {@code i}, that its workflow class is one of a
+ * node's (or, for what the node leaves to others, is none of them), with its bound values. It
+ * starts with a space so that it can follow a parameter.
  */
 record ClassCondition(String sql, List<Object> values) {
   static final ClassCondition ANY = new ClassCondition("", List.of());
 
-  private static final String CLASS_OF_I = "v.class_name";
+  private static final String CLASS_OF_I =
+      "(SELECT v.class_name FROM workflow_version v WHERE v.id = i.version_id)";
 
   /** Instances of one of {@code classes}: none when the node runs no class at all. */
   static ClassCondition among(Classes classes) {

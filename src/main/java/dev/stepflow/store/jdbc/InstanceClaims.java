@@ -12,7 +12,6 @@ import dev.stepflow.store.EngineStore.Classes;
 import dev.stepflow.store.EngineStore.Owner;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.RunLease;
-import dev.stepflow.store.jdbc.SqlDialect.IndexOrder;
 import dev.stepflow.store.jdbc.SqlDialect.RowLock;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,13 +44,11 @@ final class InstanceClaims {
 
   private final Database db;
   private final String claimLock;
-  private final Optional<IndexOrder> indexOrder;
   private final String lockWorkflow;
 
   InstanceClaims(Database db) {
     this.db = db;
     this.claimLock = db.dialect().claimLock();
-    this.indexOrder = db.dialect().indexOrder();
     this.lockWorkflow =
         "SELECT 1 FROM workflow WHERE account_id = ? AND name = ?"
             + db.dialect().lock(RowLock.UPDATE);
@@ -69,15 +66,13 @@ final class InstanceClaims {
       // workflow's concurrency is counted under its lock so two nodes cannot both fill its room
       return db.write(
           c -> {
-            List<Candidate> due =
-                CandidateQueries.due(c, now, limit, claimLock, indexOrder, classes);
+            List<Candidate> due = CandidateQueries.due(c, now, limit, claimLock, classes);
             return claimEach(c, due, roomUnderLock(c, due), owner, start, now);
           });
     }
     // one writer: this dispatcher is the only claimer, so reading before the write is enough and
     // the writer is not held while the due queries run
-    List<Candidate> due =
-        db.read(c -> CandidateQueries.due(c, now, limit, "", Optional.empty(), classes));
+    List<Candidate> due = db.read(c -> CandidateQueries.due(c, now, limit, "", classes));
     if (due.isEmpty()) {
       return List.of();
     }

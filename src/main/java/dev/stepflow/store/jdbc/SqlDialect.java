@@ -89,28 +89,6 @@ public enum SqlDialect {
   }
 
   /**
-   * Statements that, in a transaction, make the planner deliver the order of the next reads from an
-   * index (and so stop at their LIMIT) rather than sort every row they match, and the statement
-   * that gives it back its choice for the rest of the transaction; empty where the planner does
-   * that already. PostgreSQL's planner estimates the queued instances from statistics gathered when
-   * there were few (a burst comes after a quiet time, and the statistics follow a minute or more
-   * later); for a few rows a bitmap scan and a sort look cheapest, so each claim of 256 read and
-   * sorted every queued instance: 20 to 70 ms a claim with 5,000 to 11,000 queued, 273 ms with
-   * 20,000. SQLite keeps no statistics here and walks the index.
-   */
-  public Optional<IndexOrder> indexOrder() {
-    return switch (this) {
-      case SQLITE -> Optional.empty();
-      case POSTGRES ->
-          Optional.of(
-              new IndexOrder("SET LOCAL enable_sort = off", "SET LOCAL enable_sort TO DEFAULT"));
-    };
-  }
-
-  /** See {@link #indexOrder()}: {@code before} the reads, and {@code after} them. */
-  public record IndexOrder(String before, String after) {}
-
-  /**
    * A statement with two parameters (channel, payload) that tells every node listening on the
    * channel once the transaction commits; empty where only one node uses the database.
    */
