@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,13 +46,17 @@ final class BulkSelection {
             "SELECT seq, instance_id, status FROM instance WHERE account_id = ? AND workflow_name = ?");
     List<Object> values = new ArrayList<>(List.of(workflow.accountId(), workflow.workflowName()));
     if (!filter.statuses().isEmpty()) {
-      sql.append(" AND status IN (").append(placeholders(filter.statuses().size())).append(')');
+      sql.append(" AND status IN (")
+          .append(Columns.placeholders(filter.statuses().size()))
+          .append(')');
       filter.statuses().forEach(s -> values.add(WireNames.status(s)));
     }
     filter.createdAfter().ifPresent(t -> condition(sql, values, " AND created_on >= ?", t));
     filter.createdBefore().ifPresent(t -> condition(sql, values, " AND created_on < ?", t));
     if (!filter.ids().isEmpty()) {
-      sql.append(" AND instance_id IN (").append(placeholders(filter.ids().size())).append(')');
+      sql.append(" AND instance_id IN (")
+          .append(Columns.placeholders(filter.ids().size()))
+          .append(')');
       values.addAll(filter.ids());
     }
     sql.append(" ORDER BY seq LIMIT ?");
@@ -117,9 +120,5 @@ final class BulkSelection {
   private static void condition(StringBuilder sql, List<Object> values, String clause, Object v) {
     sql.append(clause);
     values.add(v);
-  }
-
-  private static String placeholders(int n) {
-    return String.join(", ", Collections.nCopies(n, "?"));
   }
 }

@@ -1,7 +1,6 @@
 package dev.stepflow.store.jdbc;
 
 import dev.stepflow.store.EngineStore.Classes;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,7 +20,8 @@ record ClassCondition(String sql, List<Object> values) {
       return new ClassCondition(" AND 1 = 0", List.of());
     }
     return new ClassCondition(
-        " AND " + CLASS_OF_I + " IN (" + placeholders(classes) + ")", sorted(classes));
+        " AND " + CLASS_OF_I + " IN (" + Columns.placeholders(classes.names().size()) + ")",
+        sorted(classes));
   }
 
   /** Instances of any class but {@code classes}. */
@@ -30,11 +30,8 @@ record ClassCondition(String sql, List<Object> values) {
       return ANY;
     }
     return new ClassCondition(
-        " AND " + CLASS_OF_I + " NOT IN (" + placeholders(classes) + ")", sorted(classes));
-  }
-
-  private static String placeholders(Classes classes) {
-    return String.join(", ", Collections.nCopies(classes.names().size(), "?"));
+        " AND " + CLASS_OF_I + " NOT IN (" + Columns.placeholders(classes.names().size()) + ")",
+        sorted(classes));
   }
 
   /** In a fixed order, so that the same classes give the same statement text. */

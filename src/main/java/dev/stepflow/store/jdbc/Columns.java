@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Collections;
 
 /** Reading and binding the column types the schema uses: times are epoch milliseconds. */
 final class Columns {
@@ -31,6 +32,11 @@ final class Columns {
     } else {
       ps.setLong(index, value.toEpochMilli());
     }
+  }
+
+  /** {@code n} positional parameters for an {@code IN (...)} list: "?, ?, ?". */
+  static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   /** Binds positional parameters in order; Instants become epoch milliseconds. */

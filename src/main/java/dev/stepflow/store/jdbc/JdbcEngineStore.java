@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -277,7 +276,7 @@ public final class JdbcEngineStore implements EngineStore {
 
   private static void readStates(Connection c, List<Long> chunk, Map<Long, RunState> into)
       throws SQLException {
-    String sql = RUN_STATES.formatted(String.join(", ", Collections.nCopies(chunk.size(), "?")));
+    String sql = RUN_STATES.formatted(Columns.placeholders(chunk.size()));
     try (PreparedStatement ps = bind(c.prepareStatement(sql), chunk.toArray());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

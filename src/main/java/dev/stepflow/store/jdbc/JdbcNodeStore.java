@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +106,7 @@ public final class JdbcNodeStore implements NodeStore {
   /** Renews one chunk; returns (seq, run id) of every instance renewed. */
   private static List<RunLease> renew(
       Connection c, String nodeId, List<RunLease> chunk, Instant leaseUntil) throws SQLException {
-    String sql = RENEW_LEASES.formatted(String.join(", ", Collections.nCopies(chunk.size(), "?")));
+    String sql = RENEW_LEASES.formatted(Columns.placeholders(chunk.size()));
     List<Object> values = new ArrayList<>(chunk.size() + 2);
     values.add(leaseUntil);
     values.add(nodeId);

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,7 @@ final class StepRows {
       String sql =
           WITH_OUTPUT
               + " WHERE instance_seq IN ("
-              + String.join(", ", Collections.nCopies(keys, "?"))
+              + Columns.placeholders(keys)
               + ") ORDER BY instance_seq, step_seq";
       try (PreparedStatement ps = Columns.bind(c.prepareStatement(sql), values);
           ResultSet rs = ps.executeQuery()) {
