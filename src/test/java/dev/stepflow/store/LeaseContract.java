@@ -449,6 +449,72 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
         .isEmpty();
   }
 
+  /**
+   * Queued instances of a workflow at its concurrency limit are not in the way: the first claim
+   * takes the limited workflow's two oldest and every other instance in queue order, though 300
+   * blocked instances were queued before them; a version without a limit is not held by an earlier
+   * version's; once a run ends, the next claim takes the oldest blocked instance.
+   */
+  @Test
+  void instancesQueuedBehindAFullWorkflowHoldNoOtherBackAndTheQueueKeepsItsOrder() {
+    WorkflowRef limited = new WorkflowRef("acct", "limited");
+    workflows()
+        .putWorkflow(
+            limited,
+            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 2),
+            T0);
+    instances()
+        .createInstances(
+            limited,
+            IntStream.range(0, 300).mapToObj(i -> new NewInstance("l" + i, null)).toList(),
+            "t",
+            T0);
+    Instant later = T0.plusSeconds(1);
+    instances().createInstances(WF, List.of(new NewInstance("free0", null)), "t", later);
+    workflows()
+        .putWorkflow(
+            limited,
+            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null)),
+            later);
+    instances()
+        .createInstances(limited, List.of(new NewInstance("unlimited-version", null)), "t", later);
+    instances()
+        .createInstances(WF, List.of(new NewInstance("free1", null)), "t", later.plusMillis(1));
+
+    JdbcEngineStore engine = engine();
+    List<Started> first =
+        engine.claimDue(T0, 3, owner("a", T0), SCRIPTED, LeaseContract::startMove);
+    assertThat(first)
+        .as("the oldest first, within the limit")
+        .extracting(s -> s.candidate().instance().ref().instanceId())
+        .containsExactly("l0", "l1", "free0");
+    List<Started> rest =
+        engine.claimDue(later, 100, owner("a", later), SCRIPTED, LeaseContract::startMove);
+    assertThat(rest)
+        .extracting(s -> s.candidate().instance().ref().instanceId())
+        .containsExactly("unlimited-version", "free1");
+    assertThat(engine.claimDue(later, 100, owner("a", later), SCRIPTED, LeaseContract::startMove))
+        .isEmpty();
+
+    Decision.Move succeed =
+        (Decision.Move) Transitions.TABLE.decide(Status.RUNNING, EngineEvent.RUN_SUCCEEDED);
+    assertThat(
+            engine.moveRun(
+                first.getFirst().lease(), List.of(), succeed, RunUpdate.succeeded("1"), later))
+        .isTrue();
+    assertThat(engine.claimDue(later, 100, owner("a", later), SCRIPTED, LeaseContract::startMove))
+        .as("the instance of the version without a limit still runs: the workflow is full")
+        .isEmpty();
+    assertThat(
+            engine.moveRun(
+                rest.getFirst().lease(), List.of(), succeed, RunUpdate.succeeded("1"), later))
+        .isTrue();
+    assertThat(engine.oldestQueued()).contains(T0);
+    assertThat(engine.claimDue(later, 100, owner("a", later), SCRIPTED, LeaseContract::startMove))
+        .extracting(s -> s.candidate().instance().ref().instanceId())
+        .containsExactly("l2");
+  }
+
   @Test
   void theStateOfADeletedInstanceIsMissing() {
     Instance x = create("x");

@@ -5,6 +5,7 @@ import static dev.stepflow.store.jdbc.Columns.bind;
 import dev.stepflow.domain.RollbackCause;
 import dev.stepflow.domain.Status;
 import dev.stepflow.domain.WireNames;
+import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.EngineStore.Candidate;
 import dev.stepflow.store.EngineStore.ClassWanted;
 import dev.stepflow.store.EngineStore.Classes;
@@ -14,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,14 +78,36 @@ final class CandidateQueries {
                                  AND r.status IN (%s)))"""
               .formatted(WireLiterals.slotHolding());
 
-  /** Waiting instances whose wake time came; uses the partial index of sleeping instances. */
+  /**
+   * Waiting instances whose wake time came and whose version has no concurrency limit, along the
+   * partial index of such sleeping instances (instance_sleeping): none of them waits for room.
+   */
   private static final String DUE_BY_TIME =
       candidateColumns("wake_at", HAS_STEPS)
           + " WHERE status = "
           + WireLiterals.quoted(Status.WAITING)
-          + " AND wake_at <= ?"
+          + " AND concurrency_limited = 0 AND wake_at <= ?%s ORDER BY wake_at LIMIT ?";
+
+  /**
+   * One workflow's waiting instances whose wake time came and whose version has a limit, along
+   * instance_sleeping_limited.
+   */
+  private static final String DUE_BY_TIME_LIMITED =
+      candidateColumns("wake_at", HAS_STEPS)
+          + " WHERE status = "
+          + WireLiterals.quoted(Status.WAITING)
+          + " AND concurrency_limited = 1 AND account_id = ? AND workflow_name = ? AND wake_at <= ?"
           + HAS_ROOM
           + "%s ORDER BY wake_at LIMIT ?";
+
+  /** The earliest wake time of the waiting instances without a concurrency limit. */
+  private static final String NEXT_WAKE =
+      "SELECT MIN(wake_at) FROM instance WHERE status = %s AND concurrency_limited = 0"
+              .formatted(WireLiterals.quoted(Status.WAITING))
+          + " AND wake_at IS NOT NULL";
+
+  private static final Comparator<Candidate> WAKE_ORDER =
+      Comparator.comparing(Candidate::timerDue).thenComparingLong(c -> c.instance().seq());
 
   /**
    * Waiting instances whose awaited event arrived; driven from the (small) event table, so its cost
@@ -101,12 +126,61 @@ final class CandidateQueries {
           + HAS_ROOM
           + "%s ORDER BY seq LIMIT ?";
 
+  /**
+   * Queued instances whose version has no concurrency limit, first in, first out: they always have
+   * room, and the index they are read along (instance_queued) holds no instance that would have to
+   * be skipped.
+   */
   private static final String QUEUED =
       DUE_COLUMNS
           + " WHERE status = "
           + WireLiterals.quoted(Status.QUEUED)
+          + " AND concurrency_limited = 0%s ORDER BY queued_on, seq LIMIT ?";
+
+  /**
+   * The workflows whose versions have a concurrency limit and that have room (the highest limit of
+   * their versions less their runs), with whether they have queued instances of such a version and
+   * the earliest wake time of their waiting ones. A workflow without room is not read at all; with
+   * room, the reads of its instances still check each one's own limit.
+   */
+  private static final String LIMITED_WITH_ROOM =
+      """
+      SELECT account_id, workflow_name, room, has_queued, next_wake FROM (
+        SELECT account_id, workflow_name, most - active AS room,
+               CASE WHEN EXISTS (SELECT 1 FROM instance q WHERE q.account_id = w.account_id
+                                    AND q.workflow_name = w.workflow_name AND q.status = %2$s
+                                    AND q.concurrency_limited = 1) THEN 1 ELSE 0 END AS has_queued,
+               (SELECT MIN(s.wake_at) FROM instance s WHERE s.account_id = w.account_id
+                   AND s.workflow_name = w.workflow_name AND s.status = %3$s
+                   AND s.concurrency_limited = 1 AND s.wake_at IS NOT NULL) AS next_wake
+          FROM (
+            SELECT v.account_id, v.workflow_name, MAX(v.concurrency_limit) AS most,
+                   (SELECT COUNT(*) FROM instance r WHERE r.account_id = v.account_id
+                       AND r.workflow_name = v.workflow_name AND r.status IN (%1$s)) AS active
+              FROM workflow_version v WHERE v.concurrency_limit IS NOT NULL
+             GROUP BY v.account_id, v.workflow_name) w
+         WHERE most > active) l
+       WHERE has_queued = 1 OR next_wake IS NOT NULL"""
+          .formatted(
+              WireLiterals.slotHolding(),
+              WireLiterals.quoted(Status.QUEUED),
+              WireLiterals.quoted(Status.WAITING));
+
+  /**
+   * One workflow's queued instances whose version has a concurrency limit, first in, first out,
+   * along instance_queued_limited.
+   */
+  private static final String QUEUED_LIMITED =
+      DUE_COLUMNS
+          + " WHERE status = "
+          + WireLiterals.quoted(Status.QUEUED)
+          + " AND concurrency_limited = 1 AND account_id = ? AND workflow_name = ?"
           + HAS_ROOM
           + "%s ORDER BY queued_on, seq LIMIT ?";
+
+  private static final Comparator<Candidate> QUEUE_ORDER =
+      Comparator.comparing((Candidate candidate) -> candidate.instance().queuedOn())
+          .thenComparingLong(candidate -> candidate.instance().seq());
 
   /**
    * Runs whose node is gone. The literal status list is the condition of the partial index of
@@ -127,12 +201,13 @@ final class CandidateQueries {
   static List<Candidate> due(
       Connection c, Instant now, int limit, String lock, ClassCondition classes)
       throws SQLException {
-    List<Candidate> due = candidates(c, DUE_BY_TIME, lock, classes, List.of(now), limit);
+    List<WorkflowRoom> limited = limitedWithRoom(c);
+    List<Candidate> due = dueByTime(c, now, limit, lock, classes, limited);
     if (due.size() < limit) {
       due.addAll(candidates(c, DUE_BY_EVENT, lock, classes, List.of(now), limit - due.size()));
     }
     if (due.size() < limit) {
-      due.addAll(candidates(c, QUEUED, lock, classes, List.of(), limit - due.size()));
+      due.addAll(queued(c, limit - due.size(), lock, classes, limited));
     }
     return due;
   }
@@ -156,11 +231,117 @@ final class CandidateQueries {
   }
 
   /**
+   * The first {@code limit} waiting instances whose time came, earliest first: those without a
+   * concurrency limit, merged with those of each limited workflow that has room.
+   */
+  private static List<Candidate> dueByTime(
+      Connection c,
+      Instant now,
+      int limit,
+      String lock,
+      ClassCondition classes,
+      List<WorkflowRoom> limited)
+      throws SQLException {
+    List<Candidate> due = candidates(c, DUE_BY_TIME, lock, classes, List.of(now), limit);
+    boolean merged = false;
+    for (WorkflowRoom w : limited) {
+      if (w.nextWake() != null && !w.nextWake().isAfter(now)) {
+        List<Object> where = List.of(w.workflow().accountId(), w.workflow().workflowName(), now);
+        due.addAll(
+            candidates(c, DUE_BY_TIME_LIMITED, lock, classes, where, Math.min(limit, w.room())));
+        merged = true;
+      }
+    }
+    return merged ? first(due, WAKE_ORDER, limit) : due;
+  }
+
+  /**
+   * The first {@code limit} queued instances that may start, in queue order: those without a
+   * concurrency limit, merged with those of each limited workflow that has room.
+   */
+  private static List<Candidate> queued(
+      Connection c, int limit, String lock, ClassCondition classes, List<WorkflowRoom> limited)
+      throws SQLException {
+    List<Candidate> queued = candidates(c, QUEUED, lock, classes, List.of(), limit);
+    boolean merged = false;
+    for (WorkflowRoom w : limited) {
+      if (w.hasQueued()) {
+        List<Object> where = List.of(w.workflow().accountId(), w.workflow().workflowName());
+        queued.addAll(
+            candidates(c, QUEUED_LIMITED, lock, classes, where, Math.min(limit, w.room())));
+        merged = true;
+      }
+    }
+    return merged ? first(queued, QUEUE_ORDER, limit) : queued;
+  }
+
+  private static List<Candidate> first(List<Candidate> all, Comparator<Candidate> order, int n) {
+    all.sort(order);
+    return new ArrayList<>(all.subList(0, Math.min(n, all.size())));
+  }
+
+  /**
+   * The earliest wake time among waiting instances that could start once it comes: those without a
+   * concurrency limit, and those of limited workflows with room. A workflow at its limit is looked
+   * at again when one of its runs ends.
+   */
+  static Optional<Instant> nextWake(Connection c) throws SQLException {
+    Instant earliest = null;
+    try (PreparedStatement ps = c.prepareStatement(NEXT_WAKE);
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        long millis = rs.getLong(1);
+        earliest = rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+      }
+    }
+    for (WorkflowRoom w : limitedWithRoom(c)) {
+      if (w.nextWake() != null && (earliest == null || w.nextWake().isBefore(earliest))) {
+        earliest = w.nextWake();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
+  /** The reads of queued and woken instances for any class, without a lock: for the plan tests. */
+  static List<String> queuedReads() {
+    return List.of(
+        QUEUED.formatted(""),
+        LIMITED_WITH_ROOM,
+        QUEUED_LIMITED.formatted(""),
+        DUE_BY_TIME.formatted(""),
+        DUE_BY_TIME_LIMITED.formatted(""));
+  }
+
+  private record WorkflowRoom(
+      WorkflowRef workflow, int room, boolean hasQueued, Instant nextWake) {}
+
+  private static List<WorkflowRoom> limitedWithRoom(Connection c) throws SQLException {
+    List<WorkflowRoom> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(LIMITED_WITH_ROOM);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new WorkflowRoom(
+                new WorkflowRef(rs.getString("account_id"), rs.getString("workflow_name")),
+                (int) Math.min(Integer.MAX_VALUE, rs.getLong("room")),
+                rs.getInt("has_queued") == 1,
+                Columns.instant(rs, "next_wake")));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The workflows whose instances are due, or whose runs or rollbacks have no live node, while
    * their class is none of {@code runnable}: the work a node leaves to nodes that have the class.
    */
   static List<ClassWanted> wanted(Connection c, Instant now, Classes runnable, int limit)
       throws SQLException {
+    if (!anyVersionOutside(c, runnable)) {
+      // the common case, checked in the small version table: no instance can want a class that no
+      // version names, and the queries below would walk every queued and running instance to say so
+      return List.of();
+    }
     ClassCondition others = ClassCondition.outside(runnable);
     List<Candidate> found = new ArrayList<>(due(c, now, limit, "", others));
     for (Status status : List.of(Status.RUNNING, Status.ROLLING_BACK)) {
@@ -171,6 +352,21 @@ final class CandidateQueries {
       wanted.add(new ClassWanted(candidate.className(), candidate.instance().ref().workflow()));
     }
     return wanted.stream().limit(limit).toList();
+  }
+
+  /** Whether a version of some workflow names a class other than {@code runnable}'s. */
+  private static boolean anyVersionOutside(Connection c, Classes runnable) throws SQLException {
+    if (runnable.names().isEmpty()) {
+      return true;
+    }
+    String sql =
+        "SELECT 1 FROM workflow_version WHERE class_name NOT IN ("
+            + Columns.placeholders(runnable.names().size())
+            + ") LIMIT 1";
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), runnable.names().toArray());
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
   }
 
   private static List<Candidate> candidates(

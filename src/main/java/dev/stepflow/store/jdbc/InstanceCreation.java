@@ -32,10 +32,11 @@ final class InstanceCreation {
       INSERT INTO instance (account_id, workflow_name, instance_id, status, workflow_id, version_id,
                             params_json, trigger_source, created_on, modified_on, queued_on,
                             status_changed_on, success_retention_ms, error_retention_ms,
-                            on_failure, schedule_cron, scheduled_time)
+                            on_failure, schedule_cron, scheduled_time, concurrency_limited)
       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
              COALESCE(?, v.success_retention_ms), COALESCE(?, v.error_retention_ms),
-             CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)
+             CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT),
+             CASE WHEN v.concurrency_limit IS NULL THEN 0 ELSE 1 END
         FROM workflow_version v WHERE v.id = ?
       ON CONFLICT (account_id, workflow_name, instance_id) DO NOTHING
       RETURNING seq, status_version""";

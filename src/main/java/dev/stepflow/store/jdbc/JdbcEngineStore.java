@@ -50,34 +50,45 @@ public final class JdbcEngineStore implements EngineStore {
   /** The actor of the moves the engine makes, in status history. */
   static final String ENGINE = "engine";
 
-  private static final String NEXT_WAKE =
-      "SELECT MIN(wake_at) FROM instance WHERE status = %s AND wake_at IS NOT NULL"
-          .formatted(WireLiterals.quoted(Status.WAITING));
-
-  /** Uses the partial index of queued instances: one step into it, whatever the queue's length. */
+  /**
+   * The earlier of the two indexes of queued instances (without and with a concurrency limit): one
+   * step into the first, a scan of the second's entries only.
+   */
   private static final String OLDEST_QUEUED =
-      "SELECT MIN(queued_on) FROM instance WHERE status = %s"
+      ("SELECT MIN(oldest) FROM (SELECT MIN(queued_on) AS oldest FROM instance"
+              + " WHERE status = %1$s AND concurrency_limited = 0"
+              + " UNION ALL SELECT MIN(queued_on) FROM instance"
+              + " WHERE status = %1$s AND concurrency_limited = 1) q")
           .formatted(WireLiterals.quoted(Status.QUEUED));
 
+  /** Counted in each of the two indexes of sleeping instances (used once, at start-up). */
   private static final String DUE_TIMERS =
-      "SELECT COUNT(*) FROM instance WHERE status = %s AND wake_at <= ?"
+      ("SELECT (SELECT COUNT(*) FROM instance WHERE status = %1$s AND concurrency_limited = 0"
+              + " AND wake_at <= ?) + (SELECT COUNT(*) FROM instance WHERE status = %1$s"
+              + " AND concurrency_limited = 1 AND wake_at <= ?)")
           .formatted(WireLiterals.quoted(Status.WAITING));
 
   /**
-   * Three lookups, each in one partial index: queued (ordered as that index is, so that SQLite
-   * takes it rather than scanning instance_by_status), held by a run, waiting and due.
+   * Lookups each in one partial index, whose condition the query names so that the store can use
+   * it: queued (without and with a concurrency limit), held by a run, waiting and due (the same
+   * two).
    */
   private static final String PENDING_WORK =
-      ("SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE status = %s ORDER BY queued_on, seq)"
-              + " OR EXISTS (SELECT 1 FROM instance WHERE status IN (%s))"
-              + " OR EXISTS (SELECT 1 FROM instance i WHERE status = %s AND (wake_at <= ?"
-              + " OR (waiting_for_event IS NOT NULL AND EXISTS (SELECT 1 FROM event e"
-              + " WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event))))"
+      ("SELECT CASE WHEN EXISTS (SELECT 1 FROM instance WHERE status = %1$s"
+              + " AND concurrency_limited = 0)"
+              + " OR EXISTS (SELECT 1 FROM instance WHERE status = %1$s"
+              + " AND concurrency_limited = 1)"
+              + " OR EXISTS (SELECT 1 FROM instance WHERE status IN (%2$s))"
+              + " OR EXISTS (%3$s AND concurrency_limited = 0)"
+              + " OR EXISTS (%3$s AND concurrency_limited = 1)"
               + " THEN 1 ELSE 0 END")
           .formatted(
               WireLiterals.quoted(Status.QUEUED),
               WireLiterals.slotHolding(),
-              WireLiterals.quoted(Status.WAITING));
+              "SELECT 1 FROM instance i WHERE status = "
+                  + WireLiterals.quoted(Status.WAITING)
+                  + " AND (wake_at <= ? OR (waiting_for_event IS NOT NULL AND EXISTS (SELECT 1"
+                  + " FROM event e WHERE e.instance_seq = i.seq AND e.type = i.waiting_for_event)))");
 
   private static final String RUN_STATES =
       "SELECT seq, status, run_id FROM instance WHERE seq IN (%s)";
@@ -132,17 +143,17 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public int dueTimers(Instant now) {
-    return db.read(c -> (int) Columns.count(c, DUE_TIMERS, now));
+    return db.read(c -> (int) Columns.count(c, DUE_TIMERS, now, now));
   }
 
   @Override
   public boolean hasPendingWork(Instant now) {
-    return db.read(c -> Columns.count(c, PENDING_WORK, now) > 0);
+    return db.read(c -> Columns.count(c, PENDING_WORK, now, now) > 0);
   }
 
   @Override
   public Optional<Instant> nextWake() {
-    return earliest(NEXT_WAKE);
+    return db.read(CandidateQueries::nextWake);
   }
 
   @Override
