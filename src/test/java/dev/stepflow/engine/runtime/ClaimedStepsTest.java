@@ -20,8 +20,6 @@ import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
@@ -94,19 +92,11 @@ class ClaimedStepsTest extends StoreFixture {
 
   /** {@code store}, whose read of many instances' steps fails as an unreachable database does. */
   private static EngineStore failingBatchReads(EngineStore store) {
-    return (EngineStore)
-        Proxy.newProxyInstance(
-            EngineStore.class.getClassLoader(),
-            new Class<?>[] {EngineStore.class},
-            (proxy, called, args) -> {
-              if (called.getName().equals("steps") && args[0] instanceof List) {
-                throw new StoreUnavailable("read steps", new SQLException("connection refused"));
-              }
-              try {
-                return called.invoke(store, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return InterceptedStore.before(
+        store,
+        (name, args) -> name.equals("steps") && args[0] instanceof List,
+        () -> {
+          throw new StoreUnavailable("read steps", new SQLException("connection refused"));
+        });
   }
 }

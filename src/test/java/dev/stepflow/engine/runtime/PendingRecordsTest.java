@@ -23,8 +23,6 @@ import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase.Durability;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -218,7 +216,7 @@ class PendingRecordsTest extends StoreFixture {
     RunContext run =
         runOf(
             x,
-            before(
+            InterceptedStore.before(
                 engine(),
                 "moveRun",
                 () -> {
@@ -248,35 +246,12 @@ class PendingRecordsTest extends StoreFixture {
   /** {@code store}, whose startStep waits for {@code letGo} once it has been called. */
   private static EngineStore heldAtStepStart(
       EngineStore store, CountDownLatch inWrite, CountDownLatch letGo) {
-    return before(
+    return InterceptedStore.before(
         store,
         "startStep",
         () -> {
           inWrite.countDown();
           letGo.await();
         });
-  }
-
-  /** What a proxy of the store does before it passes a call of {@code method} on. */
-  private interface Interception {
-    void run() throws Exception;
-  }
-
-  /** {@code store}, which runs {@code interception} before every call of {@code method}. */
-  private static EngineStore before(EngineStore store, String method, Interception interception) {
-    return (EngineStore)
-        Proxy.newProxyInstance(
-            EngineStore.class.getClassLoader(),
-            new Class<?>[] {EngineStore.class},
-            (proxy, called, args) -> {
-              if (called.getName().equals(method)) {
-                interception.run();
-              }
-              try {
-                return called.invoke(store, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
   }
 }
