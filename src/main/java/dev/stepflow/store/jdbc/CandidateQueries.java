@@ -286,14 +286,7 @@ final class CandidateQueries {
    * at again when one of its runs ends.
    */
   static Optional<Instant> nextWake(Connection c) throws SQLException {
-    Instant earliest = null;
-    try (PreparedStatement ps = c.prepareStatement(NEXT_WAKE);
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        long millis = rs.getLong(1);
-        earliest = rs.wasNull() ? null : Instant.ofEpochMilli(millis);
-      }
-    }
+    Instant earliest = Columns.earliest(c, NEXT_WAKE).orElse(null);
     for (WorkflowRoom w : limitedWithRoom(c)) {
       if (w.nextWake() != null && (earliest == null || w.nextWake().isBefore(earliest))) {
         earliest = w.nextWake();

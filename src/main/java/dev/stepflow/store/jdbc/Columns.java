@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Optional;
 
 /** Reading and binding the column types the schema uses: times are epoch milliseconds. */
 final class Columns {
@@ -63,6 +64,21 @@ final class Columns {
     try (PreparedStatement ps = bind(c.prepareStatement(sql), values);
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /**
+   * The instant (epoch milliseconds) in the first column of the first row of {@code minQuery}, a
+   * MIN query; empty when it found no row or a NULL.
+   */
+  static Optional<Instant> earliest(java.sql.Connection c, String minQuery) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(minQuery);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      long millis = rs.getLong(1);
+      return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
   }
 

@@ -158,24 +158,7 @@ public final class JdbcEngineStore implements EngineStore {
 
   @Override
   public Optional<Instant> oldestQueued() {
-    return earliest(OLDEST_QUEUED);
-  }
-
-  /** The one instant (epoch milliseconds) a MIN query answers, or empty when it found no row. */
-  private Optional<Instant> earliest(String minQuery) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(minQuery);
-              ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              long millis = rs.getLong(1);
-              return rs.wasNull()
-                  ? Optional.<Instant>empty()
-                  : Optional.of(Instant.ofEpochMilli(millis));
-            }
-            return Optional.<Instant>empty();
-          }
-        });
+    return db.read(c -> Columns.earliest(c, OLDEST_QUEUED));
   }
 
   @Override
