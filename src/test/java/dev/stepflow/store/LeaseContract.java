@@ -69,7 +69,27 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
     return StepRecord.running(seq, StepKind.DO, "s" + seq, 1, T0, "{}", false);
   }
 
-  private static Optional<Decision.Move> startMove(Status status) {
+  /**
+   * A workflow "limited" whose version allows 2 runs at once, with {@code n} queued: l0, l1, ...
+   */
+  private WorkflowRef limitedToTwoWithQueued(int n) {
+    WorkflowRef limited = new WorkflowRef("acct", "limited");
+    workflows()
+        .putWorkflow(
+            limited,
+            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 2),
+            T0);
+    instances()
+        .createInstances(
+            limited,
+            IntStream.range(0, n).mapToObj(i -> new NewInstance("l" + i, null)).toList(),
+            "t",
+            T0);
+    return limited;
+  }
+
+  /** The move a claim makes from {@code status}, as the engine's dispatcher asks for it. */
+  public static Optional<Decision.Move> startMove(Status status) {
     return Transitions.TABLE.decide(status, EngineEvent.RUN_STARTED) instanceof Decision.Move m
         ? Optional.of(m)
         : Transitions.TABLE.decide(status, EngineEvent.WAIT_ENDED) instanceof Decision.Move w
@@ -420,18 +440,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
 
   @Test
   void claimsOfDueWorkStartEachInstanceOnceWithinItsWorkflowsConcurrencyLimit() {
-    WorkflowRef limited = new WorkflowRef("acct", "limited");
-    workflows()
-        .putWorkflow(
-            limited,
-            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 2),
-            T0);
-    instances()
-        .createInstances(
-            limited,
-            IntStream.range(0, 5).mapToObj(i -> new NewInstance("l" + i, null)).toList(),
-            "t",
-            T0);
+    WorkflowRef limited = limitedToTwoWithQueued(5);
     IntStream.range(0, 3).forEach(i -> create("free" + i));
 
     JdbcEngineStore engine = engine();
@@ -457,18 +466,7 @@ public abstract class LeaseContract extends ConcurrentWritesContract {
    */
   @Test
   void instancesQueuedBehindAFullWorkflowHoldNoOtherBackAndTheQueueKeepsItsOrder() {
-    WorkflowRef limited = new WorkflowRef("acct", "limited");
-    workflows()
-        .putWorkflow(
-            limited,
-            new WorkflowDefinition("Scripted", "s", 100, new Retention(null, null), 2),
-            T0);
-    instances()
-        .createInstances(
-            limited,
-            IntStream.range(0, 300).mapToObj(i -> new NewInstance("l" + i, null)).toList(),
-            "t",
-            T0);
+    WorkflowRef limited = limitedToTwoWithQueued(300);
     Instant later = T0.plusSeconds(1);
     instances().createInstances(WF, List.of(new NewInstance("free0", null)), "t", later);
     workflows()

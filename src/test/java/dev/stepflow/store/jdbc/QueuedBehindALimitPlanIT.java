@@ -2,15 +2,12 @@ package dev.stepflow.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Retention;
-import dev.stepflow.domain.Status;
-import dev.stepflow.domain.Transitions;
 import dev.stepflow.domain.WorkflowDefinition;
 import dev.stepflow.domain.WorkflowRef;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Owner;
+import dev.stepflow.store.LeaseContract;
 import dev.stepflow.store.postgres.PostgresDatabase;
 import dev.stepflow.store.sqlite.SqliteDatabase;
 import dev.stepflow.testing.TestPostgres;
@@ -23,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +106,7 @@ class QueuedBehindALimitPlanIT {
     InstanceBatches.create(instances, FREE, "f", FREE_INSTANCES, T0.plusMillis(1));
     InstanceBatches.create(instances, FREE, "s", FREE_INSTANCES, T0.plusMillis(1));
     JdbcEngineStore engine = new JdbcEngineStore(db);
-    assertThat(engine.claimDue(T0, 2, owner(), SCRIPTED, QueuedBehindALimitPlanIT::start))
+    assertThat(engine.claimDue(T0, 2, owner(), SCRIPTED, LeaseContract::startMove))
         .extracting(s -> s.candidate().instance().ref().instanceId())
         .containsExactly("l0", "l1");
     sleep(db, LIMITED, "w%", T0);
@@ -134,21 +130,13 @@ class QueuedBehindALimitPlanIT {
     assertThat(engine.nextWake())
         .as("the blocked timers, due earlier, do not keep the dispatcher from waiting")
         .contains(FREE_WAKE);
-    assertThat(engine.claimDue(NOW, 100, owner(), SCRIPTED, QueuedBehindALimitPlanIT::start))
+    assertThat(engine.claimDue(NOW, 100, owner(), SCRIPTED, LeaseContract::startMove))
         .extracting(s -> s.candidate().instance().ref().instanceId())
         .containsExactlyInAnyOrder("s0", "s1", "s2", "s3", "s4", "f0", "f1", "f2", "f3", "f4");
   }
 
   private static Owner owner() {
     return new Owner("node", NOW.plusSeconds(60));
-  }
-
-  private static Optional<Decision.Move> start(Status status) {
-    return Transitions.TABLE.decide(status, EngineEvent.RUN_STARTED) instanceof Decision.Move m
-        ? Optional.of(m)
-        : Transitions.TABLE.decide(status, EngineEvent.WAIT_ENDED) instanceof Decision.Move w
-            ? Optional.of(w)
-            : Optional.empty();
   }
 
   private static String plan(Database db, String read, Object... values) {

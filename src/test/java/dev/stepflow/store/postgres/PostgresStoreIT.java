@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepflow.domain.Action;
 import dev.stepflow.domain.Decision;
-import dev.stepflow.domain.EngineEvent;
 import dev.stepflow.domain.Instance;
 import dev.stepflow.domain.InstanceRef;
 import dev.stepflow.domain.NewInstance;
@@ -20,6 +19,7 @@ import dev.stepflow.store.ClusterSignals;
 import dev.stepflow.store.EngineStore;
 import dev.stepflow.store.EngineStore.Started;
 import dev.stepflow.store.InstanceStore.MoveResult;
+import dev.stepflow.store.LeaseContract;
 import dev.stepflow.store.jdbc.Database;
 import dev.stepflow.store.jdbc.JdbcEngineStore;
 import dev.stepflow.store.jdbc.JdbcInstanceStore;
@@ -119,7 +119,7 @@ class PostgresStoreIT extends BulkJobContract {
               started.addAll(
                   nodes
                       .get(t)
-                      .claimDue(T0, 10, owner("node" + t), SCRIPTED, PostgresStoreIT::startMove));
+                      .claimDue(T0, 10, owner("node" + t), SCRIPTED, LeaseContract::startMove));
             }
           });
 
@@ -158,7 +158,7 @@ class PostgresStoreIT extends BulkJobContract {
         long t0 = System.nanoTime();
         List<Started> started =
             new JdbcEngineStore(node)
-                .claimDue(T0, 10, owner("b"), SCRIPTED, PostgresStoreIT::startMove);
+                .claimDue(T0, 10, owner("b"), SCRIPTED, LeaseContract::startMove);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(started)
             .extracting(s -> s.candidate().instance().ref().instanceId())
@@ -197,7 +197,7 @@ class PostgresStoreIT extends BulkJobContract {
               started.addAll(
                   nodes
                       .get(t % 3)
-                      .claimDue(T0, 2, owner("n" + t), SCRIPTED, PostgresStoreIT::startMove));
+                      .claimDue(T0, 2, owner("n" + t), SCRIPTED, LeaseContract::startMove));
             }
           });
       assertThat(started).as("claims across three nodes, limit 3").hasSize(3);
@@ -341,12 +341,6 @@ class PostgresStoreIT extends BulkJobContract {
 
   private static EngineStore.Owner owner(String node) {
     return new EngineStore.Owner(node, T0.plusSeconds(15));
-  }
-
-  private static Optional<Decision.Move> startMove(Status status) {
-    return Transitions.TABLE.decide(status, EngineEvent.RUN_STARTED) instanceof Decision.Move m
-        ? Optional.of(m)
-        : Optional.empty();
   }
 
   @Test

@@ -1,15 +1,12 @@
 package dev.stepflow.store.sqlite;
 
+import static dev.stepflow.store.sqlite.SqliteMigrations.migrate;
+import static dev.stepflow.store.sqlite.SqliteMigrations.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,20 +40,11 @@ class QueuedApartMigrationTest {
       assertThat(
               rows(
                   st,
-                  "SELECT instance_id, 0 FROM instance INDEXED BY instance_queued_limited"
+                  "SELECT instance_id FROM instance INDEXED BY instance_queued_limited"
                       + " WHERE status = 'queued' AND concurrency_limited = 1"
                       + " AND account_id = 'acct' AND workflow_name = 'wf'"))
-          .containsExactly("a 0");
+          .containsExactly("a");
     }
-  }
-
-  private static void migrate(String url, String target) {
-    Flyway.configure()
-        .dataSource(url, null, null)
-        .locations("classpath:db/migration/sqlite")
-        .target(target)
-        .load()
-        .migrate();
   }
 
   private static String version(String id, String limit) {
@@ -74,15 +62,5 @@ class QueuedApartMigrationTest {
                               status_changed_on)
         VALUES ('acct', 'wf', '%s', '%s', 'w', '%s', 'api', 0, 0, 0, 0)"""
         .formatted(id, status, version);
-  }
-
-  private static List<String> rows(Statement st, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        rows.add(rs.getString(1) + " " + rs.getString(2));
-      }
-    }
-    return rows;
   }
 }

@@ -1,5 +1,7 @@
 package dev.stepflow.store.sqlite;
 
+import static dev.stepflow.store.sqlite.SqliteMigrations.migrate;
+import static dev.stepflow.store.sqlite.SqliteMigrations.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -7,15 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,15 +52,6 @@ class StepOutputsMigrationTest {
     }
   }
 
-  private static void migrate(String url, String target) {
-    Flyway.configure()
-        .dataSource(url, null, null)
-        .locations("classpath:db/migration/sqlite")
-        .target(target)
-        .load()
-        .migrate();
-  }
-
   /** The newest migration before {@code version}, whichever exist besides this change's. */
   private static int versionBefore(int version) throws IOException {
     try (Stream<Path> files = Files.list(MIGRATIONS)) {
@@ -86,20 +74,5 @@ class StepOutputsMigrationTest {
         + "', 1, 'complete', 0, "
         + output
         + ")";
-  }
-
-  private static List<String> rows(Statement st, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          row.append(i == 1 ? "" : " ").append(rs.getString(i));
-        }
-        rows.add(row.toString());
-      }
-    }
-    return rows;
   }
 }
